@@ -1,0 +1,12 @@
+//! Mijn account.
+
+use super::ApiError;
+use leptos::prelude::*;
+use server_fn::codec::Json;
+
+#[server(prefix = "/api", endpoint = "account/change_password", input = Json)]
+pub async fn change_password(current: String, new: String) -> Result<(), ApiError> {
+    use crate::server::{account, request};
+    let (state, caller) = request::caller().await?;
+    request::respond(account::change_password(&state, &caller, current, new).await)
+}

@@ -1,0 +1,11 @@
+//! Server functions by resource, with the types they exchange. Each body checks the caller,
+//! calls one service in `crate::server`, and maps the error; the browser build gets only the
+//! client side of each.
+
+pub mod account;
+pub mod auth;
+pub mod error;
+pub mod mailbox;
+pub mod users;
+
+pub use error::ApiError;

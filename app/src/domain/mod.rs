@@ -1,0 +1,12 @@
+//! Pure domain rules, compiled for both the browser and the server so both give the same answer.
+//! Nothing here does I/O.
+
+pub mod csv;
+pub mod email;
+pub mod kvk;
+pub mod level;
+pub mod otp;
+pub mod password;
+pub mod phone;
+pub mod throttle;
+pub mod username;

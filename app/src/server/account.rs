@@ -1,0 +1,119 @@
+//! Mijn account: the signed-in user's own details and password.
+
+use super::error::{ServiceError, ServiceResult};
+use super::session::SessionUser;
+use super::state::AppState;
+use super::{audit, outbox, passwords, session};
+use crate::api::auth::Me;
+use crate::api::ApiError;
+use crate::domain::level::AssuranceLevel;
+use crate::domain::password::{self, HISTORY_SIZE};
+use crate::domain::phone::MobileNumber;
+use sqlx::{PgPool, Row};
+
+pub async fn me(pool: &PgPool, caller: &SessionUser) -> ServiceResult<Me> {
+    let r = sqlx::query(
+        "SELECT first_name, infix, last_name, email, mobile, level FROM users WHERE id = $1",
+    )
+    .bind(caller.user_id)
+    .fetch_one(pool)
+    .await?;
+    let name = [
+        r.get::<String, _>("first_name"),
+        r.get("infix"),
+        r.get("last_name"),
+    ]
+    .into_iter()
+    .filter(|s| !s.is_empty())
+    .collect::<Vec<_>>()
+    .join(" ");
+    let mobile = MobileNumber::parse(r.get("mobile")).map_err(ServiceError::internal)?;
+    Ok(Me {
+        username: caller.username.clone(),
+        name,
+        email: r.get("email"),
+        mobile: mobile.masked(),
+        level: AssuranceLevel::parse(r.get("level")).map_err(ServiceError::internal)?,
+        is_manager: caller.is_manager(),
+        is_operator: caller.is_operator,
+    })
+}
+
+/// Changes the password: the current one must match, the new one must meet the policy and
+/// differ from the last five. Other sessions end; the user gets an e-mail about it.
+pub async fn change_password(
+    state: &AppState,
+    caller: &SessionUser,
+    current: String,
+    new: String,
+) -> ServiceResult<()> {
+    if let Some(rule) = password::check(&new, &caller.username).first_failure() {
+        return Err(ApiError::validation("new_password", rule.code()).into());
+    }
+    let mut tx = state.pool.begin().await?;
+    let user = sqlx::query(
+        "SELECT password_hash, first_name, email, language FROM users WHERE id = $1 FOR UPDATE",
+    )
+    .bind(caller.user_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    if !passwords::matches_any(current, vec![user.get("password_hash")]).await? {
+        return Err(ApiError::validation("current_password", "wrong").into());
+    }
+    let history: Vec<String> = sqlx::query_scalar(
+        "SELECT hash FROM password_history WHERE user_id = $1 ORDER BY id DESC LIMIT $2",
+    )
+    .bind(caller.user_id)
+    .bind(HISTORY_SIZE as i64)
+    .fetch_all(&mut *tx)
+    .await?;
+    if passwords::matches_any(new.clone(), history).await? {
+        return Err(ApiError::validation("new_password", "recently_used").into());
+    }
+    let hash = passwords::hash(new).await?;
+    sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
+        .bind(caller.user_id)
+        .bind(&hash)
+        .execute(&mut *tx)
+        .await?;
+    remember_password(&mut tx, caller.user_id, &hash).await?;
+    session::end_others(&mut tx, caller.user_id, caller.session_id).await?;
+    let (subject, body) = outbox::messages::password_changed_email(
+        user.get("language"),
+        user.get("first_name"),
+        &state.settings.public_url,
+    );
+    outbox::enqueue_email(&mut tx, user.get("email"), &subject, &body).await?;
+    audit::record(
+        &mut tx,
+        Some(caller.user_id),
+        "account.password_changed",
+        None,
+        serde_json::json!({}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Adds a hash to the user's history and keeps only the last five.
+pub async fn remember_password(
+    conn: &mut sqlx::PgConnection,
+    user_id: uuid::Uuid,
+    hash: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO password_history (user_id, hash) VALUES ($1, $2)")
+        .bind(user_id)
+        .bind(hash)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(
+        "DELETE FROM password_history WHERE user_id = $1 AND id NOT IN
+           (SELECT id FROM password_history WHERE user_id = $1 ORDER BY id DESC LIMIT $2)",
+    )
+    .bind(user_id)
+    .bind(HISTORY_SIZE as i64)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,237 @@
+//! One typed settings struct, read from the environment. Every key is documented in
+//! `.env.example`; secrets are wrapped so they never show up in logs or debug output.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Environment {
+    Development,
+    Production,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmtpSecurity {
+    StartTls,
+    Tls,
+    None,
+}
+
+#[derive(Debug, Clone)]
+pub struct SmtpSettings {
+    pub host: String,
+    pub port: u16,
+    pub username: Option<String>,
+    pub password: Option<Secret>,
+    pub security: SmtpSecurity,
+}
+
+#[derive(Debug, Clone)]
+pub struct SmsGatewaySettings {
+    pub url: String,
+    pub access_key: Secret,
+    pub originator: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub listen: SocketAddr,
+    pub public_url: String,
+    pub environment: Environment,
+    pub database_url: Option<Secret>,
+    pub data_dir: PathBuf,
+    pub site_root: PathBuf,
+    pub demo_data: bool,
+    pub mail_from: String,
+    pub smtp: Option<SmtpSettings>,
+    pub sms_gateway: Option<SmsGatewaySettings>,
+    pub session_idle_minutes: i64,
+    pub session_max_hours: i64,
+    pub lockout_threshold: u32,
+    pub lockout_minutes: i64,
+    pub ip_lockout_threshold: u32,
+    pub outbox_workers: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("configuration: {key}: {problem}")]
+pub struct ConfigError {
+    pub key: &'static str,
+    pub problem: String,
+}
+
+fn var(key: &str) -> Option<String> {
+    std::env::var(key)
+        .ok()
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+}
+
+fn parsed<T: std::str::FromStr>(key: &'static str, default: T) -> Result<T, ConfigError>
+where
+    T::Err: fmt::Display,
+{
+    match var(key) {
+        None => Ok(default),
+        Some(v) => v.parse().map_err(|e: T::Err| ConfigError {
+            key,
+            problem: e.to_string(),
+        }),
+    }
+}
+
+fn flag(key: &'static str, default: bool) -> Result<bool, ConfigError> {
+    match var(key).as_deref().map(str::to_ascii_lowercase).as_deref() {
+        None => Ok(default),
+        Some("1" | "true" | "yes" | "on") => Ok(true),
+        Some("0" | "false" | "no" | "off") => Ok(false),
+        Some(other) => Err(ConfigError {
+            key,
+            problem: format!("expected true or false, got {other}"),
+        }),
+    }
+}
+
+impl Settings {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        let environment = match var("MACHTIG_ENV").as_deref() {
+            None | Some("development") => Environment::Development,
+            Some("production") => Environment::Production,
+            Some(other) => {
+                return Err(ConfigError {
+                    key: "MACHTIG_ENV",
+                    problem: format!("expected development or production, got {other}"),
+                })
+            }
+        };
+        let listen: SocketAddr =
+            parsed("MACHTIG_LISTEN", "127.0.0.1:3000".parse().expect("valid"))?;
+        let public_url = var("MACHTIG_PUBLIC_URL")
+            .unwrap_or_else(|| format!("http://{listen}"))
+            .trim_end_matches('/')
+            .to_string();
+        let smtp = match var("SMTP_HOST") {
+            None => None,
+            Some(host) => Some(SmtpSettings {
+                host,
+                port: parsed("SMTP_PORT", 587)?,
+                username: var("SMTP_USERNAME"),
+                password: var("SMTP_PASSWORD").map(Secret),
+                security: match var("SMTP_SECURITY").as_deref() {
+                    None | Some("starttls") => SmtpSecurity::StartTls,
+                    Some("tls") => SmtpSecurity::Tls,
+                    Some("none") => SmtpSecurity::None,
+                    Some(other) => {
+                        return Err(ConfigError {
+                            key: "SMTP_SECURITY",
+                            problem: format!("expected starttls, tls or none, got {other}"),
+                        })
+                    }
+                },
+            }),
+        };
+        let sms_gateway = match (var("SMS_GATEWAY_URL"), var("SMS_GATEWAY_ACCESS_KEY")) {
+            (Some(url), Some(key)) => Some(SmsGatewaySettings {
+                url,
+                access_key: Secret(key),
+                originator: var("SMS_ORIGINATOR").unwrap_or_else(|| "Machtig".into()),
+            }),
+            (None, None) => None,
+            _ => {
+                return Err(ConfigError {
+                    key: "SMS_GATEWAY_URL",
+                    problem: "set both SMS_GATEWAY_URL and SMS_GATEWAY_ACCESS_KEY, or neither"
+                        .into(),
+                })
+            }
+        };
+        let development = environment == Environment::Development;
+        if !development && (smtp.is_none() || sms_gateway.is_none()) {
+            return Err(ConfigError {
+                key: "MACHTIG_ENV",
+                problem: "production needs SMTP_HOST and SMS_GATEWAY_URL: e-mails and codes must really go out".into(),
+            });
+        }
+        Ok(Self {
+            listen,
+            public_url,
+            environment,
+            database_url: var("DATABASE_URL").map(Secret),
+            data_dir: var("MACHTIG_DATA_DIR")
+                .unwrap_or_else(|| "data".into())
+                .into(),
+            site_root: var("LEPTOS_SITE_ROOT")
+                .unwrap_or_else(|| "target/site".into())
+                .into(),
+            demo_data: flag("MACHTIG_DEMO_DATA", development)?,
+            mail_from: var("MAIL_FROM")
+                .unwrap_or_else(|| "Machtig <noreply@machtig.localhost>".into()),
+            smtp,
+            sms_gateway,
+            session_idle_minutes: parsed("MACHTIG_SESSION_IDLE_MINUTES", 30)?,
+            session_max_hours: parsed("MACHTIG_SESSION_MAX_HOURS", 12)?,
+            lockout_threshold: parsed("MACHTIG_LOCKOUT_THRESHOLD", 5)?,
+            lockout_minutes: parsed("MACHTIG_LOCKOUT_MINUTES", 15)?,
+            ip_lockout_threshold: parsed("MACHTIG_IP_LOCKOUT_THRESHOLD", 50)?,
+            outbox_workers: flag("MACHTIG_WORKERS", true)?,
+        })
+    }
+
+    pub fn is_development(&self) -> bool {
+        self.environment == Environment::Development
+    }
+
+    /// Settings for tests: development, no SMTP or SMS gateway, default limits.
+    pub fn for_tests() -> Self {
+        Self {
+            listen: "127.0.0.1:0".parse().expect("valid"),
+            public_url: "http://127.0.0.1:3000".into(),
+            environment: Environment::Development,
+            database_url: None,
+            data_dir: "data".into(),
+            site_root: "target/site".into(),
+            demo_data: false,
+            mail_from: "Machtig <noreply@machtig.localhost>".into(),
+            smtp: None,
+            sms_gateway: None,
+            session_idle_minutes: 30,
+            session_max_hours: 12,
+            lockout_threshold: 5,
+            lockout_minutes: 15,
+            ip_lockout_threshold: 50,
+            outbox_workers: false,
+        }
+    }
+
+    pub fn account_throttle(&self) -> crate::domain::throttle::ThrottleRule {
+        let minutes = chrono::Duration::minutes(self.lockout_minutes);
+        crate::domain::throttle::ThrottleRule {
+            threshold: self.lockout_threshold,
+            window: minutes,
+            lock: minutes,
+        }
+    }
+
+    pub fn address_throttle(&self) -> crate::domain::throttle::ThrottleRule {
+        crate::domain::throttle::ThrottleRule {
+            threshold: self.ip_lockout_threshold,
+            ..self.account_throttle()
+        }
+    }
+}

@@ -1,0 +1,94 @@
+//! Helpers for server-function bodies: who is calling, from where, and how an error answers.
+//! Server functions stay thin: `caller().await?`, one service call, `respond(...)`.
+
+use super::error::ServiceError;
+use super::session::{self, SessionUser, COOKIE};
+use super::state::AppState;
+use crate::api::ApiError;
+use axum::extract::ConnectInfo;
+use axum::http::header::{COOKIE as COOKIE_HEADER, SET_COOKIE};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use leptos::prelude::use_context;
+use leptos_axum::ResponseOptions;
+use std::net::{IpAddr, SocketAddr};
+
+pub fn state() -> Result<AppState, ApiError> {
+    use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("AppState missing from the server-function context");
+        ApiError::Internal
+    })
+}
+
+/// Maps a service result to what the browser may see, with the fitting HTTP status.
+pub fn respond<T>(result: Result<T, ServiceError>) -> Result<T, ApiError> {
+    result.map_err(|e| fail(e.into_api()))
+}
+
+/// Sets the response status for `error` and returns it.
+pub fn fail(error: ApiError) -> ApiError {
+    if let Some(options) = use_context::<ResponseOptions>() {
+        options.set_status(
+            StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+        );
+    }
+    error
+}
+
+pub async fn client_ip() -> Option<IpAddr> {
+    leptos_axum::extract::<ConnectInfo<SocketAddr>>()
+        .await
+        .ok()
+        .map(|ConnectInfo(addr)| addr.ip())
+}
+
+pub async fn session_token() -> Option<String> {
+    let headers = leptos_axum::extract::<HeaderMap>().await.ok()?;
+    headers
+        .get_all(COOKIE_HEADER)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == COOKIE)
+        .map(|(_, value)| value.to_string())
+}
+
+/// The signed-in caller, or `Unauthenticated`.
+pub async fn caller() -> Result<(AppState, SessionUser), ApiError> {
+    let state = state()?;
+    let Some(token) = session_token().await else {
+        return Err(fail(ApiError::Unauthenticated));
+    };
+    match session::authenticate(&state.pool, &state.settings, &token).await {
+        Ok(Some(user)) => Ok((state, user)),
+        Ok(None) => Err(fail(ApiError::Unauthenticated)),
+        Err(e) => Err(fail(ServiceError::from(e).into_api())),
+    }
+}
+
+fn cookie(state: &AppState, value: &str, max_age_secs: i64) -> Option<HeaderValue> {
+    let secure = if state.settings.is_development() {
+        ""
+    } else {
+        "; Secure"
+    };
+    HeaderValue::from_str(&format!(
+        "{COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age_secs}{secure}"
+    ))
+    .ok()
+}
+
+pub fn set_session_cookie(state: &AppState, token: &str) {
+    if let (Some(options), Some(value)) = (
+        use_context::<ResponseOptions>(),
+        cookie(state, token, state.settings.session_max_hours * 3600),
+    ) {
+        options.append_header(SET_COOKIE, value);
+    }
+}
+
+pub fn clear_session_cookie(state: &AppState) {
+    if let (Some(options), Some(value)) = (use_context::<ResponseOptions>(), cookie(state, "", 0)) {
+        options.append_header(SET_COOKIE, value);
+    }
+}

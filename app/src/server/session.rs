@@ -1,0 +1,125 @@
+//! Sessions live in Postgres, so any server process can serve any user. The browser holds a
+//! random token in an HttpOnly cookie; the table holds its hash. A session ends on sign-out,
+//! after the idle timeout, or after the absolute maximum age.
+
+use super::config::Settings;
+use super::tokens;
+use crate::domain::level::AssuranceLevel;
+use sqlx::{PgConnection, PgPool, Row};
+use std::net::IpAddr;
+use uuid::Uuid;
+
+pub const COOKIE: &str = "machtig_session";
+
+/// Who is calling, as the session says.
+#[derive(Debug, Clone)]
+pub struct SessionUser {
+    pub session_id: Uuid,
+    pub user_id: Uuid,
+    pub username: String,
+    pub level: AssuranceLevel,
+    pub is_operator: bool,
+    /// Organizations this user holds an active admin authorization for.
+    pub managed_orgs: Vec<Uuid>,
+}
+
+impl SessionUser {
+    pub fn is_manager(&self) -> bool {
+        !self.managed_orgs.is_empty()
+    }
+}
+
+/// Starts a session for `user_id`, returning the token for the cookie.
+pub async fn create(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+    ip: Option<IpAddr>,
+) -> Result<String, sqlx::Error> {
+    let token = tokens::new_token();
+    sqlx::query("INSERT INTO sessions (token_hash, user_id, client_ip) VALUES ($1, $2, $3::inet)")
+        .bind(tokens::hash_token(&token))
+        .bind(user_id)
+        .bind(ip.map(|ip| ip.to_string()))
+        .execute(conn)
+        .await?;
+    Ok(token)
+}
+
+/// The session's user, if the token is valid and neither idle nor too old.
+pub async fn authenticate(
+    pool: &PgPool,
+    settings: &Settings,
+    token: &str,
+) -> Result<Option<SessionUser>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT s.id, s.user_id, u.username, u.level, u.is_operator,
+                s.last_seen_at < now() - interval '60 seconds' AS stale,
+                ARRAY(SELECT a.org_id FROM authorizations a
+                      WHERE a.user_id = u.id AND a.kind = 'admin' AND a.state = 'active'
+                        AND a.valid_from <= now() AND a.valid_until > now()
+                      ORDER BY a.org_id) AS orgs
+         FROM sessions s JOIN users u ON u.id = s.user_id
+         WHERE s.token_hash = $1 AND u.status = 'active'
+           AND s.last_seen_at > now() - make_interval(mins => $2)
+           AND s.created_at > now() - make_interval(hours => $3)",
+    )
+    .bind(tokens::hash_token(token))
+    .bind(settings.session_idle_minutes as i32)
+    .bind(settings.session_max_hours as i32)
+    .fetch_optional(pool)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let session_id: Uuid = row.get("id");
+    // Touch at most once a minute: the idle timeout does not need more, and it saves a write
+    // on nearly every request.
+    if row.get::<bool, _>("stale") {
+        sqlx::query("UPDATE sessions SET last_seen_at = now() WHERE id = $1")
+            .bind(session_id)
+            .execute(pool)
+            .await?;
+    }
+    let level: String = row.get("level");
+    Ok(Some(SessionUser {
+        session_id,
+        user_id: row.get("user_id"),
+        username: row.get("username"),
+        level: AssuranceLevel::parse(&level).map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+        is_operator: row.get("is_operator"),
+        managed_orgs: row.get("orgs"),
+    }))
+}
+
+pub async fn end(pool: &PgPool, token: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+        .bind(tokens::hash_token(token))
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// Ends every other session of the user (after a password change).
+pub async fn end_others(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+    keep: Uuid,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id <> $2")
+        .bind(user_id)
+        .bind(keep)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Removes sessions past their idle or absolute limit.
+pub async fn purge_expired(pool: &PgPool, settings: &Settings) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query(
+        "DELETE FROM sessions WHERE last_seen_at < now() - make_interval(mins => $1)
+            OR created_at < now() - make_interval(hours => $2)",
+    )
+    .bind(settings.session_idle_minutes as i32)
+    .bind(settings.session_max_hours as i32)
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected())
+}

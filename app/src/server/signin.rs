@@ -1,0 +1,260 @@
+//! Sign-in: username and password, then for EH2+ and up a 6-digit code by SMS.
+//!
+//! Invariants: an unknown username gets exactly the answer (and roughly the time) of a wrong
+//! password; failures are counted per account name and per client address, and past the
+//! threshold attempts are refused until the lock has passed, without checking the password;
+//! a code is valid for 5 minutes, single use, and dies after 5 wrong tries.
+
+use super::error::{ServiceError, ServiceResult};
+use super::state::AppState;
+use super::{audit, outbox, passwords, session, tokens};
+use crate::api::auth::SignInStep;
+use crate::api::ApiError;
+use crate::domain::level::AssuranceLevel;
+use crate::domain::phone::MobileNumber;
+use crate::domain::throttle::ThrottleRule;
+use sqlx::{PgPool, Row};
+use std::net::IpAddr;
+use uuid::Uuid;
+
+pub const CODE_VALID_MINUTES: i32 = 5;
+pub const CODE_MAX_ATTEMPTS: i32 = 5;
+
+/// The result of a completed sign-in: the session token for the cookie.
+pub struct SignedIn {
+    pub token: String,
+    pub user_id: Uuid,
+}
+
+pub enum Outcome {
+    SignedIn(SignedIn),
+    CodeSent { challenge: String, sent_to: String },
+}
+
+impl Outcome {
+    pub fn step(&self) -> SignInStep {
+        match self {
+            Outcome::SignedIn(_) => SignInStep::SignedIn,
+            Outcome::CodeSent { challenge, sent_to } => SignInStep::CodeSent {
+                challenge: challenge.clone(),
+                sent_to: sent_to.clone(),
+            },
+        }
+    }
+}
+
+fn account_key(username: &str) -> String {
+    format!("account:{}", username.trim().to_lowercase())
+}
+
+fn address_key(ip: Option<IpAddr>) -> Option<String> {
+    ip.map(|ip| format!("address:{ip}"))
+}
+
+async fn locked_until(pool: &PgPool, key: &str, rule: ThrottleRule) -> ServiceResult<Option<u64>> {
+    let row = sqlx::query(
+        "SELECT count(*)::int4 AS n, max(at) AS last FROM signin_failures
+         WHERE key = $1 AND at > now() - make_interval(secs => $2)",
+    )
+    .bind(key)
+    .bind(rule.window.num_seconds() as f64)
+    .fetch_one(pool)
+    .await?;
+    let now = chrono::Utc::now();
+    let n: i32 = row.get("n");
+    Ok(rule
+        .locked_until(n as u32, row.get("last"), now)
+        .map(|until| (until - now).num_seconds().max(1) as u64))
+}
+
+async fn refuse_if_locked(
+    state: &AppState,
+    username: &str,
+    ip: Option<IpAddr>,
+) -> ServiceResult<()> {
+    let mut wait = locked_until(
+        &state.pool,
+        &account_key(username),
+        state.settings.account_throttle(),
+    )
+    .await?;
+    if let Some(key) = address_key(ip) {
+        let by_address = locked_until(&state.pool, &key, state.settings.address_throttle()).await?;
+        wait = wait.max(by_address);
+    }
+    match wait {
+        Some(retry_after_secs) => Err(ApiError::TooManyAttempts { retry_after_secs }.into()),
+        None => Ok(()),
+    }
+}
+
+async fn record_failure(pool: &PgPool, username: &str, ip: Option<IpAddr>) -> ServiceResult<()> {
+    let mut tx = pool.begin().await?;
+    let mut keys = vec![account_key(username)];
+    keys.extend(address_key(ip));
+    sqlx::query("INSERT INTO signin_failures (key) SELECT unnest($1::text[])")
+        .bind(&keys)
+        .execute(&mut *tx)
+        .await?;
+    audit::record(
+        &mut tx,
+        None,
+        "signin.failed",
+        None,
+        serde_json::json!({ "username": username.trim().to_lowercase() }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Step one: the password.
+pub async fn sign_in(
+    state: &AppState,
+    username: &str,
+    password: String,
+    ip: Option<IpAddr>,
+) -> ServiceResult<Outcome> {
+    refuse_if_locked(state, username, ip).await?;
+    let user = sqlx::query(
+        "SELECT id, password_hash, level, mobile, language FROM users
+         WHERE username = lower($1) AND status = 'active' AND password_hash IS NOT NULL",
+    )
+    .bind(username.trim())
+    .fetch_optional(&state.pool)
+    .await?;
+    let hashes = user
+        .iter()
+        .map(|u| u.get::<String, _>("password_hash"))
+        .collect();
+    if !passwords::matches_any(password, hashes).await? {
+        record_failure(&state.pool, username, ip).await?;
+        return Err(ApiError::InvalidCredentials.into());
+    }
+    let user = user.ok_or_else(|| ServiceError::internal("password matched without a user"))?;
+    let user_id: Uuid = user.get("id");
+    let level = AssuranceLevel::parse(user.get("level")).map_err(ServiceError::internal)?;
+
+    let mut tx = state.pool.begin().await?;
+    sqlx::query("DELETE FROM signin_failures WHERE key = $1")
+        .bind(account_key(username))
+        .execute(&mut *tx)
+        .await?;
+    let outcome = if level.requires_second_factor() {
+        let mobile = MobileNumber::parse(user.get("mobile")).map_err(ServiceError::internal)?;
+        let challenge = tokens::new_token();
+        let challenge_hash = tokens::hash_token(&challenge);
+        let code = tokens::new_code();
+        sqlx::query(
+            "INSERT INTO signin_challenges (token_hash, user_id, code_hash, expires_at)
+             VALUES ($1, $2, $3, now() + make_interval(mins => $4))",
+        )
+        .bind(&challenge_hash)
+        .bind(user_id)
+        .bind(tokens::hash_code(&challenge_hash, &code))
+        .bind(CODE_VALID_MINUTES)
+        .execute(&mut *tx)
+        .await?;
+        let text = outbox::sms_code_text(user.get("language"), &code, &state.settings.public_url);
+        outbox::enqueue_sms(&mut tx, mobile.as_str(), &text, true).await?;
+        audit::record(
+            &mut tx,
+            Some(user_id),
+            "signin.code_sent",
+            None,
+            serde_json::json!({}),
+        )
+        .await?;
+        Outcome::CodeSent {
+            challenge,
+            sent_to: mobile.masked(),
+        }
+    } else {
+        let token = session::create(&mut tx, user_id, ip).await?;
+        audit::record(
+            &mut tx,
+            Some(user_id),
+            "signin.succeeded",
+            None,
+            serde_json::json!({}),
+        )
+        .await?;
+        Outcome::SignedIn(SignedIn { token, user_id })
+    };
+    tx.commit().await?;
+    Ok(outcome)
+}
+
+/// Step two: the code from the SMS.
+pub async fn verify_code(
+    state: &AppState,
+    challenge: &str,
+    code: &str,
+    ip: Option<IpAddr>,
+) -> ServiceResult<SignedIn> {
+    let challenge_hash = tokens::hash_token(challenge);
+    let mut tx = state.pool.begin().await?;
+    let row = sqlx::query(
+        "SELECT id, user_id, code_hash, attempts FROM signin_challenges
+         WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now() AND attempts < $2
+         FOR UPDATE",
+    )
+    .bind(&challenge_hash)
+    .bind(CODE_MAX_ATTEMPTS)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(row) = row else {
+        return Err(ApiError::CodeExpired.into());
+    };
+    let id: Uuid = row.get("id");
+    let user_id: Uuid = row.get("user_id");
+    let expected: Vec<u8> = row.get("code_hash");
+    if !tokens::same_hash(&expected, &tokens::hash_code(&challenge_hash, code)) {
+        let attempts: i32 = row.get::<i32, _>("attempts") + 1;
+        sqlx::query("UPDATE signin_challenges SET attempts = $2 WHERE id = $1")
+            .bind(id)
+            .bind(attempts)
+            .execute(&mut *tx)
+            .await?;
+        audit::record(
+            &mut tx,
+            Some(user_id),
+            "signin.code_wrong",
+            None,
+            serde_json::json!({ "attempts": attempts }),
+        )
+        .await?;
+        // The failed try must count even though the use case fails.
+        tx.commit().await?;
+        return Err(ApiError::InvalidCode {
+            attempts_left: (CODE_MAX_ATTEMPTS - attempts).max(0) as u32,
+        }
+        .into());
+    }
+    sqlx::query("UPDATE signin_challenges SET used_at = now() WHERE id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    let token = session::create(&mut tx, user_id, ip).await?;
+    audit::record(
+        &mut tx,
+        Some(user_id),
+        "signin.succeeded",
+        None,
+        serde_json::json!({}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(SignedIn { token, user_id })
+}
+
+/// Removes old failure records and spent challenges.
+pub async fn purge(pool: &PgPool) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM signin_failures WHERE at < now() - interval '1 day'")
+        .execute(pool)
+        .await?;
+    sqlx::query("DELETE FROM signin_challenges WHERE expires_at < now() - interval '1 day'")
+        .execute(pool)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,106 @@
+//! The Gebruikers list: users linked to the organizations the caller manages, searched and
+//! paged by keyset on (sort_key, id), so every page costs the same at 100,000 users.
+
+use super::error::ServiceResult;
+use super::session::SessionUser;
+use crate::api::users::{UserRow, UsersCursor, UsersPage, PAGE_SIZE};
+use crate::api::ApiError;
+use sqlx::{PgPool, Row};
+
+/// Escapes LIKE wildcards so a search for "50%" looks for "50%".
+fn like_pattern(search: &str) -> Option<String> {
+    let s = search.trim().to_lowercase();
+    if s.is_empty() {
+        return None;
+    }
+    let escaped = s
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    Some(format!("%{escaped}%"))
+}
+
+pub async fn list(
+    pool: &PgPool,
+    caller: &SessionUser,
+    search: &str,
+    after: Option<&UsersCursor>,
+) -> ServiceResult<UsersPage> {
+    if !caller.is_manager() {
+        return Err(ApiError::Forbidden.into());
+    }
+    if search.chars().count() > 100 {
+        return Err(ApiError::validation("search", "too_long").into());
+    }
+    let after = match after {
+        None => None,
+        Some(c) => Some((
+            c.sort_key.as_str(),
+            uuid::Uuid::parse_str(&c.id).map_err(|_| ApiError::BadRequest)?,
+        )),
+    };
+    let rows = sqlx::query(
+        "SELECT u.id, u.username, u.first_name, u.infix, u.last_name, u.email, u.level, u.sort_key,
+                (SELECT string_agg(o.name, ', ' ORDER BY o.name)
+                   FROM memberships m2 JOIN organizations o ON o.id = m2.org_id
+                  WHERE m2.user_id = u.id AND m2.org_id = ANY($1)) AS organizations
+         FROM users u
+         WHERE EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = u.id AND m.org_id = ANY($1))
+           AND ($2::text IS NULL OR u.search_text LIKE $2)
+           AND ($3::text IS NULL OR (u.sort_key, u.id) > ($3, $4))
+         ORDER BY u.sort_key, u.id
+         LIMIT $5",
+    )
+    .bind(&caller.managed_orgs)
+    .bind(like_pattern(search))
+    .bind(after.map(|(sort_key, _)| sort_key))
+    .bind(after.map(|(_, id)| id))
+    .bind(PAGE_SIZE as i64 + 1)
+    .fetch_all(pool)
+    .await?;
+    let has_more = rows.len() > PAGE_SIZE;
+    let rows: Vec<UserRow> = rows
+        .into_iter()
+        .take(PAGE_SIZE)
+        .map(|r| {
+            let infix: String = r.get("infix");
+            let name = [r.get::<String, _>("first_name"), infix, r.get("last_name")]
+                .into_iter()
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ");
+            UserRow {
+                id: r.get::<uuid::Uuid, _>("id").to_string(),
+                name,
+                username: r.get("username"),
+                email: r.get("email"),
+                level: r.get("level"),
+                organizations: r
+                    .get::<Option<String>, _>("organizations")
+                    .unwrap_or_default(),
+                sort_key: r.get("sort_key"),
+            }
+        })
+        .collect();
+    let next = if has_more {
+        rows.last().map(|r| UsersCursor {
+            sort_key: r.sort_key.clone(),
+            id: r.id.clone(),
+        })
+    } else {
+        None
+    };
+    Ok(UsersPage { rows, next })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::like_pattern;
+
+    #[test]
+    fn search_wildcards_are_taken_literally() {
+        assert_eq!(like_pattern("  50%_ "), Some("%50\\%\\_%".into()));
+        assert_eq!(like_pattern("   "), None);
+        assert_eq!(like_pattern("De Vries"), Some("%de vries%".into()));
+    }
+}

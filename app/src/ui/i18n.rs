@@ -1,0 +1,131 @@
+//! Dutch first, English second. Every text the portal shows is a `Msg`, with both languages
+//! side by side in `locales.rs`; the chosen language is remembered in local storage and set
+//! on `<html lang>`.
+
+use crate::api::ApiError;
+use leptos::prelude::*;
+
+pub use super::locales::Msg;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Nl,
+    En,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Nl => "nl",
+            Lang::En => "en",
+        }
+    }
+}
+
+const STORAGE_KEY: &str = "machtig.lang";
+
+#[derive(Clone, Copy)]
+pub struct I18n {
+    pub lang: RwSignal<Lang>,
+}
+
+impl I18n {
+    pub fn t(&self, msg: Msg) -> &'static str {
+        msg.text(self.lang.get())
+    }
+
+    pub fn set(&self, lang: Lang) {
+        self.lang.set(lang);
+        apply(lang);
+        if let Some(storage) = storage() {
+            let _ = storage.set_item(STORAGE_KEY, lang.code());
+        }
+    }
+
+    /// The text for an error code from the server.
+    pub fn error(&self, error: &ApiError) -> String {
+        let lang = self.lang.get();
+        match error {
+            ApiError::InvalidCode { attempts_left } => {
+                format!(
+                    "{} {}",
+                    Msg::ErrInvalidCode.text(lang),
+                    Msg::AttemptsLeft
+                        .text(lang)
+                        .replace("{n}", &attempts_left.to_string())
+                )
+            }
+            ApiError::TooManyAttempts { retry_after_secs } => {
+                let minutes = retry_after_secs.div_ceil(60).to_string();
+                Msg::ErrTooManyAttempts.text(lang).replace("{n}", &minutes)
+            }
+            ApiError::Validation { field, rule } => {
+                Msg::for_rule(field, rule).text(lang).to_string()
+            }
+            other => Msg::for_error(other).text(lang).to_string(),
+        }
+    }
+}
+
+#[cfg(feature = "csr")]
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+/// The server never renders pages; there is nothing to remember there.
+#[cfg(not(feature = "csr"))]
+fn storage() -> Option<NoStorage> {
+    None
+}
+
+#[cfg(not(feature = "csr"))]
+struct NoStorage;
+
+#[cfg(not(feature = "csr"))]
+impl NoStorage {
+    fn get_item(&self, _: &str) -> Result<Option<String>, ()> {
+        Ok(None)
+    }
+    fn set_item(&self, _: &str, _: &str) -> Result<(), ()> {
+        Ok(())
+    }
+}
+
+fn apply(lang: Lang) {
+    #[cfg(feature = "csr")]
+    if let Some(html) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
+        let _ = html.set_attribute("lang", lang.code());
+    }
+    #[cfg(not(feature = "csr"))]
+    let _ = lang;
+}
+
+/// Provides the language context, starting from the remembered choice (default Dutch).
+pub fn provide_i18n() -> I18n {
+    let stored = storage().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten());
+    let lang = if stored.as_deref() == Some("en") {
+        Lang::En
+    } else {
+        Lang::Nl
+    };
+    apply(lang);
+    let i18n = I18n {
+        lang: RwSignal::new(lang),
+    };
+    provide_context(i18n);
+    i18n
+}
+
+pub fn use_i18n() -> I18n {
+    expect_context::<I18n>()
+}
+
+/// A text that follows the language switch. One function for every text, so the browser
+/// bundle carries one piece of rendering code for all of them rather than one per text.
+pub fn tr(msg: Msg) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    let i18n = use_i18n();
+    move || i18n.t(msg)
+}

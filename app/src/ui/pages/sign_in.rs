@@ -1,0 +1,139 @@
+//! Inloggen: username and password, then for EH2+ and up the SMS code.
+
+use crate::api::auth::{sign_in, verify_code, SignInStep};
+use crate::api::ApiError;
+use crate::domain::otp::OneTimeCode;
+use crate::ui::i18n::{tr, use_i18n, Msg};
+use crate::ui::session::use_session;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_navigate;
+
+#[component]
+pub fn SignIn() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let navigate = use_navigate();
+    let username = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let code = RwSignal::new(String::new());
+    let challenge = RwSignal::new(None::<(String, String)>);
+    let error = RwSignal::new(None::<ApiError>);
+    let busy = RwSignal::new(false);
+
+    // Someone already signed in has nothing to do here.
+    {
+        let navigate = navigate.clone();
+        Effect::new(move |_| {
+            if session.me.with(Option::is_some) {
+                navigate("/", Default::default());
+            }
+        });
+    }
+    // Signed in: learn who we are; the effect above then moves on.
+    let finish = move || spawn_local(session.refresh());
+
+    let submit_password = {
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            if busy.get() {
+                return;
+            }
+            busy.set(true);
+            error.set(None);
+            spawn_local(async move {
+                match sign_in(username.get_untracked(), password.get_untracked()).await {
+                    Ok(SignInStep::SignedIn) => finish(),
+                    Ok(SignInStep::CodeSent {
+                        challenge: c,
+                        sent_to,
+                    }) => {
+                        password.set(String::new());
+                        challenge.set(Some((c, sent_to)));
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+                busy.set(false);
+            });
+        }
+    };
+
+    let submit_code = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if busy.get() {
+            return;
+        }
+        // The same rule as the server's, answered at once.
+        if OneTimeCode::parse(&code.get()).is_err() {
+            error.set(Some(ApiError::validation("code", "six_digits")));
+            return;
+        }
+        let Some((c, _)) = challenge.get() else {
+            return;
+        };
+        busy.set(true);
+        error.set(None);
+        spawn_local(async move {
+            match verify_code(c, code.get_untracked()).await {
+                Ok(()) => finish(),
+                Err(e) => {
+                    if e == ApiError::CodeExpired {
+                        challenge.set(None);
+                    }
+                    code.set(String::new());
+                    error.set(Some(e));
+                }
+            }
+            busy.set(false);
+        });
+    };
+
+    let error_view = move || {
+        error
+            .get()
+            .map(|e| view! { <p class="error" role="alert">{i18n.error(&e)}</p> })
+    };
+
+    view! {
+        <section class="card narrow">
+            <Show
+                when=move || challenge.with(Option::is_some)
+                fallback=move || {
+                    let submit_password = submit_password.clone();
+                    view! {
+                        <h1>{tr(Msg::SignInTitle)}</h1>
+                        <p>{tr(Msg::SignInIntro)}</p>
+                        {error_view}
+                        <form on:submit=submit_password novalidate>
+                            <label for="username">{tr(Msg::Username)}</label>
+                            <input id="username" name="username" autocomplete="username" required
+                                autocapitalize="none" spellcheck="false"
+                                prop:value=username on:input=move |ev| username.set(event_target_value(&ev))/>
+                            <label for="password">{tr(Msg::Password)}</label>
+                            <input id="password" name="password" type="password" autocomplete="current-password" required
+                                prop:value=password on:input=move |ev| password.set(event_target_value(&ev))/>
+                            <button type="submit" class="primary" disabled=busy>{tr(Msg::SignInButton)}</button>
+                        </form>
+                    }
+                }
+            >
+                <h1>{tr(Msg::CodeTitle)}</h1>
+                <p>{move || {
+                    let to = challenge.get().map(|(_, to)| to).unwrap_or_default();
+                    i18n.t(Msg::CodeSentTo).replace("{n}", &to)
+                }}</p>
+                {error_view}
+                <form on:submit=submit_code.clone() novalidate>
+                    <label for="code">{tr(Msg::Code)}</label>
+                    <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code"
+                        maxlength="6" pattern="[0-9]{6}" required class="code"
+                        prop:value=code on:input=move |ev| code.set(event_target_value(&ev))/>
+                    <button type="submit" class="primary" disabled=busy>{tr(Msg::Confirm)}</button>
+                    <button type="button" class="link" on:click=move |_| { challenge.set(None); error.set(None); }>
+                        {tr(Msg::StartOver)}
+                    </button>
+                </form>
+            </Show>
+        </section>
+    }
+}

@@ -1,0 +1,91 @@
+//! Beheer > Gebruikers: the users of the organizations the manager manages, with search and
+//! keyset paging (the browser keeps the cursors of the pages it came through for "Vorige").
+
+use crate::api::users::{list_users, UsersCursor};
+use crate::ui::fetch::fetch;
+use crate::ui::i18n::{tr, use_i18n, Msg};
+use crate::ui::session::require_sign_in;
+use leptos::prelude::*;
+
+#[component]
+pub fn Users() -> impl IntoView {
+    require_sign_in();
+    let i18n = use_i18n();
+    let search = RwSignal::new(String::new());
+    // cursors[n] is where page n + 1 starts; the last one is the page shown.
+    let cursors = RwSignal::new(vec![None::<UsersCursor>]);
+    let page = fetch(move || {
+        let search = search.get();
+        let after = cursors.with(|c| c.last().cloned().flatten());
+        list_users(search, after)
+    });
+
+    let rows = move || {
+        page.value.get().map(|result| match result {
+            Err(e) => view! { <p class="error" role="alert">{i18n.error(&e)}</p> }.into_any(),
+            Ok(p) if p.rows.is_empty() => view! { <p>{i18n.t(Msg::NoUsersFound)}</p> }.into_any(),
+            Ok(p) => {
+                let next = p.next.clone();
+                let has_prev = cursors.with(|c| c.len() > 1);
+                let page_no = cursors.with(Vec::len);
+                view! {
+                    <div class="table-wrap">
+                        <table>
+                            <caption class="sr-only">{i18n.t(Msg::UsersTable)}</caption>
+                            <thead>
+                                <tr>
+                                    <th scope="col">{i18n.t(Msg::Name)}</th>
+                                    <th scope="col">{i18n.t(Msg::Username)}</th>
+                                    <th scope="col">{i18n.t(Msg::Email)}</th>
+                                    <th scope="col">{i18n.t(Msg::Level)}</th>
+                                    <th scope="col">{i18n.t(Msg::Organizations)}</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {p.rows.into_iter().map(|u| view! {
+                                    <tr>
+                                        <td>{u.name}</td>
+                                        <td>{u.username.unwrap_or_else(|| i18n.t(Msg::NotYetChosen).to_string())}</td>
+                                        <td>{u.email}</td>
+                                        <td>{u.level}</td>
+                                        <td>{u.organizations}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                    <nav class="pager" aria-label=i18n.t(Msg::PageN).replace("{n}", "")>
+                        <button type="button" class="secondary" disabled=!has_prev
+                            on:click=move |_| cursors.update(|c| { if c.len() > 1 { c.pop(); } })>
+                            {i18n.t(Msg::Previous)}
+                        </button>
+                        <span aria-live="polite">{i18n.t(Msg::PageN).replace("{n}", &page_no.to_string())}</span>
+                        <button type="button" class="secondary" disabled=next.is_none()
+                            on:click=move |_| if let Some(n) = next.clone() { cursors.update(|c| c.push(Some(n))) }>
+                            {i18n.t(Msg::Next)}
+                        </button>
+                    </nav>
+                }
+                .into_any()
+            }
+        })
+    };
+
+    view! {
+        <section class="card">
+            <h1>{tr(Msg::Users)}</h1>
+            <p>{tr(Msg::UsersIntro)}</p>
+            <div class="search">
+                <label for="search">{tr(Msg::Search)}</label>
+                <input id="search" type="search" maxlength="100" autocomplete="off"
+                    placeholder=tr(Msg::SearchHint)
+                    prop:value=search
+                    on:input=move |ev| {
+                        search.set(event_target_value(&ev));
+                        cursors.set(vec![None]);
+                    }/>
+            </div>
+            {move || rows().unwrap_or_else(|| view! { <p class="loading">{i18n.t(Msg::Loading)}</p> }.into_any())}
+        </section>
+    }
+}

@@ -1,0 +1,53 @@
+//! Who is signed in, as the browser knows it: loaded once from the server at start and after
+//! sign-in; pages that need a signed-in user send the visitor to /inloggen otherwise.
+
+use crate::api::auth::{current_user, Me};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_navigate;
+use leptos_router::NavigateOptions;
+
+#[derive(Clone, Copy)]
+pub struct Session {
+    pub me: RwSignal<Option<Me>>,
+    pub loaded: RwSignal<bool>,
+}
+
+impl Session {
+    /// Asks the server who is signed in.
+    pub async fn refresh(self) {
+        let who = current_user().await.ok().flatten();
+        self.me.set(who);
+        self.loaded.set(true);
+    }
+}
+
+pub fn provide_session() {
+    let session = Session {
+        me: RwSignal::new(None),
+        loaded: RwSignal::new(false),
+    };
+    spawn_local(session.refresh());
+    provide_context(session);
+}
+
+pub fn use_session() -> Session {
+    expect_context::<Session>()
+}
+
+/// Sends a visitor who is not signed in to the sign-in page, once the session is known.
+pub fn require_sign_in() {
+    let session = use_session();
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if session.loaded.get() && session.me.with(Option::is_none) {
+            navigate(
+                "/inloggen",
+                NavigateOptions {
+                    replace: true,
+                    ..Default::default()
+                },
+            );
+        }
+    });
+}

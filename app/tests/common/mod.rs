@@ -1,0 +1,66 @@
+//! Shared set-up for service tests: each test gets a fresh, migrated database from
+//! `#[sqlx::test]`, loaded with the demo data.
+#![allow(dead_code)]
+
+use app::server::config::Settings;
+use app::server::session::{self, SessionUser};
+use app::server::signin::{self, Outcome};
+use app::server::{demo, AppState};
+use sqlx::PgPool;
+use std::sync::Arc;
+
+pub async fn state(pool: PgPool) -> AppState {
+    assert!(demo::load_if_empty(&pool).await.expect("demo data"));
+    AppState {
+        pool,
+        settings: Arc::new(Settings::for_tests()),
+    }
+}
+
+pub fn ip() -> Option<std::net::IpAddr> {
+    Some("192.0.2.10".parse().unwrap())
+}
+
+/// The code in the newest SMS to `to`, read from the outbox as a phone would show it.
+pub async fn last_code(pool: &PgPool, to: &str) -> String {
+    let body: String = sqlx::query_scalar(
+        "SELECT body FROM outbox WHERE channel = 'sms' AND recipient = $1 ORDER BY id DESC LIMIT 1",
+    )
+    .bind(to)
+    .fetch_one(pool)
+    .await
+    .expect("an sms");
+    let after = body.rsplit('#').next().expect("code line");
+    assert_eq!(after.len(), 6, "{body}");
+    after.to_string()
+}
+
+/// Signs in fully (password and, where needed, the SMS code) and returns the session user.
+pub async fn sign_in(
+    state: &AppState,
+    (username, password): (&str, &str),
+) -> (String, SessionUser) {
+    let token = match signin::sign_in(state, username, password.to_string(), ip())
+        .await
+        .expect("sign in")
+    {
+        Outcome::SignedIn(done) => done.token,
+        Outcome::CodeSent { challenge, .. } => {
+            let mobile: String = sqlx::query_scalar("SELECT mobile FROM users WHERE username = $1")
+                .bind(username)
+                .fetch_one(&state.pool)
+                .await
+                .unwrap();
+            let code = last_code(&state.pool, &mobile).await;
+            signin::verify_code(state, &challenge, &code, ip())
+                .await
+                .expect("code")
+                .token
+        }
+    };
+    let user = session::authenticate(&state.pool, &state.settings, &token)
+        .await
+        .unwrap()
+        .expect("session");
+    (token, user)
+}

@@ -1,0 +1,273 @@
+//! Sign-in: password, SMS code, throttling and sessions, against a real Postgres.
+
+mod common;
+
+use app::api::ApiError;
+use app::server::demo::{MANAGER, USER};
+use app::server::error::ServiceError;
+use app::server::session;
+use app::server::signin::{self, Outcome};
+use common::{ip, last_code, state};
+use sqlx::PgPool;
+
+fn api(e: ServiceError) -> ApiError {
+    match e {
+        ServiceError::Api(a) => a,
+        other => panic!("expected an API error, got {other}"),
+    }
+}
+
+async fn challenge(state: &app::server::AppState) -> String {
+    match signin::sign_in(state, MANAGER.0, MANAGER.1.into(), ip())
+        .await
+        .unwrap()
+    {
+        Outcome::CodeSent { challenge, sent_to } => {
+            assert_eq!(sent_to, "********78");
+            challenge
+        }
+        Outcome::SignedIn(_) => panic!("an EH3 manager must get a code"),
+    }
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn an_eh3_manager_signs_in_with_the_code_from_the_sms(pool: PgPool) {
+    let state = state(pool).await;
+    let challenge = challenge(&state).await;
+    let code = last_code(&state.pool, "+31612345678").await;
+    let done = signin::verify_code(&state, &challenge, &code, ip())
+        .await
+        .unwrap();
+    let user = session::authenticate(&state.pool, &state.settings, &done.token)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(user.username, MANAGER.0);
+    assert_eq!(user.managed_orgs.len(), 2);
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn an_eh2_user_signs_in_with_the_password_alone(pool: PgPool) {
+    let state = state(pool).await;
+    let outcome = signin::sign_in(&state, USER.0, USER.1.into(), ip())
+        .await
+        .unwrap();
+    assert!(matches!(outcome, Outcome::SignedIn(_)));
+    let sms: i64 = sqlx::query_scalar("SELECT count(*) FROM outbox WHERE channel = 'sms'")
+        .fetch_one(&state.pool)
+        .await
+        .unwrap();
+    assert_eq!(sms, 0);
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn an_unknown_username_answers_exactly_like_a_wrong_password(pool: PgPool) {
+    let state = state(pool).await;
+    let wrong = api(
+        signin::sign_in(&state, MANAGER.0, "Verkeerd-123".into(), ip())
+            .await
+            .err()
+            .unwrap(),
+    );
+    let unknown = api(
+        signin::sign_in(&state, "niemand.hier", "Verkeerd-123".into(), ip())
+            .await
+            .err()
+            .unwrap(),
+    );
+    assert_eq!(wrong, ApiError::InvalidCredentials);
+    assert_eq!(unknown, wrong);
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn five_failures_lock_the_account_even_for_the_right_password_and_the_lock_ends_by_itself(
+    pool: PgPool,
+) {
+    let state = state(pool).await;
+    for _ in 0..5 {
+        let e = api(
+            signin::sign_in(&state, MANAGER.0, "Verkeerd-123".into(), ip())
+                .await
+                .err()
+                .unwrap(),
+        );
+        assert_eq!(e, ApiError::InvalidCredentials);
+    }
+    let locked = api(signin::sign_in(&state, MANAGER.0, MANAGER.1.into(), ip())
+        .await
+        .err()
+        .unwrap());
+    assert!(
+        matches!(locked, ApiError::TooManyAttempts { retry_after_secs } if retry_after_secs > 800 && retry_after_secs <= 900)
+    );
+    // No code was sent while locked.
+    let sms: i64 = sqlx::query_scalar("SELECT count(*) FROM outbox")
+        .fetch_one(&state.pool)
+        .await
+        .unwrap();
+    assert_eq!(sms, 0);
+
+    sqlx::query("UPDATE signin_failures SET at = at - interval '16 minutes'")
+        .execute(&state.pool)
+        .await
+        .unwrap();
+    assert!(matches!(
+        signin::sign_in(&state, MANAGER.0, MANAGER.1.into(), ip()).await,
+        Ok(Outcome::CodeSent { .. })
+    ));
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn an_unknown_username_is_locked_out_like_a_known_one(pool: PgPool) {
+    let state = state(pool).await;
+    for _ in 0..5 {
+        let _ = signin::sign_in(&state, "niemand.hier", "Verkeerd-123".into(), ip()).await;
+    }
+    let e = api(
+        signin::sign_in(&state, "niemand.hier", "Verkeerd-123".into(), ip())
+            .await
+            .err()
+            .unwrap(),
+    );
+    assert!(matches!(e, ApiError::TooManyAttempts { .. }));
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn many_failures_from_one_address_lock_that_address_for_every_account(pool: PgPool) {
+    let state = state(pool).await;
+    for i in 0..50 {
+        let _ = signin::sign_in(&state, &format!("gok{i}"), "Verkeerd-123".into(), ip()).await;
+    }
+    let e = api(signin::sign_in(&state, MANAGER.0, MANAGER.1.into(), ip())
+        .await
+        .err()
+        .unwrap());
+    assert!(matches!(e, ApiError::TooManyAttempts { .. }));
+    let other_address = Some("192.0.2.99".parse().unwrap());
+    assert!(
+        signin::sign_in(&state, MANAGER.0, MANAGER.1.into(), other_address)
+            .await
+            .is_ok()
+    );
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn a_code_works_once(pool: PgPool) {
+    let state = state(pool).await;
+    let challenge = challenge(&state).await;
+    let code = last_code(&state.pool, "+31612345678").await;
+    signin::verify_code(&state, &challenge, &code, ip())
+        .await
+        .unwrap();
+    let again = api(signin::verify_code(&state, &challenge, &code, ip())
+        .await
+        .err()
+        .unwrap());
+    assert_eq!(again, ApiError::CodeExpired);
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn a_code_dies_after_five_wrong_tries(pool: PgPool) {
+    let state = state(pool).await;
+    let challenge = challenge(&state).await;
+    let code = last_code(&state.pool, "+31612345678").await;
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    for left in (0..5).rev() {
+        let e = api(signin::verify_code(&state, &challenge, wrong, ip())
+            .await
+            .err()
+            .unwrap());
+        assert_eq!(
+            e,
+            ApiError::InvalidCode {
+                attempts_left: left
+            }
+        );
+    }
+    let e = api(signin::verify_code(&state, &challenge, &code, ip())
+        .await
+        .err()
+        .unwrap());
+    assert_eq!(e, ApiError::CodeExpired);
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn a_code_expires_after_five_minutes(pool: PgPool) {
+    let state = state(pool).await;
+    let challenge = challenge(&state).await;
+    let code = last_code(&state.pool, "+31612345678").await;
+    let minutes: f64 = sqlx::query_scalar(
+        "SELECT extract(epoch FROM expires_at - created_at)::float8 / 60 FROM signin_challenges",
+    )
+    .fetch_one(&state.pool)
+    .await
+    .unwrap();
+    assert!((minutes - 5.0).abs() < 0.01);
+    sqlx::query("UPDATE signin_challenges SET expires_at = now() - interval '1 second'")
+        .execute(&state.pool)
+        .await
+        .unwrap();
+    let e = api(signin::verify_code(&state, &challenge, &code, ip())
+        .await
+        .err()
+        .unwrap());
+    assert_eq!(e, ApiError::CodeExpired);
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn secrets_are_stored_only_as_hashes(pool: PgPool) {
+    let state = state(pool).await;
+    let challenge = challenge(&state).await;
+    let code = last_code(&state.pool, "+31612345678").await;
+    let stored: (Vec<u8>, Vec<u8>) =
+        sqlx::query_as("SELECT token_hash, code_hash FROM signin_challenges")
+            .fetch_one(&state.pool)
+            .await
+            .unwrap();
+    assert_ne!(stored.0, challenge.as_bytes());
+    assert!(!stored.1.windows(6).any(|w| w == code.as_bytes()));
+    let done = signin::verify_code(&state, &challenge, &code, ip())
+        .await
+        .unwrap();
+    let token_hash: Vec<u8> = sqlx::query_scalar("SELECT token_hash FROM sessions")
+        .fetch_one(&state.pool)
+        .await
+        .unwrap();
+    assert_eq!(token_hash.len(), 32);
+    assert_ne!(token_hash, done.token.as_bytes());
+    let hash: String = sqlx::query_scalar("SELECT password_hash FROM users WHERE username = $1")
+        .bind(MANAGER.0)
+        .fetch_one(&state.pool)
+        .await
+        .unwrap();
+    assert!(hash.starts_with("$argon2id$"));
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn a_session_ends_after_the_idle_timeout_and_on_sign_out(pool: PgPool) {
+    let state = state(pool).await;
+    let (token, _) = common::sign_in(&state, USER).await;
+    sqlx::query("UPDATE sessions SET last_seen_at = now() - interval '29 minutes'")
+        .execute(&state.pool)
+        .await
+        .unwrap();
+    assert!(session::authenticate(&state.pool, &state.settings, &token)
+        .await
+        .unwrap()
+        .is_some());
+    sqlx::query("UPDATE sessions SET last_seen_at = now() - interval '31 minutes'")
+        .execute(&state.pool)
+        .await
+        .unwrap();
+    assert!(session::authenticate(&state.pool, &state.settings, &token)
+        .await
+        .unwrap()
+        .is_none());
+
+    let (token, _) = common::sign_in(&state, USER).await;
+    session::end(&state.pool, &token).await.unwrap();
+    assert!(session::authenticate(&state.pool, &state.settings, &token)
+        .await
+        .unwrap()
+        .is_none());
+}

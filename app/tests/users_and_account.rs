@@ -1,0 +1,190 @@
+//! Beheer > Gebruikers and Mijn account, against a real Postgres.
+
+mod common;
+
+use app::api::users::PAGE_SIZE;
+use app::api::ApiError;
+use app::server::demo::{MANAGER, USER};
+use app::server::error::ServiceError;
+use app::server::{account, signin, users};
+use common::{ip, sign_in, state};
+use sqlx::PgPool;
+use std::collections::HashSet;
+
+fn api(e: ServiceError) -> ApiError {
+    match e {
+        ServiceError::Api(a) => a,
+        other => panic!("expected an API error, got {other}"),
+    }
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn a_manager_pages_through_exactly_the_users_of_the_managed_organizations(pool: PgPool) {
+    let state = state(pool).await;
+    let (_, manager) = sign_in(&state, MANAGER).await;
+    let expected: i64 = sqlx::query_scalar(
+        "SELECT count(DISTINCT m.user_id) FROM memberships m JOIN organizations o ON o.id = m.org_id
+         WHERE o.kvk_number IN ('34123456', '56789012')",
+    )
+    .fetch_one(&state.pool)
+    .await
+    .unwrap();
+    assert!(
+        expected as usize > 2 * PAGE_SIZE - 10,
+        "the demo data must span pages"
+    );
+
+    let mut seen = HashSet::new();
+    let mut after = None;
+    let mut pages = 0;
+    loop {
+        let page = users::list(&state.pool, &manager, "", after.as_ref())
+            .await
+            .unwrap();
+        pages += 1;
+        for row in &page.rows {
+            assert!(seen.insert(row.id), "a user appeared twice");
+            assert!(
+                !row.organizations.contains("Zorggroep Noord"),
+                "another organization leaked"
+            );
+        }
+        match page.next {
+            Some(next) => after = Some(next),
+            None => break,
+        }
+    }
+    assert_eq!(seen.len() as i64, expected);
+    assert_eq!(pages, (expected as usize).div_ceil(PAGE_SIZE));
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn search_matches_name_email_and_username_and_takes_wildcards_literally(pool: PgPool) {
+    let state = state(pool).await;
+    let (_, manager) = sign_in(&state, MANAGER).await;
+    let page = users::list(&state.pool, &manager, "PIETER VAN", None)
+        .await
+        .unwrap();
+    assert_eq!(page.rows.len(), 1);
+    assert_eq!(page.rows[0].username.as_deref(), Some(USER.0));
+    let by_mail = users::list(&state.pool, &manager, "eva.jansen@", None)
+        .await
+        .unwrap();
+    assert_eq!(by_mail.rows.len(), 1);
+    assert!(users::list(&state.pool, &manager, "%", None)
+        .await
+        .unwrap()
+        .rows
+        .is_empty());
+    // Users of an organization the manager does not manage are not found either.
+    assert!(users::list(&state.pool, &manager, "noord.", None)
+        .await
+        .unwrap()
+        .rows
+        .is_empty());
+    let long = "x".repeat(101);
+    assert_eq!(
+        api(users::list(&state.pool, &manager, &long, None)
+            .await
+            .err()
+            .unwrap()),
+        ApiError::validation("search", "too_long")
+    );
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn a_user_who_manages_nothing_may_not_list_users(pool: PgPool) {
+    let state = state(pool).await;
+    let (_, user) = sign_in(&state, USER).await;
+    assert_eq!(
+        api(users::list(&state.pool, &user, "", None)
+            .await
+            .err()
+            .unwrap()),
+        ApiError::Forbidden
+    );
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn changing_the_password_enforces_the_policy_and_the_last_five(pool: PgPool) {
+    let state = state(pool).await;
+    let (_, me) = sign_in(&state, USER).await;
+    let change = |current: &str, new: &str| {
+        account::change_password(&state, &me, current.to_string(), new.to_string())
+    };
+
+    assert_eq!(
+        api(change("Fout-000000", "Nieuw-Wachtwoord1")
+            .await
+            .err()
+            .unwrap()),
+        ApiError::validation("current_password", "wrong")
+    );
+    assert_eq!(
+        api(change(USER.1, "kort").await.err().unwrap()),
+        ApiError::validation("new_password", "min_length")
+    );
+    assert_eq!(
+        api(change(USER.1, "Xdemo.gebruikerX-1").await.err().unwrap()),
+        ApiError::validation("new_password", "not_username")
+    );
+    assert_eq!(
+        api(change(USER.1, USER.1).await.err().unwrap()),
+        ApiError::validation("new_password", "recently_used")
+    );
+    // Refused changes wrote nothing.
+    let mails: i64 = sqlx::query_scalar("SELECT count(*) FROM outbox")
+        .fetch_one(&state.pool)
+        .await
+        .unwrap();
+    assert_eq!(mails, 0);
+
+    let mut current = USER.1.to_string();
+    for i in 1..=5 {
+        let next = format!("Nieuw-Wachtwoord{i}");
+        change(&current, &next).await.unwrap();
+        current = next;
+    }
+    // The first new one is still among the last five, the original is not any more.
+    assert_eq!(
+        api(change(&current, "Nieuw-Wachtwoord1").await.err().unwrap()),
+        ApiError::validation("new_password", "recently_used")
+    );
+    change(&current, USER.1).await.unwrap();
+
+    let mails: i64 = sqlx::query_scalar("SELECT count(*) FROM outbox WHERE channel = 'email' AND subject LIKE '%wachtwoord is gewijzigd%'")
+        .fetch_one(&state.pool)
+        .await
+        .unwrap();
+    assert_eq!(mails, 6);
+    let history: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM password_history WHERE user_id = $1")
+            .bind(me.user_id)
+            .fetch_one(&state.pool)
+            .await
+            .unwrap();
+    assert_eq!(history, 5);
+    assert!(signin::sign_in(&state, USER.0, USER.1.into(), ip())
+        .await
+        .is_ok());
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn a_password_change_ends_the_other_sessions(pool: PgPool) {
+    let state = state(pool).await;
+    let (other, _) = sign_in(&state, USER).await;
+    let (this, me) = sign_in(&state, USER).await;
+    account::change_password(&state, &me, USER.1.into(), "Heel-Nieuw-2026".into())
+        .await
+        .unwrap();
+    let auth = |t: String| {
+        let state = state.clone();
+        async move {
+            app::server::session::authenticate(&state.pool, &state.settings, &t)
+                .await
+                .unwrap()
+        }
+    };
+    assert!(auth(this).await.is_some());
+    assert!(auth(other).await.is_none());
+}

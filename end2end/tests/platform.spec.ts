@@ -1,0 +1,69 @@
+import { test, expect } from '@playwright/test';
+import { baseURL } from '../playwright.config';
+import { expectAccessible, signInAsManager, signInWithPassword, USER, MANAGER } from './helpers';
+
+test('every response carries the security headers', async ({ request }) => {
+  for (const path of ['/inloggen', '/healthz']) {
+    const response = await request.get(path);
+    const h = response.headers();
+    expect(h['content-security-policy']).toContain("script-src 'self' 'wasm-unsafe-eval'");
+    expect(h['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(h['content-security-policy']).not.toContain('unsafe-inline');
+    expect(h['x-content-type-options']).toBe('nosniff');
+    expect(h['referrer-policy']).toBe('no-referrer');
+  }
+});
+
+test('the bundle is served precompressed under content-hashed names with long caching', async ({ request }) => {
+  const shell = await (await request.get('/')).text();
+  const wasm = shell.match(/\/pkg\/machtig-[0-9a-f]{16}\.wasm/);
+  expect(wasm).not.toBeNull();
+  const response = await request.get(wasm![0], { headers: { 'accept-encoding': 'br' } });
+  expect(response.headers()['content-encoding']).toBe('br');
+  expect(response.headers()['cache-control']).toContain('immutable');
+});
+
+test('server functions refuse requests from another origin', async ({ request }) => {
+  const response = await request.post('/api/auth/sign_in', {
+    headers: { origin: 'https://evil.example', 'content-type': 'application/json' },
+    data: { username: MANAGER.username, password: MANAGER.password },
+  });
+  expect(response.status()).toBe(403);
+  expect(await response.json()).toEqual({ code: 'cross_origin' });
+  const same = await request.post('/api/auth/sign_in', {
+    headers: { origin: baseURL, 'content-type': 'application/json' },
+    data: { username: 'bestaat.niet', password: 'x' },
+  });
+  expect(same.status()).toBe(401);
+  expect(await same.json()).toEqual({ code: 'invalid_credentials' });
+});
+
+test('the sign-in and code pages have no serious accessibility problems', async ({ page }) => {
+  await page.goto('/inloggen');
+  await expect(page.getByRole('heading', { name: 'Inloggen' })).toBeVisible();
+  await expectAccessible(page);
+  await signInWithPassword(page, MANAGER.username, MANAGER.password);
+  await expect(page.getByRole('heading', { name: 'Sms-code invoeren' })).toBeVisible();
+  await expectAccessible(page);
+});
+
+test('the manager pages have no serious accessibility problems', async ({ page }) => {
+  await signInAsManager(page);
+  await expect(page.getByRole('table', { name: 'Gebruikers' })).toBeVisible();
+  await expectAccessible(page);
+  await page.getByRole('link', { name: 'Mijn account' }).click();
+  await expect(page.getByRole('heading', { name: 'Mijn account' })).toBeVisible();
+  await expectAccessible(page);
+});
+
+test('the account, mailbox and not-found pages have no serious accessibility problems', async ({ page }) => {
+  await signInWithPassword(page, USER.username, USER.password);
+  await expect(page.getByRole('heading', { name: 'Mijn account' })).toBeVisible();
+  await expectAccessible(page);
+  await page.goto('/dev/mailbox');
+  await expect(page.getByRole('heading', { name: 'Ontwikkelpostvak' })).toBeVisible();
+  await expectAccessible(page);
+  await page.goto('/bestaat-niet');
+  await expect(page.getByRole('heading', { name: 'Pagina niet gevonden' })).toBeVisible();
+  await expectAccessible(page);
+});

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Installs whatever building, running and testing Machtig needs and is missing: the wasm
+# target, cargo-leptos, wasm-bindgen-cli (the version in Cargo.lock), the npm packages
+# (Playwright, axe, wasm-opt), and with --e2e Debian's Chromium. Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+with_e2e=false
+[ "${1:-}" = "--e2e" ] && with_e2e=true
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+apt_install() {
+  local runner=()
+  if [ "$(id -u)" != 0 ]; then
+    if command -v sudo >/dev/null; then runner=(sudo); else
+      echo "Please install these Debian packages: $*" >&2; exit 1
+    fi
+  fi
+  say "apt-get install $*"
+  "${runner[@]}" apt-get install -y --no-install-recommends "$@" >/dev/null 2>&1 || {
+    "${runner[@]}" apt-get update >/dev/null
+    "${runner[@]}" apt-get install -y --no-install-recommends "$@" >/dev/null
+  }
+}
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "rustup target add wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if ! cargo leptos --version 2>/dev/null | grep -q '0\.3\.10'; then
+  say "cargo install cargo-leptos 0.3.10 (takes about 20 minutes once)"
+  cargo install cargo-leptos@0.3.10 --locked --features no_downloads
+fi
+
+wb_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+if ! wasm-bindgen --version 2>/dev/null | grep -q "$wb_version"; then
+  say "cargo install wasm-bindgen-cli $wb_version"
+  cargo install wasm-bindgen-cli@"$wb_version"
+fi
+
+if [ ! -x end2end/node_modules/.bin/wasm-opt ] || [ ! -d end2end/node_modules/@playwright/test ]; then
+  say "npm ci (Playwright, axe, wasm-opt)"
+  (cd end2end && npm ci --no-audit --no-fund)
+fi
+
+missing=()
+command -v brotli >/dev/null || missing+=(brotli)
+if ! command -v initdb >/dev/null && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  missing+=(postgresql)
+fi
+if $with_e2e; then
+  command -v chromium >/dev/null || missing+=(chromium)
+fi
+[ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"

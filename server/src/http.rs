@@ -1,0 +1,159 @@
+//! The router: server functions under /api (same-origin only), the bundle under /pkg, public
+//! files, and the HTML shell for every other path; security headers on every response.
+
+use crate::assets::Assets;
+use app::api::ApiError;
+use app::server::AppState;
+use axum::body::Body;
+use axum::extract::{Path, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{any, get};
+use axum::Router;
+use std::sync::Arc;
+use tower_http::services::ServeDir;
+
+#[derive(Clone)]
+pub struct Web {
+    pub state: AppState,
+    pub assets: Arc<Assets>,
+}
+
+const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; \
+                   font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
+                   frame-ancestors 'none'";
+
+pub fn router(web: Web) -> Router {
+    let public = ServeDir::new(web.state.settings.site_root.clone())
+        .fallback(get(shell).with_state(web.clone()));
+    Router::new()
+        .route(
+            "/api/{*fn_name}",
+            any(server_fn).layer(middleware::from_fn_with_state(
+                web.clone(),
+                same_origin_only,
+            )),
+        )
+        .route("/pkg/{file}", get(pkg))
+        .route("/healthz", get(|| async { "ok" }))
+        .fallback_service(public)
+        .layer(middleware::from_fn_with_state(
+            web.clone(),
+            security_headers,
+        ))
+        .with_state(web)
+}
+
+async fn server_fn(State(web): State<Web>, request: Request<Body>) -> impl IntoResponse {
+    let state = web.state.clone();
+    leptos_axum::handle_server_fns_with_context(
+        move || leptos::prelude::provide_context(state.clone()),
+        request,
+    )
+    .await
+}
+
+async fn pkg(State(web): State<Web>, Path(file): Path<String>, headers: HeaderMap) -> Response {
+    web.assets.file(&file, &headers)
+}
+
+async fn shell(State(web): State<Web>) -> Response {
+    web.assets.shell()
+}
+
+fn origin_of(url: &str) -> &str {
+    match url.find("://") {
+        Some(i) => url[i + 3..].find('/').map_or(url, |j| &url[..i + 3 + j]),
+        None => url,
+    }
+}
+
+/// Refuses state-changing requests that a browser marks as coming from another origin. The
+/// session cookie is SameSite=Strict as well; this is the second lock on the door.
+async fn same_origin_only(State(web): State<Web>, request: Request<Body>, next: Next) -> Response {
+    // Every server function is a POST; nothing under /api answers other methods.
+    if request.method() != Method::POST {
+        return StatusCode::METHOD_NOT_ALLOWED.into_response();
+    }
+    let headers = request.headers();
+    let allowed = origin_of(&web.state.settings.public_url);
+    let host_origin = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .map(|h| format!("http://{h}"));
+    let ok = match headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) {
+        Some(origin) => {
+            origin == allowed
+                || (web.state.settings.is_development() && host_origin.as_deref() == Some(origin))
+        }
+        // No Origin: not a browser's cross-site request, unless Fetch Metadata says so.
+        None => headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) != Some("cross-site"),
+    };
+    if ok {
+        next.run(request).await
+    } else {
+        refuse()
+    }
+}
+
+fn refuse() -> Response {
+    let body = serde_json::to_string(&ApiError::CrossOrigin).unwrap_or_default();
+    (
+        StatusCode::FORBIDDEN,
+        [(header::CONTENT_TYPE, "application/json")],
+        body,
+    )
+        .into_response()
+}
+
+async fn security_headers(State(web): State<Web>, request: Request<Body>, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CSP),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    // Links in our e-mails carry tokens: never leak a URL to another site.
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    headers.insert(
+        "cross-origin-opener-policy",
+        HeaderValue::from_static("same-origin"),
+    );
+    headers.insert(
+        "permissions-policy",
+        HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
+    );
+    if !web.state.settings.is_development() {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=63072000; includeSubDomains"),
+        );
+    }
+    if !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::origin_of;
+
+    #[test]
+    fn the_origin_is_scheme_host_and_port() {
+        assert_eq!(
+            origin_of("https://portaal.example.nl/x/y"),
+            "https://portaal.example.nl"
+        );
+        assert_eq!(origin_of("http://127.0.0.1:3000"), "http://127.0.0.1:3000");
+    }
+}

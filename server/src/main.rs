@@ -1,0 +1,172 @@
+//! The Machtig server: serves the browser bundle and the server functions, runs the workers.
+//!
+//! `server` (or `server serve`) starts the portal; `server seed-users N` adds N generated users
+//! to the demo manager's organizations (for benchmarks); `server embedded-postgres` only runs
+//! the embedded database and prints its URL (for tests).
+
+mod assets;
+mod embedded_pg;
+mod http;
+mod workers;
+
+use app::server::config::Settings;
+use app::server::{demo, AppState, MIGRATOR};
+use sqlx::postgres::PgPoolOptions;
+use std::sync::Arc;
+use tracing_subscriber::EnvFilter;
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+#[tokio::main]
+async fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
+        )
+        .init();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        None | Some("serve") => serve().await,
+        Some("seed-users") => {
+            seed_users(args.get(1).and_then(|n| n.parse().ok()).unwrap_or(100_000)).await
+        }
+        Some("embedded-postgres") => embedded_postgres().await,
+        Some(other) => Err(format!(
+            "unknown command {other}; use serve, seed-users N or embedded-postgres"
+        )
+        .into()),
+    };
+    if let Err(e) = result {
+        tracing::error!("{e}");
+        eprintln!("error: {e}");
+        std::process::exit(1);
+    }
+}
+
+/// The database URL, starting the embedded cluster when none is configured.
+async fn database(
+    settings: &Settings,
+) -> Result<(String, Option<embedded_pg::EmbeddedPostgres>), BoxError> {
+    if let Some(url) = &settings.database_url {
+        return Ok((url.expose().to_string(), None));
+    }
+    let data_dir = settings.data_dir.clone();
+    let pg = tokio::task::spawn_blocking(move || embedded_pg::EmbeddedPostgres::start(&data_dir))
+        .await??;
+    let admin = sqlx::PgPool::connect(&pg.url("postgres")).await?;
+    let exists: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
+            .bind(embedded_pg::DATABASE)
+            .fetch_one(&admin)
+            .await?;
+    if !exists {
+        sqlx::query(&format!("CREATE DATABASE {}", embedded_pg::DATABASE))
+            .execute(&admin)
+            .await?;
+    }
+    admin.close().await;
+    Ok((pg.url(embedded_pg::DATABASE), Some(pg)))
+}
+
+async fn connect(
+    settings: &Settings,
+) -> Result<(sqlx::PgPool, Option<embedded_pg::EmbeddedPostgres>), BoxError> {
+    let (url, pg) = database(settings).await?;
+    let pool = PgPoolOptions::new()
+        .max_connections(32)
+        .connect(&url)
+        .await?;
+    MIGRATOR.run(&pool).await?;
+    Ok((pool, pg))
+}
+
+async fn serve() -> Result<(), BoxError> {
+    let settings = Arc::new(Settings::from_env()?);
+    let assets = Arc::new(assets::Assets::load(&settings.site_root, "machtig")?);
+    let (pool, pg) = connect(&settings).await?;
+    let state = AppState {
+        pool,
+        settings: settings.clone(),
+    };
+    if settings.demo_data
+        && demo::load_if_empty(&state.pool)
+            .await
+            .map_err(|e| e.to_string())?
+    {
+        tracing::info!(
+            "demo data loaded; sign in as {} (see README)",
+            demo::MANAGER.0
+        );
+    }
+    if settings.outbox_workers {
+        workers::spawn(state.clone(), workers::transports(&settings)?);
+    }
+    let app = http::router(http::Web { state, assets });
+    let listener = tokio::net::TcpListener::bind(settings.listen).await?;
+    tracing::info!(
+        "Machtig listens on http://{} ({})",
+        listener.local_addr()?,
+        settings.public_url
+    );
+    let served = axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await;
+    if let Some(pg) = pg {
+        pg.stop();
+    }
+    Ok(served?)
+}
+
+async fn seed_users(count: i64) -> Result<(), BoxError> {
+    let settings = Settings::from_env()?;
+    let (pool, _pg) = connect(&settings).await?;
+    demo::load_if_empty(&pool)
+        .await
+        .map_err(|e| e.to_string())?;
+    let orgs: Vec<uuid::Uuid> = sqlx::query_scalar(
+        "SELECT a.org_id FROM authorizations a JOIN users u ON u.id = a.user_id
+         WHERE u.username = $1 AND a.kind = 'admin' AND a.state = 'active'",
+    )
+    .bind(demo::MANAGER.0)
+    .fetch_all(&pool)
+    .await?;
+    let mut conn = pool.acquire().await?;
+    let started = std::time::Instant::now();
+    demo::add_generated_users(&mut conn, &orgs, count, "bulk").await?;
+    sqlx::query("ANALYZE").execute(&mut *conn).await?;
+    println!("added {count} users in {:.1?}", started.elapsed());
+    Ok(())
+}
+
+async fn embedded_postgres() -> Result<(), BoxError> {
+    let settings = Settings::from_env()?;
+    let data_dir = settings.data_dir.clone();
+    let pg = tokio::task::spawn_blocking(move || embedded_pg::EmbeddedPostgres::start(&data_dir))
+        .await??;
+    println!("DATABASE_URL={}", pg.url("postgres"));
+    shutdown_signal().await;
+    pg.stop();
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}
