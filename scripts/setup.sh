@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Installs whatever building, running and testing Machtig needs and is missing: the wasm
 # target, cargo-leptos, wasm-bindgen-cli (the version in Cargo.lock), the npm packages
-# (Playwright, axe, wasm-opt), and with --e2e Debian's Chromium. Safe to run again.
+# (Playwright, axe, wasm-opt), with --e2e Debian's Chromium, with --bench wrk and bc.
+# Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 with_e2e=false
+with_bench=false
 [ "${1:-}" = "--e2e" ] && with_e2e=true
+[ "${1:-}" = "--bench" ] && with_bench=true
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
@@ -52,5 +55,9 @@ if ! command -v initdb >/dev/null && ! ls /usr/lib/postgresql/*/bin/initdb >/dev
 fi
 if $with_e2e; then
   command -v chromium >/dev/null || missing+=(chromium)
+fi
+if $with_bench; then
+  command -v wrk >/dev/null || missing+=(wrk)
+  command -v bc >/dev/null || missing+=(bc)
 fi
 [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"

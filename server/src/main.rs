@@ -2,9 +2,11 @@
 //!
 //! `server` (or `server serve`) starts the portal; `server seed-users N` adds N generated users
 //! to the demo manager's organizations (for benchmarks); `server embedded-postgres` only runs
-//! the embedded database and prints its URL (for tests).
+//! the embedded database and prints its URL (for tests); `server bench-baseline` serves the
+//! bare comparison endpoint of the users-list benchmark (see `scripts/bench.sh`).
 
 mod assets;
+mod bench_baseline;
 mod embedded_pg;
 mod http;
 mod workers;
@@ -31,8 +33,9 @@ async fn main() {
             seed_users(args.get(1).and_then(|n| n.parse().ok()).unwrap_or(100_000)).await
         }
         Some("embedded-postgres") => embedded_postgres().await,
+        Some("bench-baseline") => bench_baseline().await,
         Some(other) => Err(format!(
-            "unknown command {other}; use serve, seed-users N or embedded-postgres"
+            "unknown command {other}; use serve, seed-users N, embedded-postgres or bench-baseline"
         )
         .into()),
     };
@@ -139,6 +142,12 @@ async fn seed_users(count: i64) -> Result<(), BoxError> {
     sqlx::query("ANALYZE").execute(&mut *conn).await?;
     println!("added {count} users in {:.1?}", started.elapsed());
     Ok(())
+}
+
+async fn bench_baseline() -> Result<(), BoxError> {
+    let settings = Settings::from_env()?;
+    let (pool, _pg) = connect(&settings).await?;
+    bench_baseline::run(pool, settings.listen).await
 }
 
 async fn embedded_postgres() -> Result<(), BoxError> {
