@@ -99,7 +99,6 @@ pub fn SignIn() -> impl IntoView {
             <Show
                 when=move || challenge.with(Option::is_some)
                 fallback=move || {
-                    let submit_password = submit_password.clone();
                     view! {
                         <h1>{tr(Msg::SignInTitle)}</h1>
                         <p>{tr(Msg::SignInIntro)}</p>
@@ -123,7 +122,7 @@ pub fn SignIn() -> impl IntoView {
                     i18n.t(Msg::CodeSentTo).replace("{n}", &to)
                 }}</p>
                 {error_view}
-                <form on:submit=submit_code.clone() novalidate>
+                <form on:submit=submit_code novalidate>
                     <label for="code">{tr(Msg::Code)}</label>
                     <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code"
                         maxlength="6" pattern="[0-9]{6}" required class="code"
