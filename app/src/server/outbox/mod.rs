@@ -58,7 +58,7 @@ pub struct Transports {
 
 /// Seconds to wait before attempt `n + 1` after `n` failed attempts: 30 s, 1 min, 2 min, ... up to 1 h.
 pub fn backoff_secs(attempts: i32) -> i64 {
-    (30i64 << attempts.clamp(0, 7).saturating_sub(1)).min(3600)
+    (30i64 << attempts.clamp(1, 8).saturating_sub(1)).min(3600)
 }
 
 /// Delivers up to `batch` due messages; returns how many were sent.
@@ -142,7 +142,9 @@ mod tests {
         assert_eq!(backoff_secs(2), 60);
         assert_eq!(backoff_secs(3), 120);
         assert_eq!(backoff_secs(7), 1920);
-        assert_eq!(backoff_secs(100), 1920.min(3600));
+        assert_eq!(backoff_secs(8), 3600);
+        assert_eq!(backoff_secs(100), 3600);
+        assert_eq!(backoff_secs(0), 30);
         assert!((1..=MAX_ATTEMPTS).all(|n| backoff_secs(n) <= 3600));
     }
 }
