@@ -43,7 +43,7 @@ async fn a_manager_pages_through_exactly_the_users_of_the_managed_organizations(
             .unwrap();
         pages += 1;
         for row in &page.rows {
-            assert!(seen.insert(row.id), "a user appeared twice");
+            assert!(seen.insert(row.id.clone()), "a user appeared twice");
             assert!(
                 !row.organizations.contains("Zorggroep Noord"),
                 "another organization leaked"
