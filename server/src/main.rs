@@ -87,10 +87,7 @@ async fn serve() -> Result<(), BoxError> {
     let settings = Arc::new(Settings::from_env()?);
     let assets = Arc::new(assets::Assets::load(&settings.site_root, "machtig")?);
     let (pool, pg) = connect(&settings).await?;
-    let state = AppState {
-        pool,
-        settings: settings.clone(),
-    };
+    let state = AppState::new(pool, settings.clone());
     if settings.demo_data
         && demo::load_if_empty(&state.pool)
             .await

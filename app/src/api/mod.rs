@@ -3,9 +3,11 @@
 //! client side of each.
 
 pub mod account;
+pub mod applications;
 pub mod auth;
 pub mod error;
 pub mod mailbox;
 pub mod users;
+pub mod wizard;
 
 pub use error::ApiError;

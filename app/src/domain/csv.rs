@@ -3,13 +3,28 @@
 
 /// Splits `text` into records of fields. Empty lines are skipped.
 pub fn records(text: &str, delimiter: char) -> Vec<Vec<String>> {
+    records_with_lines(text, delimiter)
+        .into_iter()
+        .map(|(_, record)| record)
+        .collect()
+}
+
+/// Like [`records`], but each record comes with the 1-based number of the line it starts on,
+/// so errors can point at the line a spreadsheet user sees. A quoted field holding a line end
+/// makes its record span several lines; the next record's number accounts for that.
+pub fn records_with_lines(text: &str, delimiter: char) -> Vec<(usize, Vec<String>)> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut out = Vec::new();
     let mut record = Vec::new();
     let mut field = String::new();
     let mut quoted = false;
+    let mut line = 1;
+    let mut start = 1;
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
+        if c == '\n' {
+            line += 1;
+        }
         match (quoted, c) {
             (true, '"') if chars.peek() == Some(&'"') => {
                 chars.next();
@@ -23,16 +38,17 @@ pub fn records(text: &str, delimiter: char) -> Vec<Vec<String>> {
             (false, '\n') => {
                 record.push(std::mem::take(&mut field));
                 if !(record.len() == 1 && record[0].is_empty()) {
-                    out.push(std::mem::take(&mut record));
+                    out.push((start, std::mem::take(&mut record)));
                 }
                 record.clear();
+                start = line;
             }
             (false, c) => field.push(c),
         }
     }
     if !field.is_empty() || !record.is_empty() {
         record.push(field);
-        out.push(record);
+        out.push((start, record));
     }
     out
 }
@@ -58,6 +74,16 @@ mod tests {
     #[test]
     fn a_last_line_without_line_end_is_kept() {
         assert_eq!(records("a,b\nc,", ','), vec![vec!["a", "b"], vec!["c", ""]]);
+    }
+
+    #[test]
+    fn records_know_the_line_they_start_on() {
+        let text = "a;b\r\n\r\n\"two\nlines\";x\r\nc;d";
+        let lines: Vec<usize> = records_with_lines(text, ';')
+            .iter()
+            .map(|(l, _)| *l)
+            .collect();
+        assert_eq!(lines, vec![1, 3, 5]);
     }
 
     proptest! {

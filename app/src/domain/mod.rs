@@ -2,11 +2,15 @@
 //! Nothing here does I/O.
 
 pub mod csv;
+pub mod date;
 pub mod email;
 pub mod kvk;
 pub mod level;
+pub mod new_user;
 pub mod otp;
 pub mod password;
 pub mod phone;
+pub mod tariff;
 pub mod throttle;
+pub mod user_import;
 pub mod username;

@@ -50,6 +50,12 @@ pub struct SmsGatewaySettings {
 }
 
 #[derive(Debug, Clone)]
+pub struct KvkApiSettings {
+    pub url: String,
+    pub api_key: Secret,
+}
+
+#[derive(Debug, Clone)]
 pub struct Settings {
     pub listen: SocketAddr,
     pub public_url: String,
@@ -61,6 +67,8 @@ pub struct Settings {
     pub mail_from: String,
     pub smtp: Option<SmtpSettings>,
     pub sms_gateway: Option<SmsGatewaySettings>,
+    /// The KvK register's API; without it our own organizations table stands in (development).
+    pub kvk_api: Option<KvkApiSettings>,
     pub session_idle_minutes: i64,
     pub session_max_hours: i64,
     pub lockout_threshold: u32,
@@ -161,11 +169,31 @@ impl Settings {
                 })
             }
         };
+        let kvk_api = match (var("KVK_API_URL"), var("KVK_API_KEY")) {
+            (Some(url), Some(key)) => Some(KvkApiSettings {
+                url,
+                api_key: Secret(key),
+            }),
+            (None, None) => None,
+            _ => {
+                return Err(ConfigError {
+                    key: "KVK_API_URL",
+                    problem: "set both KVK_API_URL and KVK_API_KEY, or neither".into(),
+                })
+            }
+        };
         let development = environment == Environment::Development;
-        if !development && (smtp.is_none() || sms_gateway.is_none()) {
+        if !development && (smtp.is_none() || sms_gateway.is_none() || kvk_api.is_none()) {
             return Err(ConfigError {
                 key: "MACHTIG_ENV",
-                problem: "production needs SMTP_HOST and SMS_GATEWAY_URL: e-mails and codes must really go out".into(),
+                problem: "production needs SMTP_HOST, SMS_GATEWAY_URL and KVK_API_URL: e-mails and codes must really go out, organizations must come from the register".into(),
+            });
+        }
+        let demo_data = flag("MACHTIG_DEMO_DATA", development)?;
+        if demo_data && !development {
+            return Err(ConfigError {
+                key: "MACHTIG_DEMO_DATA",
+                problem: "demo accounts have published passwords: never in production".into(),
             });
         }
         Ok(Self {
@@ -179,11 +207,12 @@ impl Settings {
             site_root: var("LEPTOS_SITE_ROOT")
                 .unwrap_or_else(|| "target/site".into())
                 .into(),
-            demo_data: flag("MACHTIG_DEMO_DATA", development)?,
+            demo_data,
             mail_from: var("MAIL_FROM")
                 .unwrap_or_else(|| "Machtig <noreply@machtig.localhost>".into()),
             smtp,
             sms_gateway,
+            kvk_api,
             session_idle_minutes: parsed("MACHTIG_SESSION_IDLE_MINUTES", 30)?,
             session_max_hours: parsed("MACHTIG_SESSION_MAX_HOURS", 12)?,
             lockout_threshold: parsed("MACHTIG_LOCKOUT_THRESHOLD", 5)?,
@@ -210,6 +239,7 @@ impl Settings {
             mail_from: "Machtig <noreply@machtig.localhost>".into(),
             smtp: None,
             sms_gateway: None,
+            kvk_api: None,
             session_idle_minutes: 30,
             session_max_hours: 12,
             lockout_threshold: 5,

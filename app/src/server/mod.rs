@@ -3,10 +3,13 @@
 //! contains sqlx, tokio, argon2 or lettre.
 
 pub mod account;
+pub mod applications;
 pub mod audit;
+pub mod catalog;
 pub mod config;
 pub mod demo;
 pub mod error;
+pub mod kvk_register;
 pub mod mailbox;
 pub mod outbox;
 pub mod passwords;
@@ -16,6 +19,7 @@ pub mod signin;
 pub mod state;
 pub mod tokens;
 pub mod users;
+pub mod wizard;
 
 pub use error::ServiceError;
 pub use state::AppState;

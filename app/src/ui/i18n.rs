@@ -42,6 +42,15 @@ impl I18n {
         }
     }
 
+    /// The text for a broken field rule.
+    pub fn rule(&self, field: &str, rule: &str) -> String {
+        Msg::for_rule(field, rule).text(self.lang.get()).to_string()
+    }
+
+    pub fn field_name(&self, field: &str) -> &'static str {
+        Msg::for_field(field).text(self.lang.get())
+    }
+
     /// The text for an error code from the server.
     pub fn error(&self, error: &ApiError) -> String {
         let lang = self.lang.get();
@@ -60,7 +69,21 @@ impl I18n {
                 Msg::ErrTooManyAttempts.text(lang).replace("{n}", &minutes)
             }
             ApiError::Validation { field, rule } => {
-                Msg::for_rule(field, rule).text(lang).to_string()
+                let text = Msg::for_rule(field, rule).text(lang);
+                // A problem with one of several users names the user's place in the list.
+                match field
+                    .split('.')
+                    .nth(1)
+                    .and_then(|i| i.parse::<usize>().ok())
+                {
+                    Some(i) => format!(
+                        "{} {}: {} – {text}",
+                        Msg::UserN.text(lang),
+                        i + 1,
+                        Msg::for_field(field).text(lang)
+                    ),
+                    None => text.to_string(),
+                }
             }
             other => Msg::for_error(other).text(lang).to_string(),
         }

@@ -24,6 +24,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=pages::home::Home/>
                     <Route path=path!("/inloggen") view=pages::sign_in::SignIn/>
                     <Route path=path!("/beheer/gebruikers") view=pages::users::Users/>
+                    <Route path=path!("/beheer/gebruikers/toevoegen") view=pages::add_users::AddUsers/>
+                    <Route path=path!("/beheer/lopende-aanvragen") view=pages::applications::Applications/>
+                    <Route path=path!("/beheer/lopende-aanvragen/:id") view=pages::applications::ApplicationDetailPage/>
                     <Route path=path!("/mijn-account") view=pages::account::Account/>
                     <Route path=path!("/dev/mailbox") view=pages::mailbox::Mailbox/>
                 </Routes>

@@ -11,10 +11,7 @@ use std::sync::Arc;
 
 pub async fn state(pool: PgPool) -> AppState {
     assert!(demo::load_if_empty(&pool).await.expect("demo data"));
-    AppState {
-        pool,
-        settings: Arc::new(Settings::for_tests()),
-    }
+    AppState::new(pool, Arc::new(Settings::for_tests()))
 }
 
 pub fn ip() -> Option<std::net::IpAddr> {

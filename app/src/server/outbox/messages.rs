@@ -42,6 +42,38 @@ pub fn password_changed_email(
     }
 }
 
+/// The invitation to accept an application, with the personal link.
+pub fn invitation_email(
+    language: &str,
+    first_name: &str,
+    organization: &str,
+    link: &str,
+    valid_days: i64,
+) -> (String, String) {
+    match language {
+        "en" => (
+            format!("{organization} requests eHerkenning for you"),
+            format!(
+                "Dear {first_name},\n\n{organization} has requested an eHerkenning login means \
+                 for you at Machtig. Check the details and accept the request with this personal link:\n\n\
+                 {link}\n\nThe link is valid for {valid_days} days and works once. Do not forward \
+                 this e-mail. Did you not expect it? Then ignore it, or ask the authorization \
+                 manager of {organization}.\n\nMachtig"
+            ),
+        ),
+        _ => (
+            format!("{organization} vraagt eHerkenning voor u aan"),
+            format!(
+                "Beste {first_name},\n\n{organization} heeft bij Machtig een eHerkenningsmiddel \
+                 voor u aangevraagd. Controleer de gegevens en accepteer de aanvraag via deze \
+                 persoonlijke link:\n\n{link}\n\nDe link is {valid_days} dagen geldig en werkt \
+                 één keer. Stuur deze e-mail niet door. Verwachtte u dit bericht niet? Negeer het \
+                 dan, of vraag het na bij de beheerder van {organization}.\n\nMachtig"
+            ),
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -51,5 +83,20 @@ mod tests {
         let text = sms_code_text("nl", "123456", "https://portaal.example.nl");
         assert!(text.contains("inlogcode is 123456"));
         assert!(text.ends_with("@portaal.example.nl #123456"));
+    }
+
+    #[test]
+    fn the_invitation_carries_the_link_in_the_users_language() {
+        let (subject, body) = invitation_email(
+            "en",
+            "Sanne",
+            "Bakkerij",
+            "https://x.nl/uitnodiging/abc",
+            30,
+        );
+        assert_eq!(subject, "Bakkerij requests eHerkenning for you");
+        assert!(body.contains("https://x.nl/uitnodiging/abc") && body.contains("30 days"));
+        let (subject, _) = invitation_email("nl", "Sanne", "Bakkerij", "l", 30);
+        assert!(subject.contains("vraagt eHerkenning"));
     }
 }

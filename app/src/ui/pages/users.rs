@@ -6,6 +6,7 @@ use crate::ui::fetch::fetch;
 use crate::ui::i18n::{tr, use_i18n, Msg};
 use crate::ui::session::require_sign_in;
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 #[component]
 pub fn Users() -> impl IntoView {
@@ -86,6 +87,9 @@ pub fn Users() -> impl IntoView {
                     }/>
             </div>
             {move || rows().unwrap_or_else(|| view! { <p class="loading">{i18n.t(Msg::Loading)}</p> }.into_any())}
+            <p class="page-actions">
+                <A href="/beheer/gebruikers/toevoegen" attr:class="button add">{tr(Msg::AddUsersButton)}</A>
+            </p>
         </section>
     }
 }

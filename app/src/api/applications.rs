@@ -1,0 +1,124 @@
+//! Beheer > Lopende aanvragen: the applications of the manager's organizations, with where each
+//! new user stands, and the manager's actions on them.
+
+use super::ApiError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use server_fn::codec::Json;
+
+/// Where a new user of an application stands.
+pub const STATUSES: [&str; 8] = [
+    "invited",
+    "accepted",
+    "identity_verification",
+    "final_check",
+    "issued",
+    "rejected",
+    "expired",
+    "cancelled",
+];
+
+/// Statuses in which the application can still be changed or cancelled for the user.
+pub fn is_open(status: &str) -> bool {
+    matches!(
+        status,
+        "invited" | "accepted" | "identity_verification" | "final_check"
+    )
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplicationSummary {
+    pub id: String,
+    pub organization: String,
+    pub level: String,
+    /// "YYYY-MM-DD HH:MM", Dutch time.
+    pub submitted_at: String,
+    pub submitted_by: String,
+    pub total_cents: i64,
+    /// (status, number of users in it), in the order of `STATUSES`.
+    pub statuses: Vec<(String, i64)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Applicant {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub mobile: String,
+    pub employed: bool,
+    pub status: String,
+    /// Until when the current invitation link works, if there is one.
+    pub invitation_valid_until: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplicationDetail {
+    pub summary: ApplicationSummary,
+    pub branch: Option<String>,
+    pub with_authorizations: bool,
+    pub all_services: bool,
+    pub services: Vec<String>,
+    pub validity_years: i32,
+    pub subtotal_cents: i64,
+    pub vat_cents: i64,
+    pub applicants: Vec<Applicant>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplicationFilter {
+    /// Only applications with a user in this status.
+    pub status: Option<String>,
+    pub org_id: Option<String>,
+}
+
+#[server(prefix = "/api", endpoint = "applications/list", input = Json)]
+pub async fn list_applications(
+    filter: ApplicationFilter,
+) -> Result<Vec<ApplicationSummary>, ApiError> {
+    use crate::server::{applications, request};
+    let (state, caller) = request::caller().await?;
+    request::respond(applications::list(&state.pool, &caller, &filter).await)
+}
+
+#[server(prefix = "/api", endpoint = "applications/detail", input = Json)]
+pub async fn get_application(id: String) -> Result<ApplicationDetail, ApiError> {
+    use crate::server::{applications, request};
+    let (state, caller) = request::caller().await?;
+    request::respond(applications::detail(&state.pool, &caller, &id).await)
+}
+
+/// Sends a new invitation link; the old one stops working.
+#[server(prefix = "/api", endpoint = "applications/resend", input = Json)]
+pub async fn resend_invitation(applicant_id: String) -> Result<(), ApiError> {
+    use crate::server::{applications, request};
+    let (state, caller) = request::caller().await?;
+    request::respond(applications::resend(&state, &caller, &applicant_id).await)
+}
+
+/// Corrects a pending user's e-mail address or mobile number and sends a new invitation.
+#[server(prefix = "/api", endpoint = "applications/correct", input = Json)]
+pub async fn correct_applicant(
+    applicant_id: String,
+    email: String,
+    mobile: String,
+) -> Result<(), ApiError> {
+    use crate::server::{applications, request};
+    let (state, caller) = request::caller().await?;
+    request::respond(applications::correct(&state, &caller, &applicant_id, &email, &mobile).await)
+}
+
+/// Cancels one user's part of an application.
+#[server(prefix = "/api", endpoint = "applications/cancel_applicant", input = Json)]
+pub async fn cancel_applicant(applicant_id: String) -> Result<(), ApiError> {
+    use crate::server::{applications, request};
+    let (state, caller) = request::caller().await?;
+    request::respond(applications::cancel_applicant(&state.pool, &caller, &applicant_id).await)
+}
+
+/// Cancels every user of the application that is still open.
+#[server(prefix = "/api", endpoint = "applications/cancel", input = Json)]
+pub async fn cancel_application(id: String) -> Result<(), ApiError> {
+    use crate::server::{applications, request};
+    let (state, caller) = request::caller().await?;
+    request::respond(applications::cancel_application(&state.pool, &caller, &id).await)
+}

@@ -1,0 +1,194 @@
+//! Beheer > Gebruikers > "Gebruiker(s) toevoegen": the add-users wizard. The draft lives on the
+//! server (one per manager), so Back, Next, a reload or a lost connection lose nothing; the
+//! browser saves it after every change. Submitting checks everything again on the server.
+
+use super::ApiError;
+use crate::domain::date::Date;
+use crate::domain::level::AssuranceLevel;
+use crate::domain::new_user::NewUser;
+use crate::domain::tariff::PriceList;
+use crate::domain::user_import::ImportRow;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use server_fn::codec::Json;
+
+/// The most users one application (or one CSV file) may hold.
+pub const MAX_USERS: usize = 10_000;
+
+/// Everything the manager entered so far. Stored as it is; checked when submitted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Draft {
+    /// The step shown, 1 to 6.
+    pub step: u8,
+    pub org_id: Option<String>,
+    pub level: Option<AssuranceLevel>,
+    /// The KvK number the manager typed to check the organization.
+    pub kvk: String,
+    /// Restrict the users to one branch ("Nee" is recommended and preselected).
+    pub restrict_to_branch: bool,
+    pub branch_id: Option<String>,
+    pub users: Vec<NewUser>,
+    pub with_authorizations: bool,
+    pub all_services: bool,
+    /// Chosen services (ServiceUUIDs) when not all services.
+    pub services: Vec<String>,
+    pub validity_years: u8,
+    /// Makes submitting idempotent: a retry or double click finds the first application.
+    pub submission_key: String,
+}
+
+impl Draft {
+    /// Billable authorizations per user: none, one for all services, or one per service.
+    pub fn authorizations_per_user(&self) -> u32 {
+        if self.with_authorizations {
+            crate::domain::tariff::billable_authorizations(self.all_services, self.services.len())
+        } else {
+            0
+        }
+    }
+
+    pub fn new(submission_key: String) -> Self {
+        Self {
+            step: 1,
+            org_id: None,
+            level: None,
+            kvk: String::new(),
+            restrict_to_branch: false,
+            branch_id: None,
+            users: Vec::new(),
+            with_authorizations: true,
+            all_services: false,
+            services: Vec::new(),
+            validity_years: 1,
+            submission_key,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgOption {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Terms {
+    pub version: i32,
+    pub text_nl: String,
+    pub text_en: String,
+}
+
+/// What the wizard needs to start: the draft, the manager's organizations and own level, the
+/// price list for the live price, and the current terms.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WizardStart {
+    pub draft: Draft,
+    pub organizations: Vec<OrgOption>,
+    pub max_level: AssuranceLevel,
+    pub prices: PriceList,
+    pub terms: Terms,
+    /// The server's date, for checking dates of birth the same way on both sides.
+    pub today: Date,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Branch {
+    pub id: String,
+    pub number: String,
+    pub name: String,
+    pub city: String,
+}
+
+/// The organization as the KvK register knows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgDetails {
+    pub name: String,
+    pub kvk: String,
+    pub street: String,
+    pub postal_code: String,
+    pub city: String,
+    pub branches: Vec<Branch>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServiceOption {
+    pub service_uuid: String,
+    pub name: String,
+    pub provider: String,
+    pub min_level: AssuranceLevel,
+}
+
+#[server(prefix = "/api", endpoint = "wizard/start", input = Json)]
+pub async fn load_wizard() -> Result<WizardStart, ApiError> {
+    use crate::server::{request, wizard};
+    let (state, caller) = request::caller().await?;
+    request::respond(wizard::start(&state, &caller).await)
+}
+
+#[server(prefix = "/api", endpoint = "wizard/save", input = Json)]
+pub async fn wizard_save(draft: Draft) -> Result<(), ApiError> {
+    use crate::server::{request, wizard};
+    let (state, caller) = request::caller().await?;
+    request::respond(wizard::save(&state.pool, &caller, &draft).await)
+}
+
+/// Starts over: the draft is replaced by an empty one.
+#[server(prefix = "/api", endpoint = "wizard/discard", input = Json)]
+pub async fn wizard_discard() -> Result<Draft, ApiError> {
+    use crate::server::{request, wizard};
+    let (state, caller) = request::caller().await?;
+    request::respond(wizard::discard(&state.pool, &caller).await)
+}
+
+/// Step 2: checks the typed KvK number against the chosen organization in the KvK register.
+#[server(prefix = "/api", endpoint = "wizard/check_kvk", input = Json)]
+pub async fn wizard_check_kvk(org_id: String, kvk: String) -> Result<OrgDetails, ApiError> {
+    use crate::server::{request, wizard};
+    let (state, caller) = request::caller().await?;
+    request::respond(wizard::check_kvk(&state, &caller, &org_id, &kvk).await)
+}
+
+/// Step 4: a CSV file (base64) read into rows with their problems, nothing added yet.
+#[server(prefix = "/api", endpoint = "wizard/import_csv", input = Json)]
+pub async fn wizard_import_csv(
+    org_id: String,
+    file_base64: String,
+) -> Result<Vec<ImportRow>, ApiError> {
+    use crate::server::{request, wizard};
+    let (state, caller) = request::caller().await?;
+    request::respond(wizard::import_csv(&state.pool, &caller, &org_id, &file_base64).await)
+}
+
+/// Step 4: which of these e-mail addresses already belong to a user of the organization.
+#[server(prefix = "/api", endpoint = "wizard/existing_emails", input = Json)]
+pub async fn wizard_existing_emails(
+    org_id: String,
+    emails: Vec<String>,
+) -> Result<Vec<String>, ApiError> {
+    use crate::server::{request, wizard};
+    let (state, caller) = request::caller().await?;
+    request::respond(wizard::existing_emails(&state.pool, &caller, &org_id, &emails).await)
+}
+
+/// Step 5: services of the catalog the level can use, by name or provider.
+#[server(prefix = "/api", endpoint = "wizard/services", input = Json)]
+pub async fn wizard_services(
+    level: AssuranceLevel,
+    search: String,
+) -> Result<Vec<ServiceOption>, ApiError> {
+    use crate::server::{catalog, request};
+    let (state, _caller) = request::caller().await?;
+    request::respond(catalog::search(&state.pool, level, &search).await)
+}
+
+/// Step 6: "Akkoord". Returns the application's id; the same id for a retry.
+#[server(prefix = "/api", endpoint = "wizard/submit", input = Json)]
+pub async fn wizard_submit(
+    draft: Draft,
+    terms_version: i32,
+    agreed: bool,
+) -> Result<String, ApiError> {
+    use crate::server::{request, wizard};
+    let (state, caller) = request::caller().await?;
+    request::respond(wizard::submit(&state, &caller, &draft, terms_version, agreed).await)
+}

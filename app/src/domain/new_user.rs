@@ -1,0 +1,393 @@
+//! The details a manager enters for each new user in the add-users wizard (or imports from a
+//! spreadsheet), the checks on them, and their normalized form for storage.
+//!
+//! The limits match the `users` table: first and last name 1 to 100 characters, infix at most
+//! 30, an e-mail address the database accepts, an E.164 mobile number, language `nl` or `en`.
+//! A date of birth is required here although the column is nullable: the broker needs it for
+//! the identity check.
+
+use super::date::{is_plausible_birth_date, Date};
+use super::email::Email;
+use super::phone::MobileNumber;
+use serde::{Deserialize, Serialize};
+
+pub const MAX_NAME_CHARS: usize = 100;
+pub const MAX_INFIX_CHARS: usize = 30;
+pub const LANGUAGES: [&str; 2] = ["nl", "en"];
+
+/// The field names used in [`FieldProblem::field`]; they match the [`NewUser`] fields.
+pub mod field {
+    pub const FIRST_NAME: &str = "first_name";
+    pub const INFIX: &str = "infix";
+    pub const LAST_NAME: &str = "last_name";
+    pub const EMAIL: &str = "email";
+    pub const MOBILE: &str = "mobile";
+    pub const DATE_OF_BIRTH: &str = "date_of_birth";
+    pub const EMPLOYED: &str = "employed";
+    pub const LANGUAGE: &str = "language";
+}
+
+/// The problem codes used in [`FieldProblem::code`]. They are stable: the UI translates them
+/// and the server may store them.
+pub mod code {
+    /// The field is empty (after trimming).
+    pub const REQUIRED: &str = "required";
+    /// Longer than the database allows.
+    pub const TOO_LONG: &str = "too_long";
+    /// A name holds a control character such as a line break or tab.
+    pub const INVALID_CHARACTERS: &str = "invalid_characters";
+    pub const INVALID_EMAIL: &str = "invalid_email";
+    pub const INVALID_MOBILE: &str = "invalid_mobile";
+    /// Not a date in a form we read, or not a real calendar date.
+    pub const INVALID_DATE: &str = "invalid_date";
+    /// A real date, but in the future or giving an age outside 16..=120.
+    pub const IMPLAUSIBLE_DATE: &str = "implausible_date";
+    pub const INVALID_LANGUAGE: &str = "invalid_language";
+    /// Only from the CSV import: the "employed" cell is not yes/no.
+    pub const INVALID_EMPLOYED: &str = "invalid_employed";
+    /// Only from the CSV import: an earlier row has the same e-mail address or mobile number.
+    pub const DUPLICATE_IN_FILE: &str = "duplicate_in_file";
+}
+
+/// One new user as typed: every text exactly as entered, so it can be shown and corrected.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewUser {
+    pub first_name: String,
+    pub infix: String,
+    pub last_name: String,
+    pub email: String,
+    pub mobile: String,
+    /// As typed: `dd-mm-yyyy`, `d-m-yyyy` or ISO `yyyy-mm-dd`.
+    pub date_of_birth: String,
+    /// Employed by the organization ("in loondienst"): the means is issued without a
+    /// separate identity verification.
+    pub employed: bool,
+    /// `nl` or `en`: the language of the user's e-mails and portal.
+    pub language: String,
+}
+
+impl Default for NewUser {
+    /// An empty form, with Dutch as the language (as the database default).
+    fn default() -> Self {
+        Self {
+            first_name: String::new(),
+            infix: String::new(),
+            last_name: String::new(),
+            email: String::new(),
+            mobile: String::new(),
+            date_of_birth: String::new(),
+            employed: false,
+            language: "nl".to_string(),
+        }
+    }
+}
+
+/// A problem with one field: `field` is one of [`field`], `code` one of [`code`]. Owned
+/// strings so it crosses the server boundary; the server may add its own codes (for instance
+/// when the person is already a user of the organization).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct FieldProblem {
+    pub field: String,
+    pub code: String,
+}
+
+impl FieldProblem {
+    pub fn new(field: &str, code: &str) -> Self {
+        Self {
+            field: field.to_string(),
+            code: code.to_string(),
+        }
+    }
+}
+
+/// A new user whose details passed [`check`], normalized for storage.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ValidUser {
+    /// Trimmed, inner runs of white space collapsed to one space.
+    pub first_name: String,
+    /// As the names; empty when there is none (the column is `NOT NULL DEFAULT ''`).
+    pub infix: String,
+    pub last_name: String,
+    /// Trimmed and lowercased entirely; a valid [`Email`].
+    pub email: String,
+    /// E.164; a valid [`MobileNumber`].
+    pub mobile: String,
+    pub date_of_birth: Date,
+    pub employed: bool,
+    /// `nl` or `en`.
+    pub language: String,
+}
+
+/// Trims and collapses inner white space to single spaces.
+pub fn tidy_name(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The e-mail address as it will be stored: lowercased, and with a top-level domain of at
+/// least two characters, as the database's check demands.
+pub fn normalized_email(s: &str) -> Option<Email> {
+    let email = Email::parse(&s.trim().to_lowercase()).ok()?;
+    let tld = email.as_str().rsplit('.').next().unwrap_or_default();
+    (tld.chars().count() >= 2).then_some(email)
+}
+
+/// The language code, if it is one the portal speaks (`nl`/`en`, any case, spaces ignored).
+pub fn normalized_language(s: &str) -> Option<&'static str> {
+    let s = s.trim();
+    LANGUAGES.into_iter().find(|l| l.eq_ignore_ascii_case(s))
+}
+
+fn check_name(
+    problems: &mut Vec<FieldProblem>,
+    field: &str,
+    value: &str,
+    required: bool,
+    max: usize,
+) {
+    let tidy = tidy_name(value);
+    if required && tidy.is_empty() {
+        problems.push(FieldProblem::new(field, code::REQUIRED));
+    } else if value.trim().chars().any(char::is_control) {
+        problems.push(FieldProblem::new(field, code::INVALID_CHARACTERS));
+    } else if tidy.chars().count() > max {
+        problems.push(FieldProblem::new(field, code::TOO_LONG));
+    }
+}
+
+/// Every problem with `user`, at most one per field, in form order. Empty means the user can
+/// be stored (see [`normalized`]). `today` decides whether the date of birth is plausible.
+pub fn check(user: &NewUser, today: Date) -> Vec<FieldProblem> {
+    let mut problems = Vec::new();
+    check_name(
+        &mut problems,
+        field::FIRST_NAME,
+        &user.first_name,
+        true,
+        MAX_NAME_CHARS,
+    );
+    check_name(
+        &mut problems,
+        field::INFIX,
+        &user.infix,
+        false,
+        MAX_INFIX_CHARS,
+    );
+    check_name(
+        &mut problems,
+        field::LAST_NAME,
+        &user.last_name,
+        true,
+        MAX_NAME_CHARS,
+    );
+    if user.email.trim().is_empty() {
+        problems.push(FieldProblem::new(field::EMAIL, code::REQUIRED));
+    } else if normalized_email(&user.email).is_none() {
+        problems.push(FieldProblem::new(field::EMAIL, code::INVALID_EMAIL));
+    }
+    if user.mobile.trim().is_empty() {
+        problems.push(FieldProblem::new(field::MOBILE, code::REQUIRED));
+    } else if MobileNumber::parse(&user.mobile).is_err() {
+        problems.push(FieldProblem::new(field::MOBILE, code::INVALID_MOBILE));
+    }
+    if user.date_of_birth.trim().is_empty() {
+        problems.push(FieldProblem::new(field::DATE_OF_BIRTH, code::REQUIRED));
+    } else {
+        match Date::parse_dutch(&user.date_of_birth) {
+            Err(_) => problems.push(FieldProblem::new(field::DATE_OF_BIRTH, code::INVALID_DATE)),
+            Ok(date) if !is_plausible_birth_date(date, today) => problems.push(FieldProblem::new(
+                field::DATE_OF_BIRTH,
+                code::IMPLAUSIBLE_DATE,
+            )),
+            Ok(_) => {}
+        }
+    }
+    if normalized_language(&user.language).is_none() {
+        problems.push(FieldProblem::new(field::LANGUAGE, code::INVALID_LANGUAGE));
+    }
+    problems
+}
+
+/// The normalized user, if [`check`] finds no problem.
+pub fn normalized(user: &NewUser, today: Date) -> Option<ValidUser> {
+    if !check(user, today).is_empty() {
+        return None;
+    }
+    Some(ValidUser {
+        first_name: tidy_name(&user.first_name),
+        infix: tidy_name(&user.infix),
+        last_name: tidy_name(&user.last_name),
+        email: normalized_email(&user.email)?.into(),
+        mobile: MobileNumber::parse(&user.mobile).ok()?.into(),
+        date_of_birth: Date::parse_dutch(&user.date_of_birth).ok()?,
+        employed: user.employed,
+        language: normalized_language(&user.language)?.to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn today() -> Date {
+        Date::new(2025, 6, 15).unwrap()
+    }
+
+    fn sanne() -> NewUser {
+        NewUser {
+            first_name: " Sanne ".into(),
+            infix: "de".into(),
+            last_name: "Vries".into(),
+            email: "Sanne.deVries@Bakkerij-DeVries.NL".into(),
+            mobile: "06-12345678".into(),
+            date_of_birth: "14-03-1988".into(),
+            employed: true,
+            language: "nl".into(),
+        }
+    }
+
+    fn codes(user: &NewUser) -> Vec<(String, String)> {
+        check(user, today())
+            .into_iter()
+            .map(|p| (p.field, p.code))
+            .collect()
+    }
+
+    fn one(field: &str, code: &str) -> Vec<(String, String)> {
+        vec![(field.to_string(), code.to_string())]
+    }
+
+    #[test]
+    fn a_complete_user_is_normalized_for_storage() {
+        assert!(check(&sanne(), today()).is_empty());
+        let valid = normalized(&sanne(), today()).unwrap();
+        assert_eq!(valid.first_name, "Sanne");
+        assert_eq!(valid.infix, "de");
+        assert_eq!(valid.email, "sanne.devries@bakkerij-devries.nl");
+        assert_eq!(valid.mobile, "+31612345678");
+        assert_eq!(valid.date_of_birth, Date::new(1988, 3, 14).unwrap());
+        assert!(valid.employed);
+        assert_eq!(valid.language, "nl");
+    }
+
+    #[test]
+    fn the_default_form_is_dutch_and_reports_every_required_field() {
+        let user = NewUser::default();
+        assert_eq!(user.language, "nl");
+        let fields: Vec<String> = check(&user, today()).into_iter().map(|p| p.field).collect();
+        assert_eq!(
+            fields,
+            [
+                "first_name",
+                "last_name",
+                "email",
+                "mobile",
+                "date_of_birth"
+            ]
+        );
+        assert!(check(&user, today()).iter().all(|p| p.code == "required"));
+        assert_eq!(normalized(&user, today()), None);
+    }
+
+    #[test]
+    fn names_are_limited_as_in_the_database() {
+        let mut user = sanne();
+        user.first_name = "a".repeat(100);
+        user.infix = "é".repeat(30);
+        assert!(check(&user, today()).is_empty());
+        user.first_name = "a".repeat(101);
+        user.infix = "é".repeat(31);
+        user.last_name = "   ".into();
+        assert_eq!(
+            codes(&user),
+            vec![
+                ("first_name".into(), "too_long".into()),
+                ("infix".into(), "too_long".into()),
+                ("last_name".into(), "required".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn names_with_line_breaks_are_refused_and_spaces_collapsed() {
+        let mut user = sanne();
+        user.last_name = "Vries\nJansen".into();
+        assert_eq!(codes(&user), one("last_name", "invalid_characters"));
+        user.last_name = "  El   Amrani ".into();
+        assert_eq!(normalized(&user, today()).unwrap().last_name, "El Amrani");
+    }
+
+    #[test]
+    fn contact_details_must_be_valid() {
+        let mut user = sanne();
+        user.email = "sanne@bakkerij".into();
+        assert_eq!(codes(&user), one("email", "invalid_email"));
+        // Email::parse accepts a one-letter top-level domain; the database does not.
+        user.email = "sanne@bakkerij.n".into();
+        assert_eq!(codes(&user), one("email", "invalid_email"));
+        user = sanne();
+        user.mobile = "020-1234567".into();
+        assert_eq!(codes(&user), one("mobile", "invalid_mobile"));
+        user.mobile = "+31 6 2345 6789".into();
+        assert_eq!(normalized(&user, today()).unwrap().mobile, "+31623456789");
+    }
+
+    #[test]
+    fn the_date_of_birth_must_be_real_and_plausible() {
+        let mut user = sanne();
+        user.date_of_birth = "31-02-1988".into();
+        assert_eq!(codes(&user), one("date_of_birth", "invalid_date"));
+        user.date_of_birth = "01-01-2015".into();
+        assert_eq!(codes(&user), one("date_of_birth", "implausible_date"));
+        user.date_of_birth = "1988-03-14".into();
+        assert!(codes(&user).is_empty());
+    }
+
+    #[test]
+    fn only_dutch_and_english_are_languages() {
+        let mut user = sanne();
+        user.language = " EN ".into();
+        assert_eq!(normalized(&user, today()).unwrap().language, "en");
+        for bad in ["", "de", "nederlands"] {
+            user.language = bad.into();
+            assert_eq!(codes(&user), one("language", "invalid_language"), "{bad}");
+        }
+    }
+
+    #[test]
+    fn problems_serialize_with_their_codes() {
+        let json =
+            serde_json::to_string(&FieldProblem::new(field::EMAIL, code::INVALID_EMAIL)).unwrap();
+        assert_eq!(json, r#"{"field":"email","code":"invalid_email"}"#);
+    }
+
+    proptest! {
+        #[test]
+        fn check_never_panics_and_normalized_agrees_with_it(
+            first in "\\PC{0,110}", infix in ".{0,3}", last in "[a-zA-Z \n]{0,5}",
+            email in "[a-z.@]{0,12}", mobile in "[0-9 +-]{0,14}", dob in "[0-9-]{0,11}",
+            lang in "nl|en|NL|xx|",
+        ) {
+            let user = NewUser {
+                first_name: first, infix, last_name: last, email, mobile,
+                date_of_birth: dob, employed: false, language: lang,
+            };
+            let problems = check(&user, today());
+            prop_assert_eq!(problems.is_empty(), normalized(&user, today()).is_some());
+            // At most one problem per field.
+            let mut fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
+            fields.dedup();
+            prop_assert_eq!(fields.len(), problems.len());
+        }
+
+        #[test]
+        fn stored_names_fit_the_database(first in "[a-zA-Z ]{1,100}") {
+            let mut user = sanne();
+            user.first_name = first;
+            if let Some(valid) = normalized(&user, today()) {
+                let n = valid.first_name.chars().count();
+                prop_assert!((1..=MAX_NAME_CHARS).contains(&n));
+            }
+        }
+    }
+}

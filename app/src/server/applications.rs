@@ -1,0 +1,400 @@
+//! Lopende aanvragen: the applications of the organizations the caller manages, and the
+//! manager's actions on a new user who has not finished yet: resend the invitation, correct the
+//! e-mail address or mobile number, cancel. Another organization's application answers exactly
+//! like a missing one. Every action is one transaction with its audit record.
+
+use super::error::{ServiceError, ServiceResult};
+use super::session::SessionUser;
+use super::state::AppState;
+use super::{audit, tokens, wizard};
+use crate::api::applications::{
+    is_open, Applicant, ApplicationDetail, ApplicationFilter, ApplicationSummary, STATUSES,
+};
+use crate::api::ApiError;
+use crate::domain::new_user::normalized_email;
+use crate::domain::phone::MobileNumber;
+use sqlx::postgres::PgRow;
+use sqlx::{PgConnection, PgPool, Row};
+use uuid::Uuid;
+
+/// The newest applications shown; older ones are found with the filters.
+const LIST_LIMIT: i64 = 200;
+
+fn require_manager(caller: &SessionUser) -> ServiceResult<()> {
+    if caller.is_manager() {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden.into())
+    }
+}
+
+fn parse_id(id: &str) -> ServiceResult<Uuid> {
+    Uuid::parse_str(id).map_err(|_| ApiError::NotFound.into())
+}
+
+const SUMMARY_COLUMNS: &str = "
+    SELECT a.id, o.name AS organization, a.level, a.total_cents,
+           to_char(a.submitted_at AT TIME ZONE 'Europe/Amsterdam', 'YYYY-MM-DD HH24:MI') AS submitted_at,
+           concat_ws(' ', s.first_name, nullif(s.infix, ''), s.last_name) AS submitted_by,
+           (SELECT coalesce(jsonb_object_agg(status, n), '{}') FROM
+              (SELECT status, count(*) AS n FROM application_users au
+                WHERE au.application_id = a.id GROUP BY status) c) AS statuses";
+const SUMMARY_FROM: &str = "
+    FROM applications a
+    JOIN organizations o ON o.id = a.org_id
+    JOIN users s ON s.id = a.submitted_by";
+
+fn summary(r: &PgRow) -> ApplicationSummary {
+    let counts: serde_json::Value = r.get("statuses");
+    ApplicationSummary {
+        id: r.get::<Uuid, _>("id").to_string(),
+        organization: r.get("organization"),
+        level: r.get("level"),
+        submitted_at: r.get("submitted_at"),
+        submitted_by: r.get("submitted_by"),
+        total_cents: r.get("total_cents"),
+        statuses: STATUSES
+            .iter()
+            .filter_map(|s| counts[*s].as_i64().map(|n| (s.to_string(), n)))
+            .collect(),
+    }
+}
+
+pub async fn list(
+    pool: &PgPool,
+    caller: &SessionUser,
+    filter: &ApplicationFilter,
+) -> ServiceResult<Vec<ApplicationSummary>> {
+    require_manager(caller)?;
+    let status = match filter.status.as_deref() {
+        None | Some("") => None,
+        Some(s) if STATUSES.contains(&s) => Some(s),
+        Some(_) => return Err(ApiError::validation("status", "invalid").into()),
+    };
+    let orgs: Vec<Uuid> = match filter.org_id.as_deref() {
+        None | Some("") => caller.managed_orgs.clone(),
+        // Another organization's id filters down to nothing, as a missing one would.
+        Some(id) => Uuid::parse_str(id)
+            .ok()
+            .filter(|id| caller.managed_orgs.contains(id))
+            .into_iter()
+            .collect(),
+    };
+    let rows = sqlx::query(&format!(
+        "{SUMMARY_COLUMNS} {SUMMARY_FROM}
+         WHERE a.org_id = ANY($1)
+           AND ($2::text IS NULL OR EXISTS (SELECT 1 FROM application_users au
+                                            WHERE au.application_id = a.id AND au.status = $2))
+         ORDER BY a.submitted_at DESC, a.id
+         LIMIT $3"
+    ))
+    .bind(&orgs)
+    .bind(status)
+    .bind(LIST_LIMIT)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.iter().map(summary).collect())
+}
+
+pub async fn detail(
+    pool: &PgPool,
+    caller: &SessionUser,
+    id: &str,
+) -> ServiceResult<ApplicationDetail> {
+    require_manager(caller)?;
+    let id = parse_id(id)?;
+    let Some(r) = sqlx::query(&format!(
+        "{SUMMARY_COLUMNS}, a.with_authorizations AS wa, a.all_services AS alls, a.validity_years,
+                a.subtotal_cents, a.vat_cents,
+                (SELECT b.branch_number || ' ' || b.name FROM branches b WHERE b.id = a.branch_id) AS branch
+         {SUMMARY_FROM}
+         WHERE a.id = $1 AND a.org_id = ANY($2)"
+    ))
+    .bind(id)
+    .bind(&caller.managed_orgs)
+    .fetch_optional(pool)
+    .await?
+    else {
+        return Err(ApiError::NotFound.into());
+    };
+    let services: Vec<String> = sqlx::query_scalar(
+        "SELECT DISTINCT ON (s.service_uuid) s.name FROM application_services aps
+         JOIN services s ON s.service_uuid = aps.service_uuid
+         WHERE aps.application_id = $1 ORDER BY s.service_uuid, s.name",
+    )
+    .bind(id)
+    .fetch_all(pool)
+    .await?;
+    let applicants = sqlx::query(
+        "SELECT au.id, au.status, u.email, u.mobile, m.employed,
+                concat_ws(' ', u.first_name, nullif(u.infix, ''), u.last_name) AS name,
+                (SELECT to_char(max(i.expires_at) AT TIME ZONE 'Europe/Amsterdam', 'YYYY-MM-DD')
+                   FROM invitations i
+                  WHERE i.application_user_id = au.id AND i.used_at IS NULL
+                    AND i.revoked_at IS NULL AND i.expires_at > now()) AS valid_until
+         FROM application_users au
+         JOIN applications a ON a.id = au.application_id
+         JOIN users u ON u.id = au.user_id
+         JOIN memberships m ON m.user_id = u.id AND m.org_id = a.org_id
+         WHERE au.application_id = $1
+         ORDER BY lower(u.last_name), lower(u.first_name), au.id",
+    )
+    .bind(id)
+    .fetch_all(pool)
+    .await?
+    .into_iter()
+    .map(|a| Applicant {
+        id: a.get::<Uuid, _>("id").to_string(),
+        name: a.get("name"),
+        email: a.get("email"),
+        mobile: a.get("mobile"),
+        employed: a.get("employed"),
+        status: a.get("status"),
+        invitation_valid_until: a.get("valid_until"),
+    })
+    .collect();
+    Ok(ApplicationDetail {
+        summary: summary(&r),
+        branch: r.get("branch"),
+        with_authorizations: r.get("wa"),
+        all_services: r.get("alls"),
+        services,
+        validity_years: r.get("validity_years"),
+        subtotal_cents: r.get("subtotal_cents"),
+        vat_cents: r.get("vat_cents"),
+        applicants,
+    })
+}
+
+/// A new user of an application of one of the caller's organizations, locked for the change.
+struct Pending {
+    id: Uuid,
+    user_id: Uuid,
+    org: Uuid,
+    org_name: String,
+    status: String,
+    first_name: String,
+    email: String,
+    language: String,
+}
+
+async fn lock_applicant(
+    conn: &mut PgConnection,
+    caller: &SessionUser,
+    applicant_id: &str,
+) -> ServiceResult<Pending> {
+    let id = parse_id(applicant_id)?;
+    let Some(r) = sqlx::query(
+        "SELECT au.id, au.user_id, au.status, a.org_id, o.name AS org_name,
+                u.first_name, u.email, u.language
+         FROM application_users au
+         JOIN applications a ON a.id = au.application_id
+         JOIN organizations o ON o.id = a.org_id
+         JOIN users u ON u.id = au.user_id
+         WHERE au.id = $1 AND a.org_id = ANY($2)
+         FOR UPDATE OF au",
+    )
+    .bind(id)
+    .bind(&caller.managed_orgs)
+    .fetch_optional(&mut *conn)
+    .await?
+    else {
+        return Err(ApiError::NotFound.into());
+    };
+    Ok(Pending {
+        id: r.get("id"),
+        user_id: r.get("user_id"),
+        org: r.get("org_id"),
+        org_name: r.get("org_name"),
+        status: r.get("status"),
+        first_name: r.get("first_name"),
+        email: r.get("email"),
+        language: r.get("language"),
+    })
+}
+
+/// Revokes the user's links and sends a new one.
+async fn reinvite(conn: &mut PgConnection, state: &AppState, p: &Pending) -> ServiceResult<()> {
+    sqlx::query(
+        "UPDATE invitations SET revoked_at = now()
+         WHERE application_user_id = $1 AND used_at IS NULL AND revoked_at IS NULL",
+    )
+    .bind(p.id)
+    .execute(&mut *conn)
+    .await?;
+    wizard::invite(
+        conn,
+        &state.settings.public_url,
+        &p.org_name,
+        &[p.id],
+        &[tokens::new_token()],
+        &[(p.email.clone(), p.first_name.clone(), p.language.clone())],
+    )
+    .await
+}
+
+pub async fn resend(
+    state: &AppState,
+    caller: &SessionUser,
+    applicant_id: &str,
+) -> ServiceResult<()> {
+    require_manager(caller)?;
+    let mut tx = state.pool.begin().await?;
+    let p = lock_applicant(&mut tx, caller, applicant_id).await?;
+    if p.status != "invited" {
+        return Err(ApiError::validation("applicant", "not_invited").into());
+    }
+    reinvite(&mut tx, state, &p).await?;
+    audit::record(
+        &mut tx,
+        Some(caller.user_id),
+        "invitation.resent",
+        Some(p.org),
+        serde_json::json!({ "applicant_id": p.id }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn correct(
+    state: &AppState,
+    caller: &SessionUser,
+    applicant_id: &str,
+    email: &str,
+    mobile: &str,
+) -> ServiceResult<()> {
+    require_manager(caller)?;
+    let email =
+        normalized_email(email).ok_or_else(|| ApiError::validation("email", "invalid_email"))?;
+    let mobile = MobileNumber::parse(mobile)
+        .map_err(|_| ApiError::validation("mobile", "invalid_mobile"))?;
+    let mut tx = state.pool.begin().await?;
+    let mut p = lock_applicant(&mut tx, caller, applicant_id).await?;
+    if p.status != "invited" {
+        return Err(ApiError::validation("applicant", "not_invited").into());
+    }
+    let taken: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM users u JOIN memberships m ON m.user_id = u.id
+                        WHERE m.org_id = $1 AND lower(u.email) = lower($2) AND u.id <> $3)",
+    )
+    .bind(p.org)
+    .bind(email.as_str())
+    .bind(p.user_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    if taken {
+        return Err(ApiError::validation("email", "already_member").into());
+    }
+    sqlx::query("UPDATE users SET email = $2, mobile = $3 WHERE id = $1")
+        .bind(p.user_id)
+        .bind(email.as_str())
+        .bind(mobile.as_str())
+        .execute(&mut *tx)
+        .await?;
+    p.email = email.as_str().to_string();
+    reinvite(&mut tx, state, &p).await?;
+    audit::record(
+        &mut tx,
+        Some(caller.user_id),
+        "applicant.corrected",
+        Some(p.org),
+        serde_json::json!({ "applicant_id": p.id }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Ends an open user's part: links stop working, pending authorizations are revoked.
+async fn cancel(conn: &mut PgConnection, applicants: &[Uuid]) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE application_users SET status = 'cancelled', updated_at = now() WHERE id = ANY($1)",
+    )
+    .bind(applicants)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "UPDATE invitations SET revoked_at = now()
+         WHERE application_user_id = ANY($1) AND used_at IS NULL AND revoked_at IS NULL",
+    )
+    .bind(applicants)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "UPDATE authorizations z SET state = 'revoked'
+         FROM application_users au JOIN applications a ON a.id = au.application_id
+         WHERE au.id = ANY($1) AND z.user_id = au.user_id AND z.org_id = a.org_id
+           AND z.state = 'pending'",
+    )
+    .bind(applicants)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn cancel_applicant(
+    pool: &PgPool,
+    caller: &SessionUser,
+    applicant_id: &str,
+) -> ServiceResult<()> {
+    require_manager(caller)?;
+    let mut tx = pool.begin().await?;
+    let p = lock_applicant(&mut tx, caller, applicant_id).await?;
+    if !is_open(&p.status) {
+        return Err(ApiError::validation("applicant", "not_open").into());
+    }
+    cancel(&mut tx, &[p.id]).await?;
+    audit::record(
+        &mut tx,
+        Some(caller.user_id),
+        "applicant.cancelled",
+        Some(p.org),
+        serde_json::json!({ "applicant_id": p.id }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn cancel_application(
+    pool: &PgPool,
+    caller: &SessionUser,
+    id: &str,
+) -> ServiceResult<()> {
+    require_manager(caller)?;
+    let id = parse_id(id)?;
+    let mut tx = pool.begin().await?;
+    let org: Option<Uuid> = sqlx::query_scalar(
+        "SELECT org_id FROM applications WHERE id = $1 AND org_id = ANY($2) FOR UPDATE",
+    )
+    .bind(id)
+    .bind(&caller.managed_orgs)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(org) = org else {
+        return Err(ApiError::NotFound.into());
+    };
+    let open: Vec<Uuid> = sqlx::query_scalar(
+        "SELECT id FROM application_users WHERE application_id = $1
+           AND status IN ('invited', 'accepted', 'identity_verification', 'final_check')
+         FOR UPDATE",
+    )
+    .bind(id)
+    .fetch_all(&mut *tx)
+    .await?;
+    if open.is_empty() {
+        return Err(ApiError::validation("application", "not_open").into());
+    }
+    cancel(&mut tx, &open).await?;
+    audit::record(
+        &mut tx,
+        Some(caller.user_id),
+        "application.cancelled",
+        Some(org),
+        serde_json::json!({ "application_id": id, "users": open.len() }),
+    )
+    .await?;
+    tx.commit().await.map_err(ServiceError::from)?;
+    Ok(())
+}

@@ -1,0 +1,95 @@
+//! The service catalog, and the price list the wizard quotes from. Both are data in the
+//! database the operator can change, never constants in code.
+
+use super::error::{ServiceError, ServiceResult};
+use crate::api::wizard::ServiceOption;
+use crate::domain::level::AssuranceLevel;
+use crate::domain::tariff::{PriceList, Tariff};
+use sqlx::{PgConnection, PgPool, Row};
+
+/// The most services one search answers with; "all" lists up to the whole catalog.
+const SEARCH_LIMIT: i64 = 50;
+const ALL_LIMIT: i64 = 2000;
+
+/// Services the level can use whose name or provider contains `search`. "all", "alle" or an
+/// empty search lists every one of them.
+pub async fn search(
+    pool: &PgPool,
+    level: AssuranceLevel,
+    search: &str,
+) -> ServiceResult<Vec<ServiceOption>> {
+    let search = search.trim().to_lowercase();
+    if search.chars().count() > 100 {
+        return Err(crate::api::ApiError::validation("service_search", "too_long").into());
+    }
+    let pattern = match search.as_str() {
+        "" | "all" | "alle" | "alles" => None,
+        s => Some(format!(
+            "%{}%",
+            s.replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        )),
+    };
+    let rows = sqlx::query(
+        "SELECT DISTINCT ON (lower(name), service_uuid) service_uuid, name, provider, min_level
+         FROM services
+         WHERE min_level = ANY($1)
+           AND ($2::text IS NULL OR lower(name) LIKE $2 OR lower(provider) LIKE $2)
+         ORDER BY lower(name), service_uuid, provider
+         LIMIT $3",
+    )
+    .bind(levels_up_to(level))
+    .bind(&pattern)
+    .bind(if pattern.is_none() {
+        ALL_LIMIT
+    } else {
+        SEARCH_LIMIT
+    })
+    .fetch_all(pool)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(ServiceOption {
+                service_uuid: r.get::<uuid::Uuid, _>("service_uuid").to_string(),
+                name: r.get("name"),
+                provider: r.get("provider"),
+                min_level: AssuranceLevel::parse(r.get("min_level"))
+                    .map_err(ServiceError::internal)?,
+            })
+        })
+        .collect()
+}
+
+/// The level names at or below `level`, for `min_level = ANY(...)`.
+pub fn levels_up_to(level: AssuranceLevel) -> Vec<&'static str> {
+    AssuranceLevel::ALL
+        .into_iter()
+        .filter(|l| *l <= level)
+        .map(AssuranceLevel::as_str)
+        .collect()
+}
+
+/// The current tariffs and VAT rate.
+pub async fn price_list(conn: &mut PgConnection) -> ServiceResult<PriceList> {
+    let rows = sqlx::query("SELECT level, years, cents FROM tariffs")
+        .fetch_all(&mut *conn)
+        .await?;
+    let vat: i32 = sqlx::query_scalar("SELECT vat_basis_points FROM pricing")
+        .fetch_one(&mut *conn)
+        .await?;
+    let entries = rows
+        .into_iter()
+        .map(|r| {
+            Ok(Tariff {
+                level: AssuranceLevel::parse(r.get("level")).map_err(ServiceError::internal)?,
+                years: u8::try_from(r.get::<i32, _>("years")).map_err(ServiceError::internal)?,
+                cents: r.get("cents"),
+            })
+        })
+        .collect::<ServiceResult<Vec<_>>>()?;
+    Ok(PriceList {
+        entries,
+        vat_basis_points: u32::try_from(vat).map_err(ServiceError::internal)?,
+    })
+}

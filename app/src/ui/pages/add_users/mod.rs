@@ -1,0 +1,251 @@
+//! "Gebruiker(s) toevoegen": the add-users wizard, six steps over one draft. The draft is
+//! saved on the server shortly after every change and at every step, so Back, Next, a reload
+//! or a lost connection keep what was entered. Every step checks its input with the same
+//! domain rules the server applies on submit.
+
+mod authorizations;
+mod organization;
+mod summary;
+mod users;
+
+use crate::api::wizard::{
+    load_wizard, wizard_check_kvk, wizard_discard, wizard_save, Draft, OrgDetails, WizardStart,
+};
+use crate::api::ApiError;
+use crate::ui::fetch::fetch;
+use crate::ui::i18n::{tr, use_i18n, Msg};
+use crate::ui::session::require_sign_in;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+/// What every step shares.
+#[derive(Clone, Copy)]
+pub struct Wizard {
+    pub draft: RwSignal<Draft>,
+    pub start: StoredValue<WizardStart>,
+    /// The organization as the KvK register knows it, once step 2 checked it.
+    pub org: RwSignal<Option<OrgDetails>>,
+    /// An error from the server for the step shown.
+    pub error: RwSignal<Option<ApiError>>,
+    /// The application's id once submitted.
+    pub submitted: RwSignal<Option<String>>,
+    saved: RwSignal<SaveState>,
+    edits: RwSignal<u32>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum SaveState {
+    Saved,
+    Saving,
+    Failed,
+}
+
+impl Wizard {
+    pub fn go(&self, step: u8) {
+        self.error.set(None);
+        self.draft.update(|d| d.step = step);
+        self.save_now();
+        scroll_to_top();
+    }
+
+    /// Changes the draft and saves it shortly after (several quick edits, one save).
+    pub fn edit(&self, change: impl FnOnce(&mut Draft)) {
+        self.draft.update(change);
+        self.edits.update(|n| *n += 1);
+        let ticket = self.edits.get_untracked();
+        let this = *self;
+        set_timeout(
+            move || {
+                if this.edits.get_untracked() == ticket {
+                    this.save_now();
+                }
+            },
+            std::time::Duration::from_millis(600),
+        );
+    }
+
+    pub fn save_now(&self) {
+        let this = *self;
+        this.saved.set(SaveState::Saving);
+        let draft = this.draft.get_untracked();
+        spawn_local(async move {
+            let ok = wizard_save(draft).await.is_ok();
+            this.saved.set(if ok {
+                SaveState::Saved
+            } else {
+                SaveState::Failed
+            });
+        });
+    }
+}
+
+fn scroll_to_top() {
+    #[cfg(feature = "csr")]
+    if let Some(w) = web_sys::window() {
+        w.scroll_to_with_x_and_y(0.0, 0.0);
+    }
+}
+
+pub fn use_wizard() -> Wizard {
+    expect_context::<Wizard>()
+}
+
+pub const STEPS: [Msg; 6] = [
+    Msg::StepOrganization,
+    Msg::StepKvk,
+    Msg::StepCheckOrganization,
+    Msg::Users,
+    Msg::StepAuthorizations,
+    Msg::StepSummary,
+];
+
+#[component]
+pub fn AddUsers() -> impl IntoView {
+    require_sign_in();
+    let i18n = use_i18n();
+    let loaded = fetch(load_wizard);
+    move || {
+        loaded.value.get().map(|result| match result {
+            Err(e) => view! { <section class="card"><p class="error" role="alert">{i18n.error(&e)}</p></section> }.into_any(),
+            Ok(start) => view! { <WizardView start/> }.into_any(),
+        })
+    }
+}
+
+#[component]
+fn WizardView(start: WizardStart) -> impl IntoView {
+    let i18n = use_i18n();
+    let wizard = Wizard {
+        draft: RwSignal::new(start.draft.clone()),
+        start: StoredValue::new(start),
+        org: RwSignal::new(None),
+        error: RwSignal::new(None),
+        submitted: RwSignal::new(None),
+        saved: RwSignal::new(SaveState::Saved),
+        edits: RwSignal::new(0),
+    };
+    provide_context(wizard);
+    // After a reload: ask the register again for the organization's details shown in steps 3
+    // and 6 (they are not part of the draft).
+    let (org_id, kvk) = wizard
+        .draft
+        .with_untracked(|d| (d.org_id.clone(), d.kvk.clone()));
+    if let (Some(org_id), false) = (org_id, kvk.is_empty()) {
+        spawn_local(async move {
+            if let Ok(details) = wizard_check_kvk(org_id, kvk).await {
+                wizard.org.set(Some(details));
+            }
+        });
+    }
+    let step = Memo::new(move |_| wizard.draft.with(|d| d.step));
+    let progress = move || {
+        let current = step.get();
+        STEPS
+            .iter()
+            .enumerate()
+            .map(|(i, msg)| {
+                let n = i as u8 + 1;
+                let state = if n < current {
+                    "done"
+                } else if n == current {
+                    "current"
+                } else {
+                    "todo"
+                };
+                view! {
+                    <li class=state aria-current=(n == current).then_some("step")>
+                        <span class="step-no">{n}</span>" "{i18n.t(*msg)}
+                    </li>
+                }
+            })
+            .collect_view()
+    };
+    let save_state = move || match wizard.saved.get() {
+        SaveState::Saved => i18n.t(Msg::DraftSaved),
+        SaveState::Saving => i18n.t(Msg::DraftSaving),
+        SaveState::Failed => i18n.t(Msg::DraftNotSaved),
+    };
+    let start_over = move |_| {
+        spawn_local(async move {
+            match wizard_discard().await {
+                Ok(draft) => {
+                    wizard.org.set(None);
+                    wizard.error.set(None);
+                    wizard.draft.set(draft);
+                }
+                Err(e) => wizard.error.set(Some(e)),
+            }
+        });
+    };
+    let body = move || match step.get() {
+        1 => view! { <organization::ChooseOrganization/> }.into_any(),
+        2 => view! { <organization::CheckKvk/> }.into_any(),
+        3 => view! { <organization::OrganizationDetails/> }.into_any(),
+        4 => view! { <users::UsersStep/> }.into_any(),
+        5 => view! { <authorizations::AuthorizationsStep/> }.into_any(),
+        _ => view! { <summary::SummaryStep/> }.into_any(),
+    };
+    view! {
+        <Show when=move || wizard.submitted.with(Option::is_none) fallback=move || view! { <summary::Submitted/> }>
+            <section class="card wizard">
+                <h1>{tr(Msg::AddUsersTitle)}</h1>
+                <ol class="steps" aria-label=tr(Msg::Steps)>{progress}</ol>
+                <div class="wizard-tools">
+                    <p class="save-state" role="status">{save_state}</p>
+                    <button type="button" class="link" on:click=start_over>{tr(Msg::StartOverWizard)}</button>
+                </div>
+                {body}
+            </section>
+        </Show>
+    }
+}
+
+/// The error the server gave, if it concerns `field`, translated.
+pub fn field_error(wizard: Wizard, field: &'static str) -> impl Fn() -> Option<String> + Copy {
+    let i18n = use_i18n();
+    move || match wizard.error.get() {
+        Some(ApiError::Validation { field: f, rule }) if f == field => Some(i18n.rule(&f, &rule)),
+        _ => None,
+    }
+}
+
+/// An error that does not belong to one field.
+#[component]
+pub fn StepError() -> impl IntoView {
+    let wizard = use_wizard();
+    let i18n = use_i18n();
+    move || {
+        wizard.error.get().and_then(|e| match &e {
+            ApiError::Validation { field, .. }
+                if matches!(
+                    field.as_str(),
+                    "level" | "kvk" | "branch" | "services" | "validity" | "terms"
+                ) =>
+            {
+                None
+            }
+            _ => Some(view! { <p class="error" role="alert">{i18n.error(&e)}</p> }),
+        })
+    }
+}
+
+/// Back and Next (or another label) at the bottom of a step.
+#[component]
+pub fn StepButtons(
+    #[prop(optional)] back: Option<u8>,
+    #[prop(into)] next_label: Signal<&'static str>,
+    #[prop(into)] next_disabled: Signal<bool>,
+    on_next: impl Fn() + 'static,
+) -> impl IntoView {
+    let wizard = use_wizard();
+    view! {
+        <div class="step-buttons">
+            {back.map(|b| view! {
+                <button type="button" class="secondary" on:click=move |_| wizard.go(b)>{tr(Msg::Back)}</button>
+            })}
+            <button type="button" class="primary" disabled=next_disabled on:click=move |_| on_next()>
+                {next_label}
+            </button>
+        </div>
+    }
+}

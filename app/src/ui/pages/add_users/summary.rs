@@ -1,0 +1,154 @@
+//! Step 6: the whole application at a glance, the terms and the checkbox, then "Akkoord"; and
+//! the page after it.
+
+use super::authorizations::Price;
+use super::{field_error, use_wizard, StepError};
+use crate::api::wizard::{wizard_discard, wizard_submit};
+use crate::api::ApiError;
+use crate::ui::i18n::{tr, use_i18n, Lang, Msg};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+
+/// The step where the server found a problem with `field`.
+fn step_of(field: &str) -> u8 {
+    match field {
+        "level" => 1,
+        "kvk" | "branch" => 2,
+        f if f.starts_with("users") => 4,
+        "services" | "validity" => 5,
+        _ => 6,
+    }
+}
+
+#[component]
+pub fn SummaryStep() -> impl IntoView {
+    let wizard = use_wizard();
+    let i18n = use_i18n();
+    let agreed = RwSignal::new(false);
+    let busy = RwSignal::new(false);
+    let tried = RwSignal::new(false);
+    let terms = wizard.start.with_value(|s| s.terms.clone());
+    let terms_version = terms.version;
+    let org_name = move || {
+        wizard
+            .org
+            .with(|o| o.as_ref().map(|o| o.name.clone()).unwrap_or_default())
+    };
+    let branch = move || {
+        let id = wizard.draft.with(|d| d.branch_id.clone());
+        match id {
+            None => i18n.t(Msg::AllBranches).to_string(),
+            Some(id) => wizard.org.with(|o| {
+                o.as_ref()
+                    .and_then(|o| o.branches.iter().find(|b| b.id == id))
+                    .map(|b| format!("{} · {}", b.number, b.name))
+                    .unwrap_or_default()
+            }),
+        }
+    };
+    let authorizations = move || {
+        wizard.draft.with(|d| {
+            if !d.with_authorizations {
+                i18n.t(Msg::NoAuthorizations).to_string()
+            } else if d.all_services {
+                i18n.t(Msg::AllServices).to_string()
+            } else {
+                i18n.t(Msg::NServices)
+                    .replace("{n}", &d.services.len().to_string())
+            }
+        })
+    };
+    let submit = move |_| {
+        tried.set(true);
+        if !agreed.get() || busy.get() {
+            return;
+        }
+        busy.set(true);
+        wizard.error.set(None);
+        let draft = wizard.draft.get_untracked();
+        spawn_local(async move {
+            match wizard_submit(draft, terms_version, true).await {
+                Ok(id) => wizard.submitted.set(Some(id)),
+                Err(e) => {
+                    if let ApiError::Validation { field, .. } = &e {
+                        let step = step_of(field);
+                        if step != 6 {
+                            wizard.draft.update(|d| d.step = step);
+                        }
+                    }
+                    wizard.error.set(Some(e));
+                }
+            }
+            busy.set(false);
+        });
+    };
+    let terms_text = move || {
+        if i18n.lang.get() == Lang::En {
+            terms.text_en.clone()
+        } else {
+            terms.text_nl.clone()
+        }
+    };
+    let not_agreed = move || (tried.get() && !agreed.get()).then(|| i18n.t(Msg::AgreeFirst));
+    view! {
+        <h2>{tr(Msg::StepSummary)}</h2>
+        <StepError/>
+        <dl class="details">
+            <dt>{tr(Msg::Organization)}</dt><dd>{org_name}</dd>
+            <dt>{tr(Msg::Level)}</dt><dd>{move || wizard.draft.with(|d| d.level.map(|l| l.as_str()).unwrap_or_default())}</dd>
+            <dt>{tr(Msg::Branch)}</dt><dd>{branch}</dd>
+            <dt>{tr(Msg::Users)}</dt><dd>{move || wizard.draft.with(|d| d.users.len())}</dd>
+            <dt>{tr(Msg::StepAuthorizations)}</dt><dd>{authorizations}</dd>
+            <dt>{tr(Msg::Validity)}</dt><dd>{move || {
+                let years = wizard.draft.with(|d| d.validity_years);
+                i18n.t(if years == 1 { Msg::OneYear } else { Msg::NYears }).replace("{n}", &years.to_string())
+            }}</dd>
+        </dl>
+        <details>
+            <summary>{move || i18n.t(Msg::ShowUsers).replace("{n}", &wizard.draft.with(|d| d.users.len()).to_string())}</summary>
+            <ul class="user-list">
+                {move || wizard.draft.with(|d| d.users.iter().take(500).map(|u| {
+                    let name = [u.first_name.as_str(), u.infix.as_str(), u.last_name.as_str()]
+                        .into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" ");
+                    view! { <li>{format!("{name} · {}", u.email)}</li> }
+                }).collect_view())}
+            </ul>
+        </details>
+        <Price/>
+        <h3 id="terms-title">{move || i18n.t(Msg::TermsTitle).replace("{n}", &terms_version.to_string())}</h3>
+        <div class="terms" role="region" aria-labelledby="terms-title" tabindex="0">{terms_text}</div>
+        <label class="choice">
+            <input type="checkbox" aria-describedby="terms-error" prop:checked=agreed
+                on:change=move |ev| agreed.set(event_target_checked(&ev))/>
+            {tr(Msg::AgreeToTerms)}
+        </label>
+        <p class="field-error" id="terms-error" role="alert">{not_agreed}{field_error(wizard, "terms")}</p>
+        <div class="step-buttons">
+            <button type="button" class="secondary" on:click=move |_| wizard.go(5)>{tr(Msg::Back)}</button>
+            <button type="button" class="primary" disabled=busy on:click=submit>{tr(Msg::Agree)}</button>
+        </div>
+    }
+}
+
+#[component]
+pub fn Submitted() -> impl IntoView {
+    let wizard = use_wizard();
+    let again = move |_| {
+        spawn_local(async move {
+            if let Ok(draft) = wizard_discard().await {
+                wizard.org.set(None);
+                wizard.draft.set(draft);
+                wizard.submitted.set(None);
+            }
+        });
+    };
+    view! {
+        <section class="card">
+            <h1>{tr(Msg::ApplicationSent)}</h1>
+            <p role="status">{tr(Msg::ApplicationSentText)}</p>
+            <p><A href="/beheer/lopende-aanvragen">{tr(Msg::ToApplications)}</A></p>
+            <button type="button" class="secondary" on:click=again>{tr(Msg::AddMoreUsers)}</button>
+        </section>
+    }
+}

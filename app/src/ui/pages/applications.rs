@@ -1,0 +1,305 @@
+//! Beheer > Lopende aanvragen: the applications of the manager's organizations with each new
+//! user's status, filters, and per application a detail page with the manager's actions.
+
+use crate::api::applications::{
+    cancel_applicant, cancel_application, correct_applicant, get_application, is_open,
+    list_applications, resend_invitation, Applicant, ApplicationFilter, STATUSES,
+};
+use crate::api::ApiError;
+use crate::domain::tariff::format_euro;
+use crate::ui::fetch::fetch;
+use crate::ui::i18n::{tr, use_i18n, I18n, Lang, Msg};
+use crate::ui::session::{require_sign_in, use_session};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+pub fn status_text(i18n: I18n, status: &str) -> &'static str {
+    i18n.t(match status {
+        "invited" => Msg::StatusInvited,
+        "accepted" => Msg::StatusAccepted,
+        "identity_verification" => Msg::StatusIdentityVerification,
+        "final_check" => Msg::StatusFinalCheck,
+        "issued" => Msg::StatusIssued,
+        "rejected" => Msg::StatusRejected,
+        "expired" => Msg::StatusExpired,
+        _ => Msg::StatusCancelled,
+    })
+}
+
+#[component]
+pub fn Applications() -> impl IntoView {
+    require_sign_in();
+    let i18n = use_i18n();
+    let session = use_session();
+    let status = RwSignal::new(String::new());
+    let list = fetch(move || {
+        list_applications(ApplicationFilter {
+            status: Some(status.get()).filter(|s| !s.is_empty()),
+            org_id: None,
+        })
+    });
+    let rows = move || {
+        list.value.get().map(|result| match result {
+            Err(e) => view! { <p class="error" role="alert">{i18n.error(&e)}</p> }.into_any(),
+            Ok(apps) if apps.is_empty() => view! { <p>{tr(Msg::NoApplications)}</p> }.into_any(),
+            Ok(apps) => {
+                let dutch = i18n.lang.get() == Lang::Nl;
+                view! {
+                    <div class="table-wrap">
+                        <table>
+                            <caption class="sr-only">{tr(Msg::Applications)}</caption>
+                            <thead><tr>
+                                <th scope="col">{tr(Msg::Submitted)}</th>
+                                <th scope="col">{tr(Msg::Organization)}</th>
+                                <th scope="col">{tr(Msg::Level)}</th>
+                                <th scope="col">{tr(Msg::SubmittedBy)}</th>
+                                <th scope="col">{tr(Msg::Users)}</th>
+                                <th scope="col">{tr(Msg::Total)}</th>
+                                <th scope="col"><span class="sr-only">{tr(Msg::Actions)}</span></th>
+                            </tr></thead>
+                            <tbody>
+                                {apps.into_iter().map(|a| {
+                                    let statuses = a.statuses.iter()
+                                        .map(|(s, n)| format!("{n} {}", status_text(i18n, s).to_lowercase()))
+                                        .collect::<Vec<_>>().join(", ");
+                                    let label = format!("{} {} {}", i18n.t(Msg::View), a.organization, a.submitted_at);
+                                    view! {
+                                        <tr>
+                                            <td>{a.submitted_at.clone()}</td>
+                                            <td>{a.organization.clone()}</td>
+                                            <td>{a.level.clone()}</td>
+                                            <td>{a.submitted_by.clone()}</td>
+                                            <td>{statuses}</td>
+                                            <td>{format_euro(a.total_cents, dutch)}</td>
+                                            <td><A href=format!("/beheer/lopende-aanvragen/{}", a.id) attr:aria-label=label>{tr(Msg::View)}</A></td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }
+                .into_any()
+            }
+        })
+    };
+    view! {
+        <section class="card">
+            <h1>{tr(Msg::Applications)}</h1>
+            <p>{tr(Msg::ApplicationsIntro)}</p>
+            <label for="status-filter">{tr(Msg::StatusFilter)}</label>
+            <select id="status-filter" on:change=move |ev| status.set(event_target_value(&ev))>
+                <option value="">{tr(Msg::AllStatuses)}</option>
+                {STATUSES.into_iter().map(|s| view! { <option value=s>{move || status_text(i18n, s)}</option> }).collect_view()}
+            </select>
+            {rows}
+            <Show when=move || session.me.with(|m| m.as_ref().is_some_and(|m| m.is_manager))>
+                <p><A href="/beheer/gebruikers/toevoegen">{tr(Msg::AddUsersButton)}</A></p>
+            </Show>
+        </section>
+    }
+}
+
+#[component]
+pub fn ApplicationDetailPage() -> impl IntoView {
+    require_sign_in();
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").unwrap_or_default());
+    let detail = fetch(move || get_application(id()));
+    let message = RwSignal::new(None::<Msg>);
+    let error = RwSignal::new(None::<ApiError>);
+    let confirm_all = RwSignal::new(false);
+    let done = move |result: Result<(), ApiError>, ok: Msg| {
+        match result {
+            Ok(()) => {
+                error.set(None);
+                message.set(Some(ok));
+            }
+            Err(e) => {
+                message.set(None);
+                error.set(Some(e));
+            }
+        }
+        detail.refetch();
+    };
+    let cancel_all = move |_| {
+        spawn_local(async move {
+            let r = cancel_application(id()).await;
+            confirm_all.set(false);
+            done(r, Msg::ApplicationCancelled);
+        });
+    };
+    view! {
+        <section class="card">
+            <p><A href="/beheer/lopende-aanvragen">{tr(Msg::BackToApplications)}</A></p>
+            <p class="success" role="status">{move || message.get().map(|m| i18n.t(m))}</p>
+            {move || error.get().map(|e| view! { <p class="error" role="alert">{i18n.error(&e)}</p> })}
+            {move || detail.value.get().map(|result| match result {
+                Err(e) => view! { <h1>{tr(Msg::Application)}</h1><p class="error" role="alert">{i18n.error(&e)}</p> }.into_any(),
+                Ok(d) => {
+                    let dutch = i18n.lang.get() == Lang::Nl;
+                    let any_open = d.applicants.iter().any(|a| is_open(&a.status));
+                    let services = if !d.with_authorizations {
+                        i18n.t(Msg::NoAuthorizations).to_string()
+                    } else if d.all_services {
+                        i18n.t(Msg::AllServices).to_string()
+                    } else {
+                        d.services.join(", ")
+                    };
+                    let validity = i18n.t(if d.validity_years == 1 { Msg::OneYear } else { Msg::NYears }).replace("{n}", &d.validity_years.to_string());
+                    view! {
+                        <h1>{format!("{} · {}", i18n.t(Msg::Application), d.summary.organization)}</h1>
+                        <dl class="details">
+                            <dt>{tr(Msg::Submitted)}</dt><dd>{d.summary.submitted_at.clone()}</dd>
+                            <dt>{tr(Msg::SubmittedBy)}</dt><dd>{d.summary.submitted_by.clone()}</dd>
+                            <dt>{tr(Msg::Level)}</dt><dd>{d.summary.level.clone()}</dd>
+                            <dt>{tr(Msg::Branch)}</dt><dd>{d.branch.clone().unwrap_or_else(|| i18n.t(Msg::AllBranches).to_string())}</dd>
+                            <dt>{tr(Msg::StepAuthorizations)}</dt><dd>{services}</dd>
+                            <dt>{tr(Msg::Validity)}</dt><dd>{validity}</dd>
+                            <dt>{tr(Msg::Subtotal)}</dt><dd>{format_euro(d.subtotal_cents, dutch)}</dd>
+                            <dt>{tr(Msg::VatShort)}</dt><dd>{format_euro(d.vat_cents, dutch)}</dd>
+                            <dt>{tr(Msg::Total)}</dt><dd>{format_euro(d.summary.total_cents, dutch)}</dd>
+                        </dl>
+                        <h2>{tr(Msg::Users)}</h2>
+                        <div class="table-wrap">
+                            <table>
+                                <caption class="sr-only">{tr(Msg::Users)}</caption>
+                                <thead><tr>
+                                    <th scope="col">{tr(Msg::Name)}</th>
+                                    <th scope="col">{tr(Msg::Email)}</th>
+                                    <th scope="col">{tr(Msg::Mobile)}</th>
+                                    <th scope="col">{tr(Msg::Employed)}</th>
+                                    <th scope="col">{tr(Msg::Status)}</th>
+                                    <th scope="col">{tr(Msg::Actions)}</th>
+                                </tr></thead>
+                                <tbody>
+                                    {d.applicants.into_iter().map(|a| view! { <ApplicantRow a done/> }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                        <Show when=move || any_open>
+                            <Show when=move || confirm_all.get() fallback=move || view! {
+                                <button type="button" class="danger" on:click=move |_| confirm_all.set(true)>{tr(Msg::CancelApplication)}</button>
+                            }>
+                                <div class="confirm" role="group" aria-label=tr(Msg::CancelApplication)>
+                                    <p>{tr(Msg::CancelApplicationConfirm)}</p>
+                                    <button type="button" class="danger" on:click=cancel_all>{tr(Msg::YesCancelApplication)}</button>
+                                    <button type="button" class="secondary" on:click=move |_| confirm_all.set(false)>{tr(Msg::No)}</button>
+                                </div>
+                            </Show>
+                        </Show>
+                    }
+                    .into_any()
+                }
+            })}
+        </section>
+    }
+}
+
+/// One new user with the actions that fit their status.
+#[component]
+fn ApplicantRow(
+    a: Applicant,
+    done: impl Fn(Result<(), ApiError>, Msg) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let correcting = RwSignal::new(false);
+    let confirming = RwSignal::new(false);
+    let email = RwSignal::new(a.email.clone());
+    let mobile = RwSignal::new(a.mobile.clone());
+    let field_error = RwSignal::new(None::<ApiError>);
+    let id = StoredValue::new(a.id.clone());
+    let invited = a.status == "invited";
+    let open = is_open(&a.status);
+    let name = a.name.clone();
+    let (name2, name3) = (a.name.clone(), a.name.clone());
+    let resend = move |_| {
+        spawn_local(async move {
+            done(
+                resend_invitation(id.get_value()).await,
+                Msg::InvitationResent,
+            )
+        });
+    };
+    let cancel = move |_| {
+        spawn_local(async move {
+            confirming.set(false);
+            done(
+                cancel_applicant(id.get_value()).await,
+                Msg::ApplicantCancelled,
+            )
+        });
+    };
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        spawn_local(async move {
+            match correct_applicant(
+                id.get_value(),
+                email.get_untracked(),
+                mobile.get_untracked(),
+            )
+            .await
+            {
+                Err(e @ ApiError::Validation { .. }) => field_error.set(Some(e)),
+                other => {
+                    correcting.set(false);
+                    done(other, Msg::CorrectedAndResent)
+                }
+            }
+        });
+    };
+    let error_for = move |field: &'static str| {
+        move || match field_error.get() {
+            Some(ApiError::Validation { field: f, rule }) if f == field => {
+                Some(i18n.rule(&f, &rule))
+            }
+            _ => None,
+        }
+    };
+    let status = a.status.clone();
+    let valid_until = a.invitation_valid_until.clone();
+    view! {
+        <tr>
+            <td>{a.name.clone()}</td>
+            <td>{a.email.clone()}</td>
+            <td>{a.mobile.clone()}</td>
+            <td>{if a.employed { i18n.t(Msg::Yes) } else { i18n.t(Msg::No) }}</td>
+            <td>{move || status_text(i18n, &status)}
+                {valid_until.map(|d| view! { <br/><small>{move || i18n.t(Msg::LinkValidUntil).replace("{d}", &d)}</small> })}
+            </td>
+            <td class="actions">
+                <Show when=move || invited>
+                    <button type="button" class="link" aria-label=format!("{} {}", i18n.t(Msg::ResendInvitation), name) on:click=resend>{tr(Msg::ResendInvitation)}</button>
+                    <button type="button" class="link" aria-label=format!("{} {}", i18n.t(Msg::Correct), name2) on:click=move |_| correcting.set(true)>{tr(Msg::Correct)}</button>
+                </Show>
+                <Show when=move || open>
+                    <button type="button" class="link danger" aria-label=format!("{} {}", i18n.t(Msg::CancelUser), name3) on:click=move |_| confirming.set(true)>{tr(Msg::CancelUser)}</button>
+                </Show>
+                <Show when=move || confirming.get()>
+                    <div class="confirm" role="group" aria-label=tr(Msg::CancelUser)>
+                        <p>{tr(Msg::CancelUserConfirm)}</p>
+                        <button type="button" class="danger" on:click=cancel>{tr(Msg::YesCancelUser)}</button>
+                        <button type="button" class="secondary" on:click=move |_| confirming.set(false)>{tr(Msg::No)}</button>
+                    </div>
+                </Show>
+                <Show when=move || correcting.get()>
+                    <form class="subform" on:submit=save novalidate>
+                        <label for=format!("email-{}", id.get_value())>{tr(Msg::Email)}</label>
+                        <input id=format!("email-{}", id.get_value()) type="email" prop:value=email
+                            on:input=move |ev| email.set(event_target_value(&ev))/>
+                        <p class="field-error" role="alert">{error_for("email")}</p>
+                        <label for=format!("mobile-{}", id.get_value())>{tr(Msg::Mobile)}</label>
+                        <input id=format!("mobile-{}", id.get_value()) type="tel" prop:value=mobile
+                            on:input=move |ev| mobile.set(event_target_value(&ev))/>
+                        <p class="field-error" role="alert">{error_for("mobile")}</p>
+                        <button type="submit" class="primary">{tr(Msg::SaveAndResend)}</button>
+                        <button type="button" class="secondary" on:click=move |_| correcting.set(false)>{tr(Msg::Cancel)}</button>
+                    </form>
+                </Show>
+            </td>
+        </tr>
+    }
+}

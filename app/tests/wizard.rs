@@ -1,0 +1,671 @@
+//! The add-users wizard and Lopende aanvragen, against a real Postgres: the draft, the KvK
+//! check, the CSV preview, submitting (one transaction, idempotent, every rule checked again),
+//! and the manager's actions on pending users.
+
+mod common;
+
+use app::api::applications::ApplicationFilter;
+use app::api::wizard::Draft;
+use app::api::ApiError;
+use app::domain::level::AssuranceLevel;
+use app::domain::new_user::NewUser;
+use app::server::demo::{MANAGER, USER};
+use app::server::error::ServiceError;
+use app::server::session::SessionUser;
+use app::server::{applications, wizard, AppState};
+use base64::Engine;
+use common::{sign_in, state};
+use sqlx::PgPool;
+
+const TAX_OFFICE: &str = "547b2d6d-b101-438d-9b26-292199e30a0b"; // EH3
+const CUSTOMS: &str = "57428507-ec90-45c5-ac12-db4b29ba700a"; // EH3
+const UWV_DATA: &str = "693e4a37-45b2-421e-8653-ff5cc9ca10d4"; // EH4
+
+fn api(e: ServiceError) -> ApiError {
+    match e {
+        ServiceError::Api(a) => a,
+        other => panic!("expected an API error, got {other}"),
+    }
+}
+
+fn invalid(field: &str, rule: &str) -> ApiError {
+    ApiError::validation(field, rule)
+}
+
+async fn org_id(pool: &PgPool, kvk: &str) -> String {
+    let id: uuid::Uuid = sqlx::query_scalar("SELECT id FROM organizations WHERE kvk_number = $1")
+        .bind(kvk)
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    id.to_string()
+}
+
+fn person(first: &str, last: &str, email: &str, mobile: &str, employed: bool) -> NewUser {
+    NewUser {
+        first_name: first.into(),
+        infix: String::new(),
+        last_name: last.into(),
+        email: email.into(),
+        mobile: mobile.into(),
+        date_of_birth: "14-03-1988".into(),
+        employed,
+        language: "nl".into(),
+    }
+}
+
+/// A complete draft for Bakkerij De Vries: EH3, three users, two services, three years.
+async fn full_draft(state: &AppState, manager: &SessionUser) -> Draft {
+    let start = wizard::start(state, manager).await.unwrap();
+    let mut draft = start.draft;
+    draft.org_id = Some(org_id(&state.pool, "34123456").await);
+    draft.level = Some(AssuranceLevel::Eh3);
+    draft.kvk = "34123456".into();
+    draft.users = vec![
+        person("Anna", "Smit", "anna.smit@example.nl", "06-11111111", true),
+        person("Bram", "Bos", "bram.bos@example.nl", "06 22222222", false),
+        NewUser {
+            language: "en".into(),
+            ..person("Chris", "Kok", "chris.kok@example.nl", "+31633333333", true)
+        },
+    ];
+    draft.with_authorizations = true;
+    draft.all_services = false;
+    draft.services = vec![TAX_OFFICE.into(), CUSTOMS.into()];
+    draft.validity_years = 3;
+    draft.step = 6;
+    draft
+}
+
+async fn count(pool: &PgPool, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(pool).await.unwrap()
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn the_draft_survives_a_reload(pool: PgPool) {
+    let state = state(pool).await;
+    let (_, manager) = sign_in(&state, MANAGER).await;
+    let draft = full_draft(&state, &manager).await;
+    wizard::save(&state.pool, &manager, &draft).await.unwrap();
+    let again = wizard::start(&state, &manager).await.unwrap();
+    assert_eq!(again.draft, draft);
+    assert_eq!(again.organizations.len(), 2);
+    assert_eq!(again.max_level, AssuranceLevel::Eh3);
+    assert_eq!(again.terms.version, 1);
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn the_kvk_check_knows_the_organization_and_its_branches(pool: PgPool) {
+    let state = state(pool).await;
+    let (_, manager) = sign_in(&state, MANAGER).await;
+    let org = org_id(&state.pool, "34123456").await;
+    let details = wizard::check_kvk(&state, &manager, &org, "34123456")
+        .await
+        .unwrap();
+    assert_eq!(details.name, "Bakkerij De Vries B.V.");
+    assert_eq!(details.branches.len(), 2);
+    assert_eq!(
+        api(wizard::check_kvk(&state, &manager, &org, "56789012")
+            .await
+            .unwrap_err()),
+        invalid("kvk", "mismatch")
+    );
+    assert_eq!(
+        api(wizard::check_kvk(&state, &manager, &org, "1234")
+            .await
+            .unwrap_err()),
+        invalid("kvk", "invalid")
+    );
+    let other = org_id(&state.pool, "70123456").await;
+    assert_eq!(
+        api(wizard::check_kvk(&state, &manager, &other, "70123456")
+            .await
+            .unwrap_err()),
+        ApiError::NotFound
+    );
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn submitting_creates_users_invitations_and_emails_in_one_go(pool: PgPool) {
+    let state = state(pool).await;
+    let (_, manager) = sign_in(&state, MANAGER).await;
+    let draft = full_draft(&state, &manager).await;
+    let users_before = count(&state.pool, "SELECT count(*) FROM users").await;
+    let id = wizard::submit(&state, &manager, &draft, 1, true)
+        .await
+        .unwrap();
+
+    let (level, years, subtotal, vat, total): (String, i32, i64, i64, i64) = sqlx::query_as(
+        "SELECT level, validity_years, subtotal_cents, vat_cents, total_cents FROM applications WHERE id = $1::uuid",
+    )
+    .bind(&id)
+    .fetch_one(&state.pool)
+    .await
+    .unwrap();
+    // 3 users x 2 services x EUR 25 (EH3, 3 years) = EUR 150, VAT 21% = EUR 31.50.
+    assert_eq!((level.as_str(), years), ("EH3", 3));
+    assert_eq!((subtotal, vat, total), (15_000, 3_150, 18_150));
+    assert_eq!(
+        count(&state.pool, "SELECT count(*) FROM users").await,
+        users_before + 3
+    );
+    assert_eq!(
+        count(
+            &state.pool,
+            "SELECT count(*) FROM users WHERE username IS NULL AND email IN
+            ('anna.smit@example.nl', 'bram.bos@example.nl', 'chris.kok@example.nl')"
+        )
+        .await,
+        3
+    );
+    assert_eq!(
+        count(
+            &state.pool,
+            "SELECT count(*) FROM authorizations WHERE state = 'pending' AND kind = 'service'"
+        )
+        .await,
+        6
+    );
+    assert_eq!(
+        count(
+            &state.pool,
+            "SELECT count(*) FROM application_users WHERE status = 'invited'"
+        )
+        .await,
+        3
+    );
+    assert_eq!(
+        count(&state.pool, "SELECT count(*) FROM invitations WHERE used_at IS NULL AND expires_at > now() + interval '29 days'").await,
+        3
+    );
+    let mobile: String =
+        sqlx::query_scalar("SELECT mobile FROM users WHERE email = 'bram.bos@example.nl'")
+            .fetch_one(&state.pool)
+            .await
+            .unwrap();
+    assert_eq!(mobile, "+31622222222", "stored normalized");
+    let (subject, body): (String, String) =
+        sqlx::query_as("SELECT subject, body FROM outbox WHERE recipient = 'chris.kok@example.nl'")
+            .fetch_one(&state.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        subject,
+        "Bakkerij De Vries B.V. requests eHerkenning for you"
+    );
+    assert!(
+        body.contains("http://127.0.0.1:3000/uitnodiging/"),
+        "{body}"
+    );
+    // The token in the link is stored only as its hash.
+    let token = body
+        .split("/uitnodiging/")
+        .nth(1)
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap();
+    let stored = count(
+        &state.pool,
+        &format!("SELECT count(*) FROM invitations WHERE token_hash = sha256('{token}'::bytea)"),
+    )
+    .await;
+    assert_eq!(stored, 1);
+    assert_eq!(
+        count(&state.pool, "SELECT count(*) FROM wizard_drafts").await,
+        0
+    );
+    assert_eq!(
+        count(
+            &state.pool,
+            "SELECT count(*) FROM audit_log WHERE action = 'application.submitted'"
+        )
+        .await,
+        1
+    );
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn a_double_click_creates_one_application(pool: PgPool) {
+    let state = state(pool).await;
+    let (_, manager) = sign_in(&state, MANAGER).await;
+    let draft = full_draft(&state, &manager).await;
+    let (a, b) = tokio::join!(
+        wizard::submit(&state, &manager, &draft, 1, true),
+        wizard::submit(&state, &manager, &draft, 1, true)
+    );
+    assert_eq!(a.unwrap(), b.unwrap());
+    let c = wizard::submit(&state, &manager, &draft, 1, true)
+        .await
+        .unwrap();
+    assert_eq!(
+        count(&state.pool, "SELECT count(*) FROM applications").await,
+        1
+    );
+    assert_eq!(
+        count(&state.pool, "SELECT count(*) FROM invitations").await,
+        3
+    );
+    assert_eq!(c.len(), 36);
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn crafted_drafts_are_refused_and_change_nothing(pool: PgPool) {
+    let state = state(pool).await;
+    let (_, manager) = sign_in(&state, MANAGER).await;
+    let good = full_draft(&state, &manager).await;
+    let outbox_before = count(&state.pool, "SELECT count(*) FROM outbox").await;
+    let users_before = count(&state.pool, "SELECT count(*) FROM users").await;
+    let zorggroep = org_id(&state.pool, "70123456").await;
+
+    let cases: Vec<(Box<dyn Fn(&mut Draft)>, ApiError)> = vec![
+        (
+            Box::new(|d| d.level = Some(AssuranceLevel::Eh4)),
+            invalid("level", "above_own_level"),
+        ),
+        (
+            Box::new(move |d| {
+                d.org_id = Some(zorggroep.clone());
+                d.kvk = "70123456".into();
+            }),
+            ApiError::NotFound,
+        ),
+        (
+            Box::new(|d| d.kvk = "56789012".into()),
+            invalid("kvk", "mismatch"),
+        ),
+        (
+            Box::new(|d| d.validity_years = 6),
+            invalid("validity", "invalid"),
+        ),
+        (
+            Box::new(|d| d.services = vec![UWV_DATA.into()]),
+            invalid("services", "above_level"),
+        ),
+        (
+            Box::new(|d| {
+                d.level = Some(AssuranceLevel::Eh2Plus);
+            }),
+            invalid("services", "above_level"),
+        ),
+        (
+            Box::new(|d| d.services = vec![uuid::Uuid::new_v4().to_string()]),
+            invalid("services", "unknown"),
+        ),
+        (
+            Box::new(|d| d.services.clear()),
+            invalid("services", "required"),
+        ),
+        (
+            Box::new(|d| d.users[1].email = "geen-email".into()),
+            invalid("users.1.email", "invalid_email"),
+        ),
+        (
+            Box::new(|d| d.users[2].mobile = "12".into()),
+            invalid("users.2.mobile", "invalid_mobile"),
+        ),
+        (
+            Box::new(|d| d.users[0].date_of_birth = "31-02-1990".into()),
+            invalid("users.0.date_of_birth", "invalid_date"),
+        ),
+        (
+            Box::new(|d| d.users[2].email = "ANNA.smit@example.nl".into()),
+            invalid("users.2.email", "duplicate_in_file"),
+        ),
+        (
+            Box::new(|d| d.users[0].email = "pieter.vandam@bakkerij-devries.nl".into()),
+            invalid("users.0.email", "already_member"),
+        ),
+        (Box::new(|d| d.users.clear()), invalid("users", "required")),
+        (
+            Box::new(|d| {
+                d.restrict_to_branch = true;
+                d.branch_id = Some(uuid::Uuid::new_v4().to_string());
+            }),
+            invalid("branch", "unknown"),
+        ),
+    ];
+    for (change, expected) in cases {
+        let mut draft = good.clone();
+        change(&mut draft);
+        let got = api(wizard::submit(&state, &manager, &draft, 1, true)
+            .await
+            .unwrap_err());
+        assert_eq!(got, expected);
+    }
+    assert_eq!(
+        api(wizard::submit(&state, &manager, &good, 1, false)
+            .await
+            .unwrap_err()),
+        invalid("terms", "not_agreed")
+    );
+    assert_eq!(
+        api(wizard::submit(&state, &manager, &good, 0, true)
+            .await
+            .unwrap_err()),
+        invalid("terms", "outdated")
+    );
+    let (_, user) = sign_in(&state, USER).await;
+    assert_eq!(
+        api(wizard::submit(&state, &user, &good, 1, true)
+            .await
+            .unwrap_err()),
+        ApiError::Forbidden
+    );
+    assert_eq!(
+        count(&state.pool, "SELECT count(*) FROM applications").await,
+        0
+    );
+    assert_eq!(
+        count(&state.pool, "SELECT count(*) FROM users").await,
+        users_before
+    );
+    assert_eq!(
+        count(&state.pool, "SELECT count(*) FROM outbox").await,
+        outbox_before
+    );
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn all_services_is_one_authorization_per_user(pool: PgPool) {
+    let state = state(pool).await;
+    let (_, manager) = sign_in(&state, MANAGER).await;
+    let mut draft = full_draft(&state, &manager).await;
+    draft.all_services = true;
+    draft.validity_years = 1;
+    wizard::submit(&state, &manager, &draft, 1, true)
+        .await
+        .unwrap();
+    assert_eq!(
+        count(
+            &state.pool,
+            "SELECT count(*) FROM authorizations WHERE state = 'pending' AND kind = 'all_services'"
+        )
+        .await,
+        3
+    );
+    // 3 x EUR 15 = EUR 45 + 21% = EUR 54.45
+    assert_eq!(
+        count(&state.pool, "SELECT total_cents FROM applications").await,
+        5_445
+    );
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn the_csv_preview_shows_every_rows_problems(pool: PgPool) {
+    let state = state(pool).await;
+    let (_, manager) = sign_in(&state, MANAGER).await;
+    let org = org_id(&state.pool, "34123456").await;
+    let file =
+        "\u{feff}voornaam;tussenvoegsel;achternaam;e-mail;mobiel;geboortedatum;in loondienst\r\n\
+                Sanne;de;Vries;sanne.devries@bakkerij-devries.nl;06-12345678;14-03-1988;ja\r\n\
+                Piet;;Dam;pieter.vandam@bakkerij-devries.nl;06-87654321;01-01-1980;nee\r\n\
+                ;;Leeg;leeg@example.nl;0611122233;01-01-1980;ja\r\n\
+                Dubbel;;Een;sanne.devries@bakkerij-devries.nl;0644455566;32-01-1980;ja\r\n";
+    let b64 = base64::engine::general_purpose::STANDARD.encode(file);
+    let rows = wizard::import_csv(&state.pool, &manager, &org, &b64)
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 4);
+    assert!(rows[0].problems.is_empty(), "{:?}", rows[0].problems);
+    assert_eq!(rows[0].line, 2);
+    let codes = |i: usize| -> Vec<(String, String)> {
+        rows[i]
+            .problems
+            .iter()
+            .map(|p| (p.field.clone(), p.code.clone()))
+            .collect()
+    };
+    assert!(codes(1).contains(&("email".into(), "already_member".into())));
+    assert!(codes(2).contains(&("first_name".into(), "required".into())));
+    assert!(codes(3).contains(&("email".into(), "duplicate_in_file".into())));
+    assert!(codes(3).contains(&("date_of_birth".into(), "invalid_date".into())));
+
+    let huge = base64::engine::general_purpose::STANDARD.encode(vec![b'a'; 2 * 1024 * 1024]);
+    assert_eq!(
+        api(wizard::import_csv(&state.pool, &manager, &org, &huge)
+            .await
+            .unwrap_err()),
+        invalid("csv", "too_large")
+    );
+    assert_eq!(
+        api(
+            wizard::import_csv(&state.pool, &manager, &org, "not base64!")
+                .await
+                .unwrap_err()
+        ),
+        invalid("csv", "not_csv")
+    );
+    let other = org_id(&state.pool, "70123456").await;
+    assert_eq!(
+        api(wizard::import_csv(&state.pool, &manager, &other, &b64)
+            .await
+            .unwrap_err()),
+        ApiError::NotFound
+    );
+}
+
+async fn applicant_ids(pool: &PgPool, application: &str) -> Vec<String> {
+    let ids: Vec<uuid::Uuid> = sqlx::query_scalar(
+        "SELECT au.id FROM application_users au JOIN users u ON u.id = au.user_id
+         WHERE au.application_id = $1::uuid ORDER BY u.last_name",
+    )
+    .bind(application)
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    ids.into_iter().map(|i| i.to_string()).collect()
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn managers_follow_resend_correct_and_cancel(pool: PgPool) {
+    let state = state(pool).await;
+    let (_, manager) = sign_in(&state, MANAGER).await;
+    let draft = full_draft(&state, &manager).await;
+    let id = wizard::submit(&state, &manager, &draft, 1, true)
+        .await
+        .unwrap();
+
+    let list = applications::list(&state.pool, &manager, &ApplicationFilter::default())
+        .await
+        .unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0].statuses, vec![("invited".to_string(), 3)]);
+    let detail = applications::detail(&state.pool, &manager, &id)
+        .await
+        .unwrap();
+    assert_eq!(detail.applicants.len(), 3);
+    assert_eq!(detail.services.len(), 2);
+    // Bos, Kok, Smit
+    let ids = applicant_ids(&state.pool, &id).await;
+
+    // Resend: the old link stops working, a new one goes out.
+    let outbox = count(&state.pool, "SELECT count(*) FROM outbox").await;
+    applications::resend(&state, &manager, &ids[0])
+        .await
+        .unwrap();
+    assert_eq!(
+        count(&state.pool, "SELECT count(*) FROM outbox").await,
+        outbox + 1
+    );
+    assert_eq!(
+        count(&state.pool, &format!("SELECT count(*) FROM invitations WHERE application_user_id = '{}' AND revoked_at IS NULL", ids[0])).await,
+        1
+    );
+    assert_eq!(
+        count(
+            &state.pool,
+            &format!(
+                "SELECT count(*) FROM invitations WHERE application_user_id = '{}'",
+                ids[0]
+            )
+        )
+        .await,
+        2
+    );
+
+    // Correct: bad input is refused at its field and changes nothing.
+    assert_eq!(
+        api(
+            applications::correct(&state, &manager, &ids[1], "chris@example.nl", "12")
+                .await
+                .unwrap_err()
+        ),
+        invalid("mobile", "invalid_mobile")
+    );
+    applications::correct(
+        &state,
+        &manager,
+        &ids[1],
+        "Chris.Kok@Elders.nl",
+        "06 99999999",
+    )
+    .await
+    .unwrap();
+    let (email, mobile): (String, String) = sqlx::query_as(
+        "SELECT u.email, u.mobile FROM users u JOIN application_users au ON au.user_id = u.id WHERE au.id = $1::uuid",
+    )
+    .bind(&ids[1])
+    .fetch_one(&state.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        (email.as_str(), mobile.as_str()),
+        ("chris.kok@elders.nl", "+31699999999")
+    );
+    assert_eq!(
+        count(
+            &state.pool,
+            "SELECT count(*) FROM outbox WHERE recipient = 'chris.kok@elders.nl'"
+        )
+        .await,
+        1
+    );
+
+    // Cancel one user: their pending authorizations are revoked.
+    applications::cancel_applicant(&state.pool, &manager, &ids[2])
+        .await
+        .unwrap();
+    assert_eq!(
+        api(applications::resend(&state, &manager, &ids[2])
+            .await
+            .unwrap_err()),
+        invalid("applicant", "not_invited")
+    );
+    let filtered = applications::list(
+        &state.pool,
+        &manager,
+        &ApplicationFilter {
+            status: Some("cancelled".into()),
+            org_id: None,
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(filtered.len(), 1);
+    assert_eq!(
+        count(
+            &state.pool,
+            "SELECT count(*) FROM authorizations WHERE state = 'revoked' AND kind = 'service'"
+        )
+        .await,
+        2
+    );
+
+    // Cancel the rest.
+    applications::cancel_application(&state.pool, &manager, &id)
+        .await
+        .unwrap();
+    assert_eq!(
+        count(
+            &state.pool,
+            "SELECT count(*) FROM application_users WHERE status = 'cancelled'"
+        )
+        .await,
+        3
+    );
+    assert_eq!(
+        count(
+            &state.pool,
+            "SELECT count(*) FROM invitations WHERE revoked_at IS NULL AND used_at IS NULL"
+        )
+        .await,
+        0
+    );
+    assert_eq!(
+        api(applications::cancel_application(&state.pool, &manager, &id)
+            .await
+            .unwrap_err()),
+        invalid("application", "not_open")
+    );
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn another_organizations_application_answers_like_a_missing_one(pool: PgPool) {
+    let state = state(pool).await;
+    let (_, manager) = sign_in(&state, MANAGER).await;
+    let draft = full_draft(&state, &manager).await;
+    let id = wizard::submit(&state, &manager, &draft, 1, true)
+        .await
+        .unwrap();
+    let ids = applicant_ids(&state.pool, &id).await;
+    let zorggroep: uuid::Uuid = org_id(&state.pool, "70123456").await.parse().unwrap();
+    let stranger = SessionUser {
+        managed_orgs: vec![zorggroep],
+        ..manager.clone()
+    };
+
+    assert!(
+        applications::list(&state.pool, &stranger, &ApplicationFilter::default())
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let missing = uuid::Uuid::new_v4().to_string();
+    for target in [&id, &missing] {
+        assert_eq!(
+            api(applications::detail(&state.pool, &stranger, target)
+                .await
+                .unwrap_err()),
+            ApiError::NotFound
+        );
+        assert_eq!(
+            api(
+                applications::cancel_application(&state.pool, &stranger, target)
+                    .await
+                    .unwrap_err()
+            ),
+            ApiError::NotFound
+        );
+    }
+    assert_eq!(
+        api(applications::resend(&state, &stranger, &ids[0])
+            .await
+            .unwrap_err()),
+        ApiError::NotFound
+    );
+    assert_eq!(
+        api(
+            applications::correct(&state, &stranger, &ids[0], "a@b.nl", "0612345678")
+                .await
+                .unwrap_err()
+        ),
+        ApiError::NotFound
+    );
+    assert_eq!(
+        api(
+            applications::cancel_applicant(&state.pool, &stranger, &ids[0])
+                .await
+                .unwrap_err()
+        ),
+        ApiError::NotFound
+    );
+    assert_eq!(
+        count(
+            &state.pool,
+            "SELECT count(*) FROM application_users WHERE status = 'invited'"
+        )
+        .await,
+        3
+    );
+}
