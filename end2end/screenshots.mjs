@@ -37,6 +37,44 @@ for (const [name, viewport] of [['desktop', { width: 1280, height: 800 }], ['pho
   await page.getByRole('heading', { name: 'Mijn account' }).waitFor();
   await page.getByLabel('Nieuw wachtwoord', { exact: true }).fill('Welkom1');
   await shot('account');
+  // The add-users wizard, step by step, and Lopende aanvragen.
+  await page.goto('/beheer/gebruikers/toevoegen');
+  await page.getByRole('button', { name: 'Opnieuw beginnen (alles wissen)' }).click();
+  await page.getByRole('heading', { name: 'Organisatie en niveau' }).waitFor();
+  await shot('wizard-1-organization');
+  await page.getByLabel('Organisatie').selectOption({ label: 'Bakkerij De Vries B.V.' });
+  await page.getByRole('radio', { name: 'EH3' }).check();
+  await page.getByRole('button', { name: 'Volgende' }).click();
+  await page.getByLabel('KvK-nummer').fill('34123456');
+  await page.getByRole('button', { name: 'Controleren' }).click();
+  await page.getByText('Gevonden in het Handelsregister').waitFor();
+  await shot('wizard-2-kvk');
+  await page.getByRole('button', { name: 'Volgende' }).click();
+  await shot('wizard-3-organization-details');
+  await page.getByRole('button', { name: 'Volgende' }).click();
+  await page.getByRole('button', { name: 'Gebruiker toevoegen' }).click();
+  await page.getByLabel('E-mailadres').fill('fout@');
+  await page.getByRole('button', { name: 'Opslaan' }).click();
+  await shot('wizard-4-user-form');
+  await page.getByRole('button', { name: 'Annuleren' }).click();
+  await page.getByLabel('CSV-bestand uploaden').setInputFiles({
+    name: 'gebruikers.csv', mimeType: 'text/csv',
+    buffer: Buffer.from('voornaam;tussenvoegsel;achternaam;e-mail;mobiel;geboortedatum;in loondienst\r\n' +
+      'Iris;;Goed;iris.goed@example.nl;0612000001;01-01-1990;ja\r\nJan;;Fout;jan.fout@;0612000002;31-02-1990;nee\r\n'),
+  });
+  await page.getByRole('table', { name: 'Voorbeeld van het bestand' }).waitFor();
+  await shot('wizard-4-csv-preview');
+  await page.getByRole('button', { name: /Geldige rijen overnemen/ }).click();
+  await page.getByRole('button', { name: 'Sluiten' }).click();
+  await page.getByRole('button', { name: 'Volgende' }).click();
+  await page.getByLabel('Zoek een dienst').fill('belasting');
+  await page.getByRole('button', { name: 'Toevoegen Mijn Belastingdienst Zakelijk' }).click();
+  await shot('wizard-5-authorizations');
+  await page.getByRole('button', { name: 'Volgende' }).click();
+  await shot('wizard-6-summary');
+  await page.goto('/beheer/lopende-aanvragen');
+  await page.getByRole('heading', { name: 'Lopende aanvragen' }).waitFor();
+  await shot('applications');
   await context.close();
 }
 await browser.close();

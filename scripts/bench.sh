@@ -45,10 +45,10 @@ bench_bundle() {
   say "bundle: the sign-in page's first download (brotli, as served)"
   start_server 3201 target/bench-bundle
   local base=http://127.0.0.1:3201 total=0 files
-  files=$(curl -fs "$base/" | grep -o '/pkg/[^"'"'"' ]*' | sort -u)
-  # The boot script and the JS glue name the rest (the wasm).
+  files=$(curl -fs "$base/" | { grep -o '/pkg/[^"'"'"' ]*' || true; } | sort -u)
+  # The boot script names the JS glue and the wasm.
   for f in $files; do
-    files="$files $(curl -fs --compressed "$base$f" | grep -o '/pkg/[^"'"'"' ]*\|machtig[-_][0-9a-z_]*\.wasm' | sed 's|^machtig|/pkg/machtig|')"
+    files="$files $(curl -fs --compressed "$base$f" | { grep -o '/pkg/[^"'"'"' ]*' || true; })"
   done
   for f in $(echo "$files" | tr ' ' '\n' | sort -u); do
     local size
@@ -95,7 +95,7 @@ wrk_run() { # label url body
   p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
   local errors
   errors=$(grep -E 'Non-2xx|Socket errors' <<<"$out" || true)
-  printf '  %-34s %9s req/s   p50 %8s   p99 %8s %s\n' "$1" "$rps" "$p50" "$p99" "$errors"
+  printf '  %-34s %9s req/s   p50 %8s   p99 %8s %s\n' "$1" "$rps" "$p50" "$p99" "$errors" >&2
   echo "$rps"
 }
 
@@ -183,16 +183,16 @@ bench_users() {
     -d '{"search":"","after":null}' "$base/api/users/list" | grep -o '"id"' | wc -l)
   echo "  signed in; first page holds $count rows"
   local first search
-  first=$(wrk_run "portal, first page" "$base/api/users/list" '{"search":"","after":null}' | tee /dev/stderr | tail -1)
-  search=$(wrk_run "portal, search \"jan\"" "$base/api/users/list" '{"search":"jan","after":null}' | tee /dev/stderr | tail -1)
+  first=$(wrk_run "portal, first page" "$base/api/users/list" '{"search":"","after":null}')
+  search=$(wrk_run "portal, search \"jan\"" "$base/api/users/list" '{"search":"jan","after":null}')
   stop_last
 
   MACHTIG_LISTEN=127.0.0.1:3204 MACHTIG_DATA_DIR=$dir "$server" bench-baseline > target/bench-3204.log 2>&1 &
   pids+=($!)
   for _ in $(seq 1 300); do grep -q 'baseline listens' target/bench-3204.log && break; sleep 0.1; done
   local bfirst bsearch
-  bfirst=$(wrk_run "bare axum + sqlx, first page" "http://127.0.0.1:3204/list" '{"search":"","after":null}' | tee /dev/stderr | tail -1)
-  bsearch=$(wrk_run "bare axum + sqlx, search \"jan\"" "http://127.0.0.1:3204/list" '{"search":"jan","after":null}' | tee /dev/stderr | tail -1)
+  bfirst=$(wrk_run "bare axum + sqlx, first page" "http://127.0.0.1:3204/list" '{"search":"","after":null}')
+  bsearch=$(wrk_run "bare axum + sqlx, search \"jan\"" "http://127.0.0.1:3204/list" '{"search":"jan","after":null}')
   stop_last
   printf '  ratio portal / bare: first page %.2f, search %.2f (goal at least 0.6)\n' \
     "$(echo "$first/$bfirst" | bc -l)" "$(echo "$search/$bsearch" | bc -l)"
