@@ -39,25 +39,37 @@ pub async fn list(
             uuid::Uuid::parse_str(&c.id).map_err(|_| ApiError::BadRequest)?,
         )),
     };
-    let rows = sqlx::query(
+    let pattern = like_pattern(search);
+    // One statement per shape (search or not, first page or not), so each prepared statement
+    // gets a plan that fits it instead of one generic plan full of `$n IS NULL OR ...`.
+    let sql = format!(
         "SELECT u.id, u.username, u.first_name, u.infix, u.last_name, u.email, u.level, u.sort_key,
                 (SELECT string_agg(o.name, ', ' ORDER BY o.name)
                    FROM memberships m2 JOIN organizations o ON o.id = m2.org_id
                   WHERE m2.user_id = u.id AND m2.org_id = ANY($1)) AS organizations
          FROM users u
          WHERE EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = u.id AND m.org_id = ANY($1))
-           AND ($2::text IS NULL OR u.search_text LIKE $2)
-           AND ($3::text IS NULL OR (u.sort_key, u.id) > ($3, $4))
+           {search}
+           {after}
          ORDER BY u.sort_key, u.id
-         LIMIT $5",
-    )
-    .bind(&caller.managed_orgs)
-    .bind(like_pattern(search))
-    .bind(after.map(|(sort_key, _)| sort_key))
-    .bind(after.map(|(_, id)| id))
-    .bind(PAGE_SIZE as i64 + 1)
-    .fetch_all(pool)
-    .await?;
+         LIMIT $2",
+        search = if pattern.is_some() { "AND u.search_text LIKE $3" } else { "" },
+        after = match (after.is_some(), pattern.is_some()) {
+            (false, _) => "",
+            (true, true) => "AND (u.sort_key, u.id) > ($4, $5)",
+            (true, false) => "AND (u.sort_key, u.id) > ($3, $4)",
+        },
+    );
+    let mut query = sqlx::query(&sql)
+        .bind(&caller.managed_orgs)
+        .bind(PAGE_SIZE as i64 + 1);
+    if let Some(p) = &pattern {
+        query = query.bind(p);
+    }
+    if let Some((sort_key, id)) = after {
+        query = query.bind(sort_key).bind(id);
+    }
+    let rows = query.fetch_all(pool).await?;
     let has_more = rows.len() > PAGE_SIZE;
     let rows: Vec<UserRow> = rows
         .into_iter()
