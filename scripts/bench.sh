@@ -4,7 +4,9 @@
 #   start   server start with an initialised embedded database to the first answered request
 #   users   the users-list server function at 100,000 users, signed in, wrk with 16 connections,
 #           next to a bare axum + sqlx endpoint running the same query (`server bench-baseline`)
-# Usage: scripts/bench.sh [bundle|start|users]...   (default: all three)
+#   csv     the wizard's preview of a 10,000-row CSV file in Chromium, upload to first page
+#   submit  submitting an application of 10,000 users
+# Usage: scripts/bench.sh [bundle|start|users|csv|submit]...   (default: all)
 # Everything runs on loopback in target/bench-*; nothing touches ./data.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,7 +14,7 @@ scripts/setup.sh --bench
 scripts/build.sh
 
 what=("$@")
-[ ${#what[@]} -gt 0 ] || what=(bundle start users)
+[ ${#what[@]} -gt 0 ] || what=(bundle start users csv submit)
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 server=target/release/server
 export LEPTOS_SITE_ROOT=target/site MACHTIG_ENV=development RUST_LOG=warn
@@ -112,6 +114,55 @@ sign_in() { # base URL
     grep -i '^set-cookie: machtig_session=' | sed 's/^[^:]*: //; s/;.*//')
   [ -n "$cookie" ] || { echo "sign-in for the benchmark failed" >&2; exit 1; }
   echo "$cookie"
+}
+
+# A CSV file of N new users as a Dutch spreadsheet saves it (semicolons, CRLF, BOM).
+users_csv() { # count file
+  python3 - "$1" "$2" <<'PY'
+import sys
+n, path = int(sys.argv[1]), sys.argv[2]
+with open(path, "w", encoding="utf-8-sig", newline="") as f:
+    f.write("voornaam;tussenvoegsel;achternaam;e-mail;mobiel;geboortedatum;in loondienst\r\n")
+    for i in range(n):
+        f.write(f"Voornaam{i};van;Achternaam{i};bench{i}@example.nl;06{30000000 + i};{1 + i % 28:02d}-{1 + i % 12:02d}-{1960 + i % 40};{'ja' if i % 3 else 'nee'}\r\n")
+PY
+}
+
+bench_csv() {
+  say "csv: preview of a 10,000-row file in Chromium, upload to the first page of rows"
+  start_server 3205 target/bench-csv
+  users_csv 10000 target/bench-users.csv
+  (cd end2end && node bench/csv-preview.mjs http://127.0.0.1:3205 ../target/bench-users.csv 5)
+  stop_last
+}
+
+bench_submit() {
+  say "submit: an application of 10,000 users (users, invitations, outbox rows in one transaction)"
+  rm -rf target/bench-submit
+  start_server 3206 target/bench-submit RUST_LOG=info,sqlx=warn
+  local base=http://127.0.0.1:3206 cookie org draft
+  cookie=$(sign_in "$base")
+  for run in 1 2 3; do
+    org=$(curl -fs -H 'Content-Type: application/json' -H "Origin: $base" -H "Cookie: $cookie" \
+      -d '{}' "$base/api/wizard/start" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(next(o["id"] for o in d["organizations"] if o["name"].startswith("Bakkerij")))')
+    python3 - "$org" "$run" > target/bench-draft.json <<'PY'
+import json, sys, uuid
+org, run = sys.argv[1], int(sys.argv[2])
+users = [{"first_name": f"Voornaam{i}", "infix": "", "last_name": f"Achternaam{i}",
+          "email": f"run{run}.user{i}@example.nl", "mobile": f"06{run}{i:07d}",
+          "date_of_birth": "01-01-1980", "employed": i % 2 == 0, "language": "nl"} for i in range(10000)]
+draft = {"step": 6, "org_id": org, "level": "EH3", "kvk": "34123456", "restrict_to_branch": False,
+         "branch_id": None, "users": users, "with_authorizations": True, "all_services": False,
+         "services": ["547b2d6d-b101-438d-9b26-292199e30a0b"], "validity_years": 3,
+         "submission_key": str(uuid.uuid4())}
+print(json.dumps({"draft": draft, "terms_version": 1, "agreed": True}))
+PY
+    curl -fs -o /dev/null -w "  run $run: %{time_total} s for the whole request (budget 2 s of server time)\n" \
+      -H 'Content-Type: application/json' -H "Origin: $base" -H "Cookie: $cookie" \
+      --data-binary @target/bench-draft.json "$base/api/wizard/submit"
+  done
+  grep -o 'application submitted.*' "target/bench-3206.log" | tail -3 || true
+  stop_last
 }
 
 bench_users() {
