@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # wasm-opt from npm's binaryen (Debian's is too old and breaks the module).
 export PATH="$PWD/end2end/node_modules/.bin:$PATH"
-cargo leptos build --release
-for f in target/site/pkg/*.js target/site/pkg/*.wasm target/site/pkg/*.css; do
+# --split: every page but the sign-in page and the shell becomes its own wasm chunk.
+cargo leptos build --release --split
+for f in target/site/pkg/*.js target/site/pkg/*.wasm target/site/pkg/*.css target/site/pkg/*.json; do
   brotli -q 11 -f -k "$f"
 done

@@ -14,13 +14,16 @@ test('every response carries the security headers', async ({ request }) => {
   }
 });
 
-test('the bundle is served precompressed under content-hashed names with long caching', async ({ request }) => {
+test('the bundle is served precompressed from a content-hashed folder with long caching', async ({ request }) => {
   const shell = await (await request.get('/')).text();
-  const wasm = shell.match(/\/pkg\/machtig-[0-9a-f]{16}\.wasm/);
+  const wasm = shell.match(/\/pkg\/[0-9a-f]{16}\/machtig\.wasm/);
   expect(wasm).not.toBeNull();
   const response = await request.get(wasm![0], { headers: { 'accept-encoding': 'br' } });
   expect(response.headers()['content-encoding']).toBe('br');
   expect(response.headers()['cache-control']).toContain('immutable');
+  // Another build's folder is not served.
+  const stale = await request.get(wasm![0].replace(/\/pkg\/[0-9a-f]{16}\//, '/pkg/0000000000000000/'));
+  expect(stale.status()).toBe(404);
 });
 
 test('server functions refuse requests from another origin', async ({ request }) => {

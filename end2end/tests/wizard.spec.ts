@@ -89,7 +89,7 @@ test('a manager adds users by hand and by CSV, sees the price follow, agrees, an
   await page.getByRole('button', { name: 'Geldige rijen overnemen (3)' }).click();
   const users = page.getByRole('table', { name: 'Toegevoegde gebruikers (6)' });
   await expect(users).toBeVisible();
-  await expect(users.getByRole('cell', { name: 'Joost van der Berg' })).toBeVisible();
+  await expect(users.getByRole('cell', { name: 'Joost van der Berg', exact: true })).toBeVisible();
 
   // A reload keeps everything: the draft lives on the server.
   await expect(page.getByText('Concept opgeslagen')).toBeVisible();

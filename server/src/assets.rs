@@ -1,4 +1,4 @@
-//! The browser bundle, served from memory under content-hashed names with a year of caching,
+//! The browser bundle, served from memory under a content-hashed folder with a year of caching,
 //! brotli-precompressed when the build left a `.br` beside a file, plus the small HTML shell
 //! every page path answers with (the app renders in the browser).
 
@@ -17,16 +17,10 @@ pub struct Asset {
 }
 
 pub struct Assets {
+    /// A hash of every file of the build: the folder they are served from.
+    build: String,
     files: HashMap<String, Asset>,
     shell: Bytes,
-}
-
-fn short_hash(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .take(8)
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 fn content_type(ext: &str) -> &'static str {
@@ -34,60 +28,94 @@ fn content_type(ext: &str) -> &'static str {
         "js" => "text/javascript; charset=utf-8",
         "wasm" => "application/wasm",
         "css" => "text/css; charset=utf-8",
+        "json" => "application/json",
         _ => "application/octet-stream",
     }
 }
 
 impl Assets {
-    /// Reads `<site root>/pkg/{name}.js|.wasm|.css` (cargo-leptos' output) and names each after
-    /// its content.
+    /// Reads every file cargo-leptos left in `<site root>/pkg` (the JS glue, the main wasm, the
+    /// wasm chunks of lazily loaded pages and their loader, the CSS) and serves them under
+    /// `/pkg/<build>/`, where `<build>` is a hash of all of them: the chunks import each other
+    /// by relative name, so the whole set moves to a new folder whenever any file changes, and
+    /// every name can be cached for a year.
     pub fn load(site_root: &Path, name: &str) -> std::io::Result<Self> {
         let pkg = site_root.join("pkg");
-        let mut files = HashMap::new();
-        let mut names = HashMap::new();
-        for (ext, candidates) in [
-            ("js", vec![format!("{name}.js")]),
-            (
-                "wasm",
-                vec![format!("{name}.wasm"), format!("{name}_bg.wasm")],
-            ),
-            ("css", vec![format!("{name}.css")]),
-        ] {
-            let path = candidates
+        let mut found: Vec<(String, Bytes, Option<Bytes>)> = Vec::new();
+        for entry in std::fs::read_dir(&pkg).map_err(|e| {
+            std::io::Error::new(
+                e.kind(),
+                format!(
+                    "{}: {e}; build the site first (scripts/build.sh)",
+                    pkg.display()
+                ),
+            )
+        })? {
+            let path = entry?.path();
+            let Some(file) = path
+                .file_name()
+                .and_then(|f| f.to_str())
+                .map(str::to_string)
+            else {
+                continue;
+            };
+            let served = [".js", ".wasm", ".css", ".json"]
                 .iter()
-                .map(|c| pkg.join(c))
-                .find(|p| p.is_file())
-                .ok_or_else(|| {
-                    std::io::Error::new(
-                        std::io::ErrorKind::NotFound,
-                        format!(
-                            "{}/{name}.{ext} is missing: build the site first (cargo leptos build)",
-                            pkg.display()
-                        ),
-                    )
-                })?;
+                .any(|e| file.ends_with(e));
+            if !path.is_file() || !served || file.ends_with(".d.ts") {
+                continue;
+            }
             let body = Bytes::from(std::fs::read(&path)?);
-            let br_path = path.with_extension(format!("{ext}.br"));
-            let brotli = std::fs::read(&br_path).ok().map(Bytes::from);
-            let hashed = format!("{name}-{}.{ext}", short_hash(&body));
-            names.insert(ext, hashed.clone());
+            let brotli = std::fs::read(pkg.join(format!("{file}.br")))
+                .ok()
+                .map(Bytes::from);
+            found.push((file, body, brotli));
+        }
+        found.sort_by(|a, b| a.0.cmp(&b.0));
+        for required in [
+            format!("{name}.js"),
+            format!("{name}.wasm"),
+            format!("{name}.css"),
+        ] {
+            if !found.iter().any(|(f, _, _)| *f == required) {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::NotFound,
+                    format!(
+                        "{}/{required} is missing: build the site first (scripts/build.sh)",
+                        pkg.display()
+                    ),
+                ));
+            }
+        }
+        let mut hasher = Sha256::new();
+        for (file, body, _) in &found {
+            hasher.update(file.as_bytes());
+            hasher.update((body.len() as u64).to_le_bytes());
+            hasher.update(body);
+        }
+        let build: String = hasher
+            .finalize()
+            .iter()
+            .take(8)
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let boot = format!(
+            "import init, {{ hydrate }} from \"./{name}.js\";\ninit({{ module_or_path: \"/pkg/{build}/{name}.wasm\" }}).then(() => hydrate());\n"
+        );
+        let mut files = HashMap::new();
+        for (file, body, brotli) in found {
+            let ext = file.rsplit('.').next().unwrap_or_default().to_string();
             files.insert(
-                hashed,
+                file,
                 Asset {
-                    content_type: content_type(ext),
+                    content_type: content_type(&ext),
                     body,
                     brotli,
                 },
             );
         }
-        let boot = format!(
-            "import init, {{ hydrate }} from \"/pkg/{js}\";\ninit({{ module_or_path: \"/pkg/{wasm}\" }}).then(() => hydrate());\n",
-            js = names["js"],
-            wasm = names["wasm"],
-        );
-        let boot_name = format!("boot-{}.js", short_hash(boot.as_bytes()));
         files.insert(
-            boot_name.clone(),
+            "boot.js".to_string(),
             Asset {
                 content_type: content_type("js"),
                 body: Bytes::from(boot),
@@ -99,16 +127,14 @@ impl Assets {
              <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
              <meta name=\"color-scheme\" content=\"light\">\n<title>Mijn Machtig</title>\n\
              <link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\">\n\
-             <link rel=\"stylesheet\" href=\"/pkg/{css}\">\n\
-             <link rel=\"modulepreload\" href=\"/pkg/{js}\">\n\
-             <link rel=\"preload\" href=\"/pkg/{wasm}\" as=\"fetch\" type=\"application/wasm\" crossorigin>\n\
-             <script type=\"module\" src=\"/pkg/{boot_name}\"></script>\n</head>\n\
-             <body><noscript>Mijn Machtig heeft JavaScript nodig. / Mijn Machtig needs JavaScript.</noscript></body>\n</html>\n",
-            css = names["css"],
-            js = names["js"],
-            wasm = names["wasm"],
+             <link rel=\"stylesheet\" href=\"/pkg/{build}/{name}.css\">\n\
+             <link rel=\"modulepreload\" href=\"/pkg/{build}/{name}.js\">\n\
+             <link rel=\"preload\" href=\"/pkg/{build}/{name}.wasm\" as=\"fetch\" type=\"application/wasm\" crossorigin>\n\
+             <script type=\"module\" src=\"/pkg/{build}/boot.js\"></script>\n</head>\n\
+             <body><noscript>Mijn Machtig heeft JavaScript nodig. / Mijn Machtig needs JavaScript.</noscript></body>\n</html>\n"
         );
         Ok(Self {
+            build,
             files,
             shell: Bytes::from(shell),
         })
@@ -125,8 +151,8 @@ impl Assets {
             .into_response()
     }
 
-    pub fn file(&self, name: &str, request_headers: &HeaderMap) -> Response {
-        let Some(asset) = self.files.get(name) else {
+    pub fn file(&self, build: &str, name: &str, request_headers: &HeaderMap) -> Response {
+        let Some(asset) = self.files.get(name).filter(|_| build == self.build) else {
             return StatusCode::NOT_FOUND.into_response();
         };
         let accepts_br = request_headers

@@ -42,7 +42,7 @@ pub fn router(web: Web) -> Router {
                     same_origin_only,
                 )),
         )
-        .route("/pkg/{file}", get(pkg))
+        .route("/pkg/{build}/{file}", get(pkg))
         .route("/healthz", get(|| async { "ok" }))
         .route("/downloads/gebruikers-voorbeeld.csv", get(example_csv))
         .fallback_service(public)
@@ -62,8 +62,12 @@ async fn server_fn(State(web): State<Web>, request: Request<Body>) -> impl IntoR
     .await
 }
 
-async fn pkg(State(web): State<Web>, Path(file): Path<String>, headers: HeaderMap) -> Response {
-    web.assets.file(&file, &headers)
+async fn pkg(
+    State(web): State<Web>,
+    Path((build, file)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    web.assets.file(&build, &file, &headers)
 }
 
 /// The example file for the wizard's CSV upload, as a Dutch spreadsheet saves it.

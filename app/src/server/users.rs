@@ -42,7 +42,8 @@ pub async fn list(
     let pattern = like_pattern(search);
     // One statement per shape (search or not, first page or not), so each prepared statement
     // gets a plan that fits it instead of one generic plan full of `$n IS NULL OR ...`.
-    let sql = format!(
+    let sql =
+        format!(
         "SELECT u.id, u.username, u.first_name, u.infix, u.last_name, u.email, u.level, u.sort_key,
                 (SELECT string_agg(o.name, ', ' ORDER BY o.name)
                    FROM memberships m2 JOIN organizations o ON o.id = m2.org_id

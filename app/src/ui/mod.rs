@@ -7,11 +7,12 @@ pub mod i18n;
 mod layout;
 pub mod locales;
 mod pages;
+mod routes;
 mod session;
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{path, Lazy};
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -23,12 +24,12 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=pages::not_found::NotFound>
                     <Route path=path!("/") view=pages::home::Home/>
                     <Route path=path!("/inloggen") view=pages::sign_in::SignIn/>
-                    <Route path=path!("/beheer/gebruikers") view=pages::users::Users/>
-                    <Route path=path!("/beheer/gebruikers/toevoegen") view=pages::add_users::AddUsers/>
-                    <Route path=path!("/beheer/lopende-aanvragen") view=pages::applications::Applications/>
-                    <Route path=path!("/beheer/lopende-aanvragen/:id") view=pages::applications::ApplicationDetailPage/>
-                    <Route path=path!("/mijn-account") view=pages::account::Account/>
-                    <Route path=path!("/dev/mailbox") view=pages::mailbox::Mailbox/>
+                    <Route path=path!("/beheer/gebruikers") view={Lazy::<routes::UsersRoute>::new()}/>
+                    <Route path=path!("/beheer/gebruikers/toevoegen") view={Lazy::<routes::AddUsersRoute>::new()}/>
+                    <Route path=path!("/beheer/lopende-aanvragen") view={Lazy::<routes::ApplicationsRoute>::new()}/>
+                    <Route path=path!("/beheer/lopende-aanvragen/:id") view={Lazy::<routes::ApplicationRoute>::new()}/>
+                    <Route path=path!("/mijn-account") view={Lazy::<routes::AccountRoute>::new()}/>
+                    <Route path=path!("/dev/mailbox") view={Lazy::<routes::MailboxRoute>::new()}/>
                 </Routes>
             </layout::Shell>
         </Router>

@@ -31,6 +31,8 @@ pub struct Wizard {
     pub submitted: RwSignal<Option<String>>,
     saved: RwSignal<SaveState>,
     edits: RwSignal<u32>,
+    in_flight: StoredValue<bool>,
+    dirty: StoredValue<bool>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -43,14 +45,20 @@ enum SaveState {
 impl Wizard {
     pub fn go(&self, step: u8) {
         self.error.set(None);
-        self.draft.update(|d| d.step = step);
-        self.save_now();
+        self.edit(|d| d.step = step);
         scroll_to_top();
     }
 
-    /// Changes the draft and saves it shortly after (several quick edits, one save).
+    /// Changes the draft and saves it at once.
     pub fn edit(&self, change: impl FnOnce(&mut Draft)) {
         self.draft.update(change);
+        self.save_now();
+    }
+
+    /// Changes the draft while the manager types: saved once typing pauses.
+    pub fn edit_typing(&self, change: impl FnOnce(&mut Draft)) {
+        self.draft.update(change);
+        self.saved.set(SaveState::Saving);
         self.edits.update(|n| *n += 1);
         let ticket = self.edits.get_untracked();
         let this = *self;
@@ -60,21 +68,36 @@ impl Wizard {
                     this.save_now();
                 }
             },
-            std::time::Duration::from_millis(600),
+            std::time::Duration::from_millis(500),
         );
     }
 
+    /// Sends the draft as it is now. One save at a time, so an older draft can never arrive
+    /// after a newer one; changes made meanwhile are sent right after.
     pub fn save_now(&self) {
         let this = *self;
         this.saved.set(SaveState::Saving);
-        let draft = this.draft.get_untracked();
+        if this.in_flight.get_value() {
+            this.dirty.set_value(true);
+            return;
+        }
+        this.in_flight.set_value(true);
         spawn_local(async move {
-            let ok = wizard_save(draft).await.is_ok();
-            this.saved.set(if ok {
-                SaveState::Saved
-            } else {
-                SaveState::Failed
-            });
+            loop {
+                this.dirty.set_value(false);
+                let draft = this.draft.get_untracked();
+                let ok = wizard_save(draft).await.is_ok();
+                if this.dirty.get_value() {
+                    continue;
+                }
+                this.saved.set(if ok {
+                    SaveState::Saved
+                } else {
+                    SaveState::Failed
+                });
+                break;
+            }
+            this.in_flight.set_value(false);
         });
     }
 }
@@ -123,6 +146,8 @@ fn WizardView(start: WizardStart) -> impl IntoView {
         submitted: RwSignal::new(None),
         saved: RwSignal::new(SaveState::Saved),
         edits: RwSignal::new(0),
+        in_flight: StoredValue::new(false),
+        dirty: StoredValue::new(false),
     };
     provide_context(wizard);
     // After a reload: ask the register again for the organization's details shown in steps 3

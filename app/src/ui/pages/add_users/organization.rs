@@ -124,7 +124,7 @@ pub fn CheckKvk() -> impl IntoView {
                 on:input=move |ev| {
                     let v = event_target_value(&ev);
                     wizard.org.set(None);
-                    wizard.edit(|d| d.kvk = v);
+                    wizard.edit_typing(|d| d.kvk = v);
                 }
                 on:keydown=move |ev| if ev.key() == "Enter" { check() }/>
             <button type="button" class="secondary" disabled=busy on:click=move |_| check()>{tr(Msg::CheckKvk)}</button>
