@@ -46,9 +46,12 @@ bench_bundle() {
   start_server 3201 target/bench-bundle
   local base=http://127.0.0.1:3201 total=0 files
   files=$(curl -fs "$base/" | { grep -o '/pkg/[^"'"'"' ]*' || true; } | sort -u)
-  # The boot script names the JS glue and the wasm.
+  # The boot script names the wasm; the JS glue statically imports the chunk loader.
   for f in $files; do
+    local dir=${f%/*}
     files="$files $(curl -fs --compressed "$base$f" | { grep -o '/pkg/[^"'"'"' ]*' || true; })"
+    files="$files $(curl -fs --compressed "$base$f" | { grep -o 'from *"\./[^"]*\.js"' || true; } |
+      sed "s|.*\"\./\([^\"]*\)\"|$dir/\1|")"
   done
   for f in $(echo "$files" | tr ' ' '\n' | sort -u); do
     local size

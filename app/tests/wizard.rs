@@ -21,6 +21,9 @@ const TAX_OFFICE: &str = "547b2d6d-b101-438d-9b26-292199e30a0b"; // EH3
 const CUSTOMS: &str = "57428507-ec90-45c5-ac12-db4b29ba700a"; // EH3
 const UWV_DATA: &str = "693e4a37-45b2-421e-8653-ff5cc9ca10d4"; // EH4
 
+/// A change that makes a good draft bad.
+type DraftChange = Box<dyn Fn(&mut Draft)>;
+
 fn api(e: ServiceError) -> ApiError {
     match e {
         ServiceError::Api(a) => a,
@@ -258,7 +261,7 @@ async fn crafted_drafts_are_refused_and_change_nothing(pool: PgPool) {
     let users_before = count(&state.pool, "SELECT count(*) FROM users").await;
     let zorggroep = org_id(&state.pool, "70123456").await;
 
-    let cases: Vec<(Box<dyn Fn(&mut Draft)>, ApiError)> = vec![
+    let cases: Vec<(DraftChange, ApiError)> = vec![
         (
             Box::new(|d| d.level = Some(AssuranceLevel::Eh4)),
             invalid("level", "above_own_level"),

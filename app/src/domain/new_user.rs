@@ -118,6 +118,15 @@ pub struct ValidUser {
     pub language: String,
 }
 
+/// A person's name as shown: first name, infix and last name, leaving out empty parts.
+pub fn full_name(first: &str, infix: &str, last: &str) -> String {
+    [first.trim(), infix.trim(), last.trim()]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Trims and collapses inner white space to single spaces.
 pub fn tidy_name(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")

@@ -7,6 +7,7 @@ use super::{audit, outbox, passwords, session};
 use crate::api::auth::Me;
 use crate::api::ApiError;
 use crate::domain::level::AssuranceLevel;
+use crate::domain::new_user::full_name;
 use crate::domain::password::{self, HISTORY_SIZE};
 use crate::domain::phone::MobileNumber;
 use sqlx::{PgPool, Row};
@@ -18,15 +19,7 @@ pub async fn me(pool: &PgPool, caller: &SessionUser) -> ServiceResult<Me> {
     .bind(caller.user_id)
     .fetch_one(pool)
     .await?;
-    let name = [
-        r.get::<String, _>("first_name"),
-        r.get("infix"),
-        r.get("last_name"),
-    ]
-    .into_iter()
-    .filter(|s| !s.is_empty())
-    .collect::<Vec<_>>()
-    .join(" ");
+    let name = full_name(r.get("first_name"), r.get("infix"), r.get("last_name"));
     let mobile = MobileNumber::parse(r.get("mobile")).map_err(ServiceError::internal)?;
     Ok(Me {
         username: caller.username.clone(),

@@ -20,14 +20,6 @@ use uuid::Uuid;
 /// The newest applications shown; older ones are found with the filters.
 const LIST_LIMIT: i64 = 200;
 
-fn require_manager(caller: &SessionUser) -> ServiceResult<()> {
-    if caller.is_manager() {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden.into())
-    }
-}
-
 fn parse_id(id: &str) -> ServiceResult<Uuid> {
     Uuid::parse_str(id).map_err(|_| ApiError::NotFound.into())
 }
@@ -65,7 +57,7 @@ pub async fn list(
     caller: &SessionUser,
     filter: &ApplicationFilter,
 ) -> ServiceResult<Vec<ApplicationSummary>> {
-    require_manager(caller)?;
+    caller.require_manager()?;
     let status = match filter.status.as_deref() {
         None | Some("") => None,
         Some(s) if STATUSES.contains(&s) => Some(s),
@@ -101,7 +93,7 @@ pub async fn detail(
     caller: &SessionUser,
     id: &str,
 ) -> ServiceResult<ApplicationDetail> {
-    require_manager(caller)?;
+    caller.require_manager()?;
     let id = parse_id(id)?;
     let Some(r) = sqlx::query(&format!(
         "{SUMMARY_COLUMNS}, a.with_authorizations AS wa, a.all_services AS alls, a.validity_years,
@@ -238,7 +230,7 @@ pub async fn resend(
     caller: &SessionUser,
     applicant_id: &str,
 ) -> ServiceResult<()> {
-    require_manager(caller)?;
+    caller.require_manager()?;
     let mut tx = state.pool.begin().await?;
     let p = lock_applicant(&mut tx, caller, applicant_id).await?;
     if p.status != "invited" {
@@ -264,7 +256,7 @@ pub async fn correct(
     email: &str,
     mobile: &str,
 ) -> ServiceResult<()> {
-    require_manager(caller)?;
+    caller.require_manager()?;
     let email =
         normalized_email(email).ok_or_else(|| ApiError::validation("email", "invalid_email"))?;
     let mobile = MobileNumber::parse(mobile)
@@ -338,7 +330,7 @@ pub async fn cancel_applicant(
     caller: &SessionUser,
     applicant_id: &str,
 ) -> ServiceResult<()> {
-    require_manager(caller)?;
+    caller.require_manager()?;
     let mut tx = pool.begin().await?;
     let p = lock_applicant(&mut tx, caller, applicant_id).await?;
     if !is_open(&p.status) {
@@ -362,7 +354,7 @@ pub async fn cancel_application(
     caller: &SessionUser,
     id: &str,
 ) -> ServiceResult<()> {
-    require_manager(caller)?;
+    caller.require_manager()?;
     let id = parse_id(id)?;
     let mut tx = pool.begin().await?;
     let org: Option<Uuid> = sqlx::query_scalar(

@@ -27,6 +27,15 @@ impl SessionUser {
     pub fn is_manager(&self) -> bool {
         !self.managed_orgs.is_empty()
     }
+
+    /// Authorization managers only.
+    pub fn require_manager(&self) -> Result<(), crate::api::ApiError> {
+        if self.is_manager() {
+            Ok(())
+        } else {
+            Err(crate::api::ApiError::Forbidden)
+        }
+    }
 }
 
 /// Starts a session for `user_id`, returning the token for the cookie.

@@ -5,6 +5,7 @@ use super::error::ServiceResult;
 use super::session::SessionUser;
 use crate::api::users::{UserRow, UsersCursor, UsersPage, PAGE_SIZE};
 use crate::api::ApiError;
+use crate::domain::new_user::full_name;
 use sqlx::{PgPool, Row};
 
 /// Escapes LIKE wildcards so a search for "50%" looks for "50%".
@@ -76,12 +77,7 @@ pub async fn list(
         .into_iter()
         .take(PAGE_SIZE)
         .map(|r| {
-            let infix: String = r.get("infix");
-            let name = [r.get::<String, _>("first_name"), infix, r.get("last_name")]
-                .into_iter()
-                .filter(|s| !s.is_empty())
-                .collect::<Vec<_>>()
-                .join(" ");
+            let name = full_name(r.get("first_name"), r.get("infix"), r.get("last_name"));
             UserRow {
                 id: r.get::<uuid::Uuid, _>("id").to_string(),
                 name,

@@ -25,14 +25,6 @@ pub const INVITATION_DAYS: i64 = 30;
 /// The largest draft we keep, as JSON.
 const MAX_DRAFT_BYTES: usize = 8 * 1024 * 1024;
 
-fn require_manager(caller: &SessionUser) -> ServiceResult<()> {
-    if caller.is_manager() {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden.into())
-    }
-}
-
 /// The organization, if the caller manages it; another organization answers like a missing one.
 fn managed_org(caller: &SessionUser, org_id: &str) -> ServiceResult<Uuid> {
     Uuid::parse_str(org_id)
@@ -50,7 +42,7 @@ pub fn today() -> Date {
 }
 
 pub async fn start(state: &AppState, caller: &SessionUser) -> ServiceResult<WizardStart> {
-    require_manager(caller)?;
+    caller.require_manager()?;
     let mut conn = state.pool.acquire().await?;
     let draft = load_or_create(&mut conn, caller).await?;
     let organizations =
@@ -119,7 +111,7 @@ pub async fn current_terms(conn: &mut PgConnection) -> ServiceResult<Terms> {
 /// Keeps the draft as the browser sends it. Only its size and shape are checked here; the
 /// rules are checked on submit.
 pub async fn save(pool: &PgPool, caller: &SessionUser, draft: &Draft) -> ServiceResult<()> {
-    require_manager(caller)?;
+    caller.require_manager()?;
     if draft.users.len() > MAX_USERS {
         return Err(ApiError::validation("users", "too_many").into());
     }
@@ -137,7 +129,7 @@ pub async fn save(pool: &PgPool, caller: &SessionUser, draft: &Draft) -> Service
 }
 
 pub async fn discard(pool: &PgPool, caller: &SessionUser) -> ServiceResult<Draft> {
-    require_manager(caller)?;
+    caller.require_manager()?;
     let draft = Draft::new(Uuid::new_v4().to_string());
     let mut conn = pool.acquire().await?;
     store(&mut conn, caller, &draft).await?;
@@ -152,7 +144,7 @@ pub async fn check_kvk(
     org_id: &str,
     kvk: &str,
 ) -> ServiceResult<OrgDetails> {
-    require_manager(caller)?;
+    caller.require_manager()?;
     let org = managed_org(caller, org_id)?;
     let kvk = KvkNumber::parse(kvk).map_err(|_| ApiError::validation("kvk", "invalid"))?;
     let own: String = sqlx::query_scalar("SELECT kvk_number FROM organizations WHERE id = $1")
@@ -262,7 +254,7 @@ pub async fn existing_emails(
     org_id: &str,
     emails: &[String],
 ) -> ServiceResult<Vec<String>> {
-    require_manager(caller)?;
+    caller.require_manager()?;
     let org = managed_org(caller, org_id)?;
     if emails.len() > MAX_USERS {
         return Err(ApiError::validation("users", "too_many").into());
@@ -284,7 +276,7 @@ pub async fn import_csv(
     org_id: &str,
     file_base64: &str,
 ) -> ServiceResult<Vec<ImportRow>> {
-    require_manager(caller)?;
+    caller.require_manager()?;
     let org = managed_org(caller, org_id)?;
     if file_base64.len() > user_import::MAX_BYTES / 3 * 4 + 4 {
         return Err(ApiError::validation("csv", "too_large").into());
@@ -473,7 +465,7 @@ pub async fn submit(
     terms_version: i32,
     agreed: bool,
 ) -> ServiceResult<String> {
-    require_manager(caller)?;
+    caller.require_manager()?;
     let started = std::time::Instant::now();
     let key = Uuid::parse_str(&draft.submission_key).map_err(|_| ApiError::BadRequest)?;
     let mut tx = state.pool.begin().await?;

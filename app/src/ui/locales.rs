@@ -117,7 +117,7 @@ messages! {
     KvkFormat => "Een KvK-nummer bestaat uit 8 cijfers.", "A KvK number consists of 8 digits.";
     CheckKvk => "Controleren", "Check";
     KvkHint => "Vul het KvK-nummer van de organisatie in (8 cijfers) ter controle.", "Enter the organization's KvK number (8 digits) to check it.";
-    KvkFound => "Gevonden in het Handelsregister: {name}.", "Found in the trade register: {name}.";
+    KvkFound => "Gevonden in het Handelsregister: {name}", "Found in the trade register: {name}";
     RestrictToBranch => "Wilt u de gebruikers beperken tot een specifieke vestiging?", "Do you want to restrict the users to one branch?";
     NoRecommended => "Nee (aanbevolen)", "No (recommended)";
     Yes => "Ja", "Yes";

@@ -109,8 +109,7 @@ pub fn SummaryStep() -> impl IntoView {
             <summary>{move || i18n.t(Msg::ShowUsers).replace("{n}", &wizard.draft.with(|d| d.users.len()).to_string())}</summary>
             <ul class="user-list">
                 {move || wizard.draft.with(|d| d.users.iter().take(500).map(|u| {
-                    let name = [u.first_name.as_str(), u.infix.as_str(), u.last_name.as_str()]
-                        .into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" ");
+                    let name = crate::domain::new_user::full_name(&u.first_name, &u.infix, &u.last_name);
                     view! { <li>{format!("{name} · {}", u.email)}</li> }
                 }).collect_view())}
             </ul>

@@ -15,11 +15,7 @@ use std::collections::HashSet;
 const PREVIEW_PAGE: usize = 50;
 
 fn full_name(u: &NewUser) -> String {
-    [u.first_name.trim(), u.infix.trim(), u.last_name.trim()]
-        .into_iter()
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
+    crate::domain::new_user::full_name(&u.first_name, &u.infix, &u.last_name)
 }
 
 /// The problems of `user` against the rules, the other users of the application and the
@@ -422,6 +418,7 @@ fn CsvPreview(preview: RwSignal<Option<Vec<ImportRow>>>) -> impl IntoView {
                     <caption class="sr-only">{tr(Msg::CsvPreview)}</caption>
                     <thead><tr>
                         <th scope="col">{tr(Msg::Line)}</th>
+                        <th scope="col">{tr(Msg::Problems)}</th>
                         <th scope="col">{tr(Msg::FirstName)}</th>
                         <th scope="col">{tr(Msg::Infix)}</th>
                         <th scope="col">{tr(Msg::LastName)}</th>
@@ -429,7 +426,6 @@ fn CsvPreview(preview: RwSignal<Option<Vec<ImportRow>>>) -> impl IntoView {
                         <th scope="col">{tr(Msg::Mobile)}</th>
                         <th scope="col">{tr(Msg::DateOfBirth)}</th>
                         <th scope="col">{tr(Msg::Employed)}</th>
-                        <th scope="col">{tr(Msg::Problems)}</th>
                     </tr></thead>
                     <tbody>
                         {move || shown().into_iter().map(|(i, row)| view! { <PreviewRow i row preview recheck/> }).collect_view()}
@@ -543,6 +539,7 @@ fn PreviewRow(
     view! {
         <tr class=if ok { "ok" } else { "bad" }>
             <td>{line}</td>
+            <td class=if ok { "problems ok-text" } else { "problems error-text" }>{if ok { i18n.t(Msg::RowOk).to_string() } else { problems_text }}</td>
             {cell(u.first_name.clone(), "first_name", Msg::FirstName, |u| &mut u.first_name)}
             {cell(u.infix.clone(), "infix", Msg::Infix, |u| &mut u.infix)}
             {cell(u.last_name.clone(), "last_name", Msg::LastName, |u| &mut u.last_name)}
@@ -550,7 +547,6 @@ fn PreviewRow(
             {cell(u.mobile.clone(), "mobile", Msg::Mobile, |u| &mut u.mobile)}
             {cell(u.date_of_birth.clone(), "date_of_birth", Msg::DateOfBirth, |u| &mut u.date_of_birth)}
             {employed_cell}
-            <td class=if ok { "ok-text" } else { "error-text" }>{if ok { i18n.t(Msg::RowOk).to_string() } else { problems_text }}</td>
         </tr>
     }
 }
