@@ -136,6 +136,12 @@ test('a manager adds users by hand and by CSV, sees the price follow, agrees, an
   await expect(page.getByRole('heading', { name: 'Lopende aanvragen', level: 1 })).toBeVisible();
   await expect(page.getByRole('cell', { name: '6 uitgenodigd' }).first()).toBeVisible();
   await expectAccessible(page);
+  // The filters: another organization has no applications.
+  await page.getByLabel('Organisatie').selectOption({ label: 'Berg Advies V.O.F.' });
+  await expect(page.getByText('Geen aanvragen gevonden.')).toBeVisible();
+  await page.getByLabel('Organisatie').selectOption({ label: 'Bakkerij De Vries B.V.' });
+  await page.getByLabel('Status').selectOption({ label: 'Uitgenodigd' });
+  await expect(page.getByRole('cell', { name: '6 uitgenodigd' }).first()).toBeVisible();
   await page.getByRole('link', { name: /^Bekijken Bakkerij De Vries B.V./ }).first().click();
   await expect(page.getByRole('heading', { name: 'Aanvraag · Bakkerij De Vries B.V.' })).toBeVisible();
   await expectAccessible(page);

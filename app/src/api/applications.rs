@@ -71,6 +71,14 @@ pub struct ApplicationFilter {
     pub org_id: Option<String>,
 }
 
+/// The organizations the caller manages, for the organization filter.
+#[server(prefix = "/api", endpoint = "applications/organizations", input = Json)]
+pub async fn managed_organizations() -> Result<Vec<super::wizard::OrgOption>, ApiError> {
+    use crate::server::{applications, request};
+    let (state, caller) = request::caller().await?;
+    request::respond(applications::organizations(&state.pool, &caller).await)
+}
+
 #[server(prefix = "/api", endpoint = "applications/list", input = Json)]
 pub async fn list_applications(
     filter: ApplicationFilter,

@@ -10,6 +10,7 @@ use super::{audit, tokens, wizard};
 use crate::api::applications::{
     is_open, Applicant, ApplicationDetail, ApplicationFilter, ApplicationSummary, STATUSES,
 };
+use crate::api::wizard::OrgOption;
 use crate::api::ApiError;
 use crate::domain::new_user::normalized_email;
 use crate::domain::phone::MobileNumber;
@@ -50,6 +51,31 @@ fn summary(r: &PgRow) -> ApplicationSummary {
             .filter_map(|s| counts[*s].as_i64().map(|n| (s.to_string(), n)))
             .collect(),
     }
+}
+
+/// The organizations the caller manages, by name.
+pub async fn organizations(pool: &PgPool, caller: &SessionUser) -> ServiceResult<Vec<OrgOption>> {
+    caller.require_manager()?;
+    let mut conn = pool.acquire().await?;
+    managed_organizations(&mut conn, caller).await
+}
+
+pub async fn managed_organizations(
+    conn: &mut PgConnection,
+    caller: &SessionUser,
+) -> ServiceResult<Vec<OrgOption>> {
+    Ok(
+        sqlx::query("SELECT id, name FROM organizations WHERE id = ANY($1) ORDER BY name")
+            .bind(&caller.managed_orgs)
+            .fetch_all(conn)
+            .await?
+            .into_iter()
+            .map(|r| OrgOption {
+                id: r.get::<Uuid, _>("id").to_string(),
+                name: r.get("name"),
+            })
+            .collect(),
+    )
 }
 
 pub async fn list(

@@ -6,8 +6,8 @@
 use super::error::{ServiceError, ServiceResult};
 use super::session::SessionUser;
 use super::state::AppState;
-use super::{audit, catalog, outbox, tokens};
-use crate::api::wizard::{Branch, Draft, OrgDetails, OrgOption, Terms, WizardStart, MAX_USERS};
+use super::{applications, audit, catalog, outbox, tokens};
+use crate::api::wizard::{Branch, Draft, OrgDetails, Terms, WizardStart, MAX_USERS};
 use crate::api::ApiError;
 use crate::domain::date::Date;
 use crate::domain::kvk::KvkNumber;
@@ -45,17 +45,7 @@ pub async fn start(state: &AppState, caller: &SessionUser) -> ServiceResult<Wiza
     caller.require_manager()?;
     let mut conn = state.pool.acquire().await?;
     let draft = load_or_create(&mut conn, caller).await?;
-    let organizations =
-        sqlx::query("SELECT id, name FROM organizations WHERE id = ANY($1) ORDER BY name")
-            .bind(&caller.managed_orgs)
-            .fetch_all(&mut *conn)
-            .await?
-            .into_iter()
-            .map(|r| OrgOption {
-                id: r.get::<Uuid, _>("id").to_string(),
-                name: r.get("name"),
-            })
-            .collect();
+    let organizations = applications::managed_organizations(&mut conn, caller).await?;
     let prices = catalog::price_list(&mut conn).await?;
     let terms = current_terms(&mut conn).await?;
     Ok(WizardStart {

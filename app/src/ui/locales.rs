@@ -197,6 +197,7 @@ messages! {
     StatusFilter => "Status", "Status";
     Status => "Status", "Status";
     AllStatuses => "Alle statussen", "All statuses";
+    AllOrganizations => "Alle organisaties", "All organizations";
     Application => "Aanvraag", "Application";
     BackToApplications => "Terug naar Lopende aanvragen", "Back to Applications in progress";
     CancelApplication => "Hele aanvraag annuleren", "Cancel the whole application";

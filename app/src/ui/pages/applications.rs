@@ -3,7 +3,8 @@
 
 use crate::api::applications::{
     cancel_applicant, cancel_application, correct_applicant, get_application, is_open,
-    list_applications, resend_invitation, Applicant, ApplicationFilter, STATUSES,
+    list_applications, managed_organizations, resend_invitation, Applicant, ApplicationFilter,
+    STATUSES,
 };
 use crate::api::ApiError;
 use crate::domain::tariff::format_euro;
@@ -34,10 +35,12 @@ pub fn Applications() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let status = RwSignal::new(String::new());
+    let org = RwSignal::new(String::new());
+    let organizations = fetch(managed_organizations);
     let list = fetch(move || {
         list_applications(ApplicationFilter {
             status: Some(status.get()).filter(|s| !s.is_empty()),
-            org_id: None,
+            org_id: Some(org.get()).filter(|s| !s.is_empty()),
         })
     });
     let rows = move || {
@@ -89,6 +92,13 @@ pub fn Applications() -> impl IntoView {
         <section class="card">
             <h1>{tr(Msg::Applications)}</h1>
             <p>{tr(Msg::ApplicationsIntro)}</p>
+            <label for="org-filter">{tr(Msg::Organization)}</label>
+            <select id="org-filter" on:change=move |ev| org.set(event_target_value(&ev))>
+                <option value="">{tr(Msg::AllOrganizations)}</option>
+                {move || organizations.value.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|o| {
+                    view! { <option value=o.id>{o.name}</option> }
+                }).collect_view()}
+            </select>
             <label for="status-filter">{tr(Msg::StatusFilter)}</label>
             <select id="status-filter" on:change=move |ev| status.set(event_target_value(&ev))>
                 <option value="">{tr(Msg::AllStatuses)}</option>
