@@ -244,7 +244,7 @@ pub fn StepError() -> impl IntoView {
             ApiError::Validation { field, .. }
                 if matches!(
                     field.as_str(),
-                    "level" | "kvk" | "branch" | "services" | "validity" | "terms"
+                    "level" | "kvk" | "branch" | "services" | "validity" | "terms" | "csv"
                 ) =>
             {
                 None

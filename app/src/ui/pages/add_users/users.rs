@@ -18,23 +18,15 @@ fn full_name(u: &NewUser) -> String {
     crate::domain::new_user::full_name(&u.first_name, &u.infix, &u.last_name)
 }
 
-/// The problems of `user` against the rules, the other users of the application and the
-/// organization's existing users (e-mail addresses, lowercase).
-fn problems_of(
-    wizard: Wizard,
-    user: &NewUser,
-    others: &[NewUser],
-    existing: &HashSet<String>,
-) -> Vec<FieldProblem> {
+/// The problems of `user` against the rules and the other users of the application. Whether
+/// the person is already a user of the organization is asked of the server after this.
+fn problems_of(wizard: Wizard, user: &NewUser, others: &[NewUser]) -> Vec<FieldProblem> {
     let today = wizard.start.with_value(|s| s.today);
     let mut problems = check(user, today);
     let mut with_others: Vec<NewUser> = others.to_vec();
     with_others.push(user.clone());
     if let Some(last) = duplicates(&with_others).pop() {
         problems.extend(last);
-    }
-    if existing.contains(&user.email.trim().to_lowercase()) {
-        problems.push(FieldProblem::new("email", "already_member"));
     }
     problems
 }
@@ -136,7 +128,7 @@ fn UserForm(index: Option<usize>, on_close: impl Fn() + Copy + 'static) -> impl 
                 .map(|(_, u)| u.clone())
                 .collect()
         });
-        let found = problems_of(wizard, &candidate, &others, &HashSet::new());
+        let found = problems_of(wizard, &candidate, &others);
         if !found.is_empty() {
             problems.set(found);
             return;
