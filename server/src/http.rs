@@ -9,7 +9,7 @@ use axum::extract::{Path, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{any, get};
+use axum::routing::{any, get, post};
 use axum::Router;
 use std::sync::Arc;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -45,6 +45,10 @@ pub fn router(web: Web) -> Router {
         .route("/pkg/{build}/{file}", get(pkg))
         .route("/healthz", get(|| async { "ok" }))
         .route("/downloads/gebruikers-voorbeeld.csv", get(example_csv))
+        .route(
+            "/webhooks/identity-verification",
+            post(identity_webhook).layer(RequestBodyLimitLayer::new(64 * 1024)),
+        )
         .fallback_service(public)
         .layer(middleware::from_fn_with_state(
             web.clone(),
@@ -83,6 +87,44 @@ async fn example_csv() -> Response {
         app::domain::user_import::example_csv(),
     )
         .into_response()
+}
+
+/// The identity-verification partner's reports: signed (HMAC), processed once per event id.
+/// 200 for an applied, repeated or irrelevant event (so the partner stops retrying), 401 for a
+/// missing, wrong or stale signature, 400 for a malformed event, 500 to be retried later.
+async fn identity_webhook(
+    State(web): State<Web>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    use app::server::issuing::{receive_webhook, WebhookError, WebhookOutcome};
+    let signature = headers
+        .get(app::server::identity_verification::SIGNATURE_HEADER)
+        .and_then(|v| v.to_str().ok());
+    match receive_webhook(&web.state, signature, &body).await {
+        Ok(outcome) => {
+            let status = match outcome {
+                WebhookOutcome::Applied => "applied",
+                WebhookOutcome::Duplicate => "duplicate",
+                WebhookOutcome::Ignored => "ignored",
+            };
+            (
+                StatusCode::OK,
+                [(header::CONTENT_TYPE, "application/json")],
+                format!("{{\"status\":\"{status}\"}}"),
+            )
+                .into_response()
+        }
+        Err(WebhookError::Signature(e)) => {
+            tracing::warn!(error = %e, "identity webhook refused");
+            StatusCode::UNAUTHORIZED.into_response()
+        }
+        Err(WebhookError::Malformed) => StatusCode::BAD_REQUEST.into_response(),
+        Err(WebhookError::Service(e)) => {
+            tracing::error!(error = %e, "identity webhook failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
 }
 
 async fn shell(State(web): State<Web>) -> Response {

@@ -1,9 +1,10 @@
 //! Background work, safe with any number of server processes: the outbox drains with
-//! `FOR UPDATE SKIP LOCKED`; housekeeping deletes are idempotent.
+//! `FOR UPDATE SKIP LOCKED`; so does the deadline job (expiry and reminders); housekeeping
+//! deletes are idempotent.
 
 use app::server::config::Settings;
 use app::server::outbox::{self, email, sms, Transports};
-use app::server::{session, signin, AppState};
+use app::server::{issuing, session, signin, AppState};
 use std::time::Duration;
 
 pub fn transports(settings: &Settings) -> Result<Transports, outbox::DeliveryError> {
@@ -32,6 +33,17 @@ pub fn spawn(state: AppState, transports: Transports) {
                 Err(e) => tracing::warn!(error = %e, "outbox worker"),
             }
             tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+    });
+    let deadline_state = state.clone();
+    tokio::spawn(async move {
+        loop {
+            match issuing::run_deadlines(&deadline_state.pool, &deadline_state.settings.public_url).await {
+                Ok((0, 0)) => {}
+                Ok((expired, reminded)) => tracing::info!(expired, reminded, "application deadlines"),
+                Err(e) => tracing::warn!(error = %e, "application deadlines"),
+            }
+            tokio::time::sleep(Duration::from_secs(60)).await;
         }
     });
     tokio::spawn(async move {

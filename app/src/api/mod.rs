@@ -2,10 +2,12 @@
 //! calls one service in `crate::server`, and maps the error; the browser build gets only the
 //! client side of each.
 
+pub mod acceptance;
 pub mod account;
 pub mod applications;
 pub mod auth;
 pub mod error;
+pub mod final_check;
 pub mod mailbox;
 pub mod users;
 pub mod wizard;

@@ -1,6 +1,7 @@
 //! Pure domain rules, compiled for both the browser and the server so both give the same answer.
 //! Nothing here does I/O.
 
+pub mod acceptance;
 pub mod csv;
 pub mod date;
 pub mod email;

@@ -310,6 +310,13 @@ pub async fn correct(
         .bind(mobile.as_str())
         .execute(&mut *tx)
         .await?;
+    // The new number must be confirmed again; the user checks the corrected details first.
+    sqlx::query(
+        "UPDATE application_users SET confirmed_at = NULL, mobile_verified_at = NULL WHERE id = $1",
+    )
+    .bind(p.id)
+    .execute(&mut *tx)
+    .await?;
     p.email = email.as_str().to_string();
     reinvite(&mut tx, state, &p).await?;
     audit::record(
@@ -332,6 +339,12 @@ async fn cancel(conn: &mut PgConnection, applicants: &[Uuid]) -> Result<(), sqlx
     .bind(applicants)
     .execute(&mut *conn)
     .await?;
+    revoke_pending(conn, applicants).await
+}
+
+/// For applicants whose application ended: their links stop working and their pending
+/// authorizations are revoked.
+pub async fn revoke_pending(conn: &mut PgConnection, applicants: &[Uuid]) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE invitations SET revoked_at = now()
          WHERE application_user_id = ANY($1) AND used_at IS NULL AND revoked_at IS NULL",

@@ -56,6 +56,16 @@ pub struct KvkApiSettings {
 }
 
 #[derive(Debug, Clone)]
+pub struct IdvApiSettings {
+    pub url: String,
+    pub api_key: Secret,
+}
+
+/// The secret that signs the identity-verification partner's webhook events. Development
+/// uses a fixed, published one (production refuses to start without its own).
+pub const DEVELOPMENT_WEBHOOK_SECRET: &str = "development-only-webhook-secret";
+
+#[derive(Debug, Clone)]
 pub struct Settings {
     pub listen: SocketAddr,
     pub public_url: String,
@@ -69,6 +79,9 @@ pub struct Settings {
     pub sms_gateway: Option<SmsGatewaySettings>,
     /// The KvK register's API; without it our own organizations table stands in (development).
     pub kvk_api: Option<KvkApiSettings>,
+    /// The identity-verification partner; without it the development simulator stands in.
+    pub idv_api: Option<IdvApiSettings>,
+    pub idv_webhook_secret: Secret,
     pub session_idle_minutes: i64,
     pub session_max_hours: i64,
     pub lockout_threshold: u32,
@@ -182,13 +195,44 @@ impl Settings {
                 })
             }
         };
+        let idv_api = match (var("IDV_API_URL"), var("IDV_API_KEY")) {
+            (Some(url), Some(key)) => Some(IdvApiSettings {
+                url,
+                api_key: Secret(key),
+            }),
+            (None, None) => None,
+            _ => {
+                return Err(ConfigError {
+                    key: "IDV_API_URL",
+                    problem: "set both IDV_API_URL and IDV_API_KEY, or neither".into(),
+                })
+            }
+        };
         let development = environment == Environment::Development;
-        if !development && (smtp.is_none() || sms_gateway.is_none() || kvk_api.is_none()) {
+        if !development
+            && (smtp.is_none() || sms_gateway.is_none() || kvk_api.is_none() || idv_api.is_none())
+        {
             return Err(ConfigError {
                 key: "MACHTIG_ENV",
-                problem: "production needs SMTP_HOST, SMS_GATEWAY_URL and KVK_API_URL: e-mails and codes must really go out, organizations must come from the register".into(),
+                problem: "production needs SMTP_HOST, SMS_GATEWAY_URL, KVK_API_URL and IDV_API_URL: e-mails and codes must really go out, organizations must come from the register, identities must be verified by the partner".into(),
             });
         }
+        let idv_webhook_secret = match var("IDV_WEBHOOK_SECRET") {
+            Some(s) if s.len() >= 32 => Secret(s),
+            Some(_) => {
+                return Err(ConfigError {
+                    key: "IDV_WEBHOOK_SECRET",
+                    problem: "use at least 32 characters".into(),
+                })
+            }
+            None if development => Secret(DEVELOPMENT_WEBHOOK_SECRET.into()),
+            None => {
+                return Err(ConfigError {
+                    key: "IDV_WEBHOOK_SECRET",
+                    problem: "production needs the secret shared with the identity-verification partner".into(),
+                })
+            }
+        };
         let demo_data = flag("MACHTIG_DEMO_DATA", development)?;
         if demo_data && !development {
             return Err(ConfigError {
@@ -213,6 +257,8 @@ impl Settings {
             smtp,
             sms_gateway,
             kvk_api,
+            idv_api,
+            idv_webhook_secret,
             session_idle_minutes: parsed("MACHTIG_SESSION_IDLE_MINUTES", 30)?,
             session_max_hours: parsed("MACHTIG_SESSION_MAX_HOURS", 12)?,
             lockout_threshold: parsed("MACHTIG_LOCKOUT_THRESHOLD", 5)?,
@@ -240,6 +286,8 @@ impl Settings {
             smtp: None,
             sms_gateway: None,
             kvk_api: None,
+            idv_api: None,
+            idv_webhook_secret: Secret(DEVELOPMENT_WEBHOOK_SECRET.into()),
             session_idle_minutes: 30,
             session_max_hours: 12,
             lockout_threshold: 5,

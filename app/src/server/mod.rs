@@ -2,6 +2,7 @@
 //! the outbox and its delivery. Compiled only with the `ssr` feature, so the wasm bundle never
 //! contains sqlx, tokio, argon2 or lettre.
 
+pub mod acceptance;
 pub mod account;
 pub mod applications;
 pub mod audit;
@@ -9,6 +10,9 @@ pub mod catalog;
 pub mod config;
 pub mod demo;
 pub mod error;
+pub mod final_check;
+pub mod identity_verification;
+pub mod issuing;
 pub mod kvk_register;
 pub mod mailbox;
 pub mod outbox;

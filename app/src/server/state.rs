@@ -1,6 +1,7 @@
 //! What every request and worker shares: the pool, the settings and the external registers.
 
 use super::config::Settings;
+use super::identity_verification::{IdentityVerifier, PartnerApi, Simulator};
 use super::kvk_register::{KvkApi, KvkRegister, OwnTables};
 use sqlx::PgPool;
 use std::sync::Arc;
@@ -10,6 +11,7 @@ pub struct AppState {
     pub pool: PgPool,
     pub settings: Arc<Settings>,
     pub kvk: Arc<dyn KvkRegister>,
+    pub identity: Arc<dyn IdentityVerifier>,
 }
 
 impl AppState {
@@ -18,10 +20,17 @@ impl AppState {
             Some(api) => Arc::new(KvkApi::new(api.url.clone(), api.api_key.clone())),
             None => Arc::new(OwnTables),
         };
+        let identity: Arc<dyn IdentityVerifier> = match &settings.idv_api {
+            Some(api) => Arc::new(PartnerApi::new(api.url.clone(), api.api_key.clone())),
+            None => Arc::new(Simulator {
+                public_url: settings.public_url.clone(),
+            }),
+        };
         Self {
             pool,
             settings,
             kvk,
+            identity,
         }
     }
 }

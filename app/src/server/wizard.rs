@@ -503,8 +503,8 @@ pub async fn submit(
     let user_ids: Vec<Uuid> = (0..n).map(|_| Uuid::new_v4()).collect();
     let applicant_ids: Vec<Uuid> = (0..n).map(|_| Uuid::new_v4()).collect();
     sqlx::query(
-        "INSERT INTO users (id, first_name, infix, last_name, email, mobile, date_of_birth, level, language)
-         SELECT id, f, i, l, e, m, d::date, $8, lang
+        "INSERT INTO users (id, first_name, infix, last_name, email, mobile, date_of_birth, level, language, status)
+         SELECT id, f, i, l, e, m, d::date, $8, lang, 'pending'
          FROM UNNEST($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
                      $7::text[], $9::text[]) AS t(id, f, i, l, e, m, d, lang)",
     )

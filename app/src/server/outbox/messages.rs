@@ -3,13 +3,7 @@
 /// The sign-in code SMS. The last line is the WebOTP/one-time-code format, so phones can offer
 /// the code for autofill on our own domain only.
 pub fn sms_code_text(language: &str, code: &str, public_url: &str) -> String {
-    let host = public_url
-        .split("://")
-        .nth(1)
-        .unwrap_or(public_url)
-        .split('/')
-        .next()
-        .unwrap_or_default();
+    let host = host_of(public_url);
     let text = match language {
         "en" => format!("Your Machtig sign-in code is {code}. It is valid for 5 minutes. Never share it."),
         _ => format!("Uw Machtig inlogcode is {code}. De code is 5 minuten geldig. Deel deze code met niemand."),
@@ -69,6 +63,157 @@ pub fn invitation_email(
                  persoonlijke link:\n\n{link}\n\nDe link is {valid_days} dagen geldig en werkt \
                  één keer. Stuur deze e-mail niet door. Verwachtte u dit bericht niet? Negeer het \
                  dan, of vraag het na bij de beheerder van {organization}.\n\nMachtig"
+            ),
+        ),
+    }
+}
+
+fn host_of(public_url: &str) -> &str {
+    public_url
+        .split("://")
+        .nth(1)
+        .unwrap_or(public_url)
+        .split('/')
+        .next()
+        .unwrap_or_default()
+}
+
+/// The SMS that confirms the mobile number during acceptance, with the one-time-code line.
+pub fn acceptance_code_text(language: &str, code: &str, public_url: &str) -> String {
+    let text = match language {
+        "en" => format!("Your Machtig confirmation code is {code}. It is valid for 5 minutes. Never share it."),
+        _ => format!("Uw Machtig bevestigingscode is {code}. De code is 5 minuten geldig. Deel deze code met niemand."),
+    };
+    format!("{text}\n\n@{} #{code}", host_of(public_url))
+}
+
+/// To the new user: the login means is active.
+pub fn issued_email(
+    language: &str,
+    first_name: &str,
+    organization: &str,
+    username: &str,
+    public_url: &str,
+) -> (String, String) {
+    match language {
+        "en" => (
+            "Your eHerkenning login means is active".into(),
+            format!(
+                "Dear {first_name},\n\nYour eHerkenning login means for {organization} is active. \
+                 Your username is {username}.\n\nSign in and see your authorizations under My account: \
+                 {public_url}/inloggen\n\nMachtig"
+            ),
+        ),
+        _ => (
+            "Uw eHerkenningsmiddel is actief".into(),
+            format!(
+                "Beste {first_name},\n\nUw eHerkenningsmiddel voor {organization} is actief. \
+                 Uw gebruikersnaam is {username}.\n\nLog in en bekijk uw machtigingen onder Mijn account: \
+                 {public_url}/inloggen\n\nMachtig"
+            ),
+        ),
+    }
+}
+
+/// To the manager who applied: what became of one user's application.
+pub fn manager_outcome_email(
+    language: &str,
+    manager_first_name: &str,
+    user_name: &str,
+    organization: &str,
+    outcome: ManagerOutcome<'_>,
+    public_url: &str,
+) -> (String, String) {
+    let en = language == "en";
+    let (subject, what) = match (outcome, en) {
+        (ManagerOutcome::Issued, false) => (
+            format!("eHerkenning van {user_name} is uitgegeven"),
+            format!("Het eHerkenningsmiddel van {user_name} voor {organization} is uitgegeven en actief."),
+        ),
+        (ManagerOutcome::Issued, true) => (
+            format!("eHerkenning for {user_name} has been issued"),
+            format!("The eHerkenning login means of {user_name} for {organization} has been issued and is active."),
+        ),
+        (ManagerOutcome::Rejected(reason), false) => (
+            format!("Aanvraag voor {user_name} is afgewezen"),
+            format!("De aanvraag van een eHerkenningsmiddel voor {user_name} ({organization}) is afgewezen.\nReden: {reason}"),
+        ),
+        (ManagerOutcome::Rejected(reason), true) => (
+            format!("Application for {user_name} was rejected"),
+            format!("The application of an eHerkenning login means for {user_name} ({organization}) was rejected.\nReason: {reason}"),
+        ),
+        (ManagerOutcome::Expired, false) => (
+            format!("Aanvraag voor {user_name} is verlopen"),
+            format!("De aanvraag voor {user_name} ({organization}) is verlopen: de uitnodiging of de identificatie is niet op tijd afgerond. U kunt een nieuwe aanvraag doen."),
+        ),
+        (ManagerOutcome::Expired, true) => (
+            format!("Application for {user_name} has expired"),
+            format!("The application for {user_name} ({organization}) has expired: the invitation or the identity verification was not completed in time. You can apply again."),
+        ),
+    };
+    let body = if en {
+        format!("Dear {manager_first_name},\n\n{what}\n\nSee Applications in progress: {public_url}/beheer/lopende-aanvragen\n\nMachtig")
+    } else {
+        format!("Beste {manager_first_name},\n\n{what}\n\nBekijk Lopende aanvragen: {public_url}/beheer/lopende-aanvragen\n\nMachtig")
+    };
+    (subject, body)
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum ManagerOutcome<'a> {
+    Issued,
+    Rejected(&'a str),
+    Expired,
+}
+
+/// To a not-employed user after "Bestel", and as the reminder before the deadline.
+pub fn identity_verification_email(
+    language: &str,
+    first_name: &str,
+    organization: &str,
+    url: &str,
+    deadline: &str,
+    reminder: bool,
+) -> (String, String) {
+    match language {
+        "en" => (
+            if reminder { "Reminder: verify your identity for eHerkenning" } else { "Verify your identity for eHerkenning" }.into(),
+            format!(
+                "Dear {first_name},\n\n{}Before we issue your eHerkenning login means for {organization}, \
+                 our partner verifies your identity, by app or at a home visit. Start here:\n\n{url}\n\n\
+                 Please complete it before {deadline}; after that the application expires. After the \
+                 verification we do a final check and let you know.\n\nMachtig",
+                if reminder { "Your identity verification has not been completed yet. " } else { "" }
+            ),
+        ),
+        _ => (
+            if reminder { "Herinnering: identificeer u voor eHerkenning" } else { "Identificeer u voor eHerkenning" }.into(),
+            format!(
+                "Beste {first_name},\n\n{}Voordat wij uw eHerkenningsmiddel voor {organization} uitgeven, \
+                 controleert onze partner uw identiteit, via de app of bij een huisbezoek. Begin hier:\n\n{url}\n\n\
+                 Rond dit af vóór {deadline}; daarna vervalt de aanvraag. Na de identificatie voeren wij \
+                 een laatste controle uit en laten wij het u weten.\n\nMachtig",
+                if reminder { "Uw identificatie is nog niet afgerond. " } else { "" }
+            ),
+        ),
+    }
+}
+
+/// To the user whose application was rejected in the final check or the verification.
+pub fn rejected_email(language: &str, first_name: &str, organization: &str) -> (String, String) {
+    match language {
+        "en" => (
+            "Your eHerkenning application was not approved".into(),
+            format!(
+                "Dear {first_name},\n\nWe could not issue the eHerkenning login means {organization} \
+                 applied for you. Your authorization manager has the details.\n\nMachtig"
+            ),
+        ),
+        _ => (
+            "Uw aanvraag voor eHerkenning is niet goedgekeurd".into(),
+            format!(
+                "Beste {first_name},\n\nWij konden het eHerkenningsmiddel dat {organization} voor u \
+                 aanvroeg niet uitgeven. Uw beheerder heeft de toelichting.\n\nMachtig"
             ),
         ),
     }
