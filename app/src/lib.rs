@@ -4,17 +4,29 @@
 //! `ssr` into the server (server-function bodies, services, database). `domain` is shared and
 //! pure, so both sides apply the same rules.
 
+// The acceptance bundle uses a small part of the UI; the rest is dead code there by design.
+#![cfg_attr(feature = "accept", allow(dead_code, unused_imports))]
+
 pub mod api;
 pub mod domain;
 #[cfg(feature = "ssr")]
 pub mod server;
 pub mod ui;
 
+#[cfg(not(feature = "accept"))]
 pub use ui::App;
 
 /// The browser entry. cargo-leptos' page script calls `hydrate`; in csr it mounts the app.
-#[cfg(feature = "csr")]
+#[cfg(all(feature = "csr", not(feature = "accept")))]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     leptos::mount::mount_to_body(App);
+}
+
+/// The acceptance page's entry, in its own small bundle (`--features accept`, see
+/// `scripts/build.sh`): the same crate, with only the acceptance app reachable.
+#[cfg(feature = "accept")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    leptos::mount::mount_to_body(ui::AcceptApp);
 }

@@ -21,6 +21,8 @@ pub struct Assets {
     build: String,
     files: HashMap<String, Asset>,
     shell: Bytes,
+    /// The acceptance page's shell: its own small bundle (`accept.js`, `accept_bg.wasm`).
+    accept_shell: Bytes,
 }
 
 fn content_type(ext: &str) -> &'static str {
@@ -31,6 +33,17 @@ fn content_type(ext: &str) -> &'static str {
         "json" => "application/json",
         _ => "application/octet-stream",
     }
+}
+
+fn html(body: Bytes) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        body,
+    )
+        .into_response()
 }
 
 impl Assets {
@@ -76,6 +89,8 @@ impl Assets {
             format!("{name}.js"),
             format!("{name}.wasm"),
             format!("{name}.css"),
+            "accept.js".to_string(),
+            "accept_bg.wasm".to_string(),
         ] {
             if !found.iter().any(|(f, _, _)| *f == required) {
                 return Err(std::io::Error::new(
@@ -99,9 +114,11 @@ impl Assets {
             .take(8)
             .map(|b| format!("{b:02x}"))
             .collect();
-        let boot = format!(
-            "import init, {{ hydrate }} from \"./{name}.js\";\ninit({{ module_or_path: \"/pkg/{build}/{name}.wasm\" }}).then(() => hydrate());\n"
-        );
+        let boot = |module: &str, wasm: &str| {
+            format!(
+                "import init, {{ hydrate }} from \"./{module}\";\ninit({{ module_or_path: \"/pkg/{build}/{wasm}\" }}).then(() => hydrate());\n"
+            )
+        };
         let mut files = HashMap::new();
         for (file, body, brotli) in found {
             let ext = file.rsplit('.').next().unwrap_or_default().to_string();
@@ -114,41 +131,56 @@ impl Assets {
                 },
             );
         }
-        files.insert(
-            "boot.js".to_string(),
-            Asset {
-                content_type: content_type("js"),
-                body: Bytes::from(boot),
-                brotli: None,
-            },
-        );
-        let shell = format!(
+        for (file, body) in [
+            ("boot.js", boot(&format!("{name}.js"), &format!("{name}.wasm"))),
+            ("accept-boot.js", boot("accept.js", "accept_bg.wasm")),
+        ] {
+            files.insert(
+                file.to_string(),
+                Asset {
+                    content_type: content_type("js"),
+                    body: Bytes::from(body),
+                    brotli: None,
+                },
+            );
+        }
+        let page = |title: &str, js: &str, wasm: &str, boot: &str| format!(
             "<!DOCTYPE html>\n<html lang=\"nl\">\n<head>\n<meta charset=\"utf-8\">\n\
              <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-             <meta name=\"color-scheme\" content=\"light\">\n<title>Mijn Machtig</title>\n\
+             <meta name=\"color-scheme\" content=\"light\">\n<title>{title}</title>\n\
              <link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\">\n\
              <link rel=\"stylesheet\" href=\"/pkg/{build}/{name}.css\">\n\
-             <link rel=\"modulepreload\" href=\"/pkg/{build}/{name}.js\">\n\
-             <link rel=\"preload\" href=\"/pkg/{build}/{name}.wasm\" as=\"fetch\" type=\"application/wasm\" crossorigin>\n\
-             <script type=\"module\" src=\"/pkg/{build}/boot.js\"></script>\n</head>\n\
+             <link rel=\"modulepreload\" href=\"/pkg/{build}/{js}\">\n\
+             <link rel=\"preload\" href=\"/pkg/{build}/{wasm}\" as=\"fetch\" type=\"application/wasm\" crossorigin>\n\
+             <script type=\"module\" src=\"/pkg/{build}/{boot}\"></script>\n</head>\n\
              <body><noscript>Mijn Machtig heeft JavaScript nodig. / Mijn Machtig needs JavaScript.</noscript></body>\n</html>\n"
+        );
+        let shell = page(
+            "Mijn Machtig",
+            &format!("{name}.js"),
+            &format!("{name}.wasm"),
+            "boot.js",
+        );
+        let accept_shell = page(
+            "Uitnodiging – Mijn Machtig",
+            "accept.js",
+            "accept_bg.wasm",
+            "accept-boot.js",
         );
         Ok(Self {
             build,
             files,
             shell: Bytes::from(shell),
+            accept_shell: Bytes::from(accept_shell),
         })
     }
 
     pub fn shell(&self) -> Response {
-        (
-            [
-                (header::CONTENT_TYPE, "text/html; charset=utf-8"),
-                (header::CACHE_CONTROL, "no-cache"),
-            ],
-            self.shell.clone(),
-        )
-            .into_response()
+        html(self.shell.clone())
+    }
+
+    pub fn accept_shell(&self) -> Response {
+        html(self.accept_shell.clone())
     }
 
     pub fn file(&self, build: &str, name: &str, request_headers: &HeaderMap) -> Response {

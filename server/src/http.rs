@@ -43,6 +43,7 @@ pub fn router(web: Web) -> Router {
                 )),
         )
         .route("/pkg/{build}/{file}", get(pkg))
+        .route("/uitnodiging/{token}", get(accept_shell))
         .route("/healthz", get(|| async { "ok" }))
         .route("/downloads/gebruikers-voorbeeld.csv", get(example_csv))
         .route(
@@ -129,6 +130,11 @@ async fn identity_webhook(
 
 async fn shell(State(web): State<Web>) -> Response {
     web.assets.shell()
+}
+
+/// The invitation link opens the acceptance page's own small bundle.
+async fn accept_shell(State(web): State<Web>) -> Response {
+    web.assets.accept_shell()
 }
 
 fn origin_of(url: &str) -> &str {

@@ -1,7 +1,8 @@
 //! The page frame: header with the brand, the main navigation (only pages that exist and that
 //! the user may use), the language switch and sign-out.
 
-use super::i18n::{tr, use_i18n, Lang, Msg};
+use super::components::language_switch::LanguageSwitch;
+use super::i18n::{tr, Msg};
 use super::session::use_session;
 use crate::api::auth::sign_out;
 use leptos::prelude::*;
@@ -11,7 +12,6 @@ use leptos_router::hooks::use_navigate;
 
 #[component]
 pub fn Shell(children: Children) -> impl IntoView {
-    let i18n = use_i18n();
     let session = use_session();
     let navigate = use_navigate();
     let sign_out_click = move |_| {
@@ -27,19 +27,10 @@ pub fn Shell(children: Children) -> impl IntoView {
             .me
             .with(|m| m.as_ref().is_some_and(|m| m.is_manager))
     };
-    let lang_button = move |lang: Lang, label: &'static str, full: &'static str| {
-        view! {
-            <button
-                type="button"
-                class="lang"
-                aria-pressed=move || (i18n.lang.get() == lang).to_string()
-                lang=lang.code()
-                aria-label=full
-                on:click=move |_| i18n.set(lang)
-            >
-                {label}
-            </button>
-        }
+    let is_operator = move || {
+        session
+            .me
+            .with(|m| m.as_ref().is_some_and(|m| m.is_operator))
     };
     view! {
         <header class="topbar">
@@ -54,6 +45,11 @@ pub fn Shell(children: Children) -> impl IntoView {
                                 <A href="/beheer/lopende-aanvragen">{tr(Msg::Applications)}</A>
                             </li>
                         </Show>
+                        <Show when=is_operator>
+                            <li>
+                                <A href="/beheer/eindcontrole">{tr(Msg::FinalCheckTitle)}</A>
+                            </li>
+                        </Show>
                         <li>
                             <A href="/mijn-account">{tr(Msg::MyAccount)}</A>
                         </li>
@@ -61,10 +57,7 @@ pub fn Shell(children: Children) -> impl IntoView {
                 </nav>
             </Show>
             <div class="tools">
-                <div role="group" aria-label=tr(Msg::Language)>
-                    {lang_button(Lang::Nl, "NL", "Nederlands")}
-                    {lang_button(Lang::En, "EN", "English")}
-                </div>
+                <LanguageSwitch/>
                 <Show when=move || session.me.with(Option::is_some)>
                     <button type="button" class="secondary" on:click=sign_out_click.clone()>
                         {tr(Msg::SignOut)}

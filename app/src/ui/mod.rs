@@ -7,13 +7,49 @@ pub mod i18n;
 mod layout;
 pub mod locales;
 mod pages;
+// The lazily loaded pages export their chunks' entry points, which would keep every page in
+// the acceptance bundle: that bundle leaves the router and its routes out.
+#[cfg(not(feature = "accept"))]
 mod routes;
 mod session;
 
 use leptos::prelude::*;
+#[cfg(not(feature = "accept"))]
 use leptos_router::components::{Route, Router, Routes};
+#[cfg(not(feature = "accept"))]
 use leptos_router::{path, Lazy};
 
+/// The acceptance page's own app, for `/uitnodiging/<token>`: no router, no session, just the
+/// page, so a new user's phone downloads as little as possible.
+#[component]
+pub fn AcceptApp() -> impl IntoView {
+    i18n::provide_i18n();
+    let token = invitation_token();
+    view! {
+        <header class="topbar">
+            <span class="brand">{i18n::tr(i18n::Msg::Brand)}</span>
+            <div class="tools"><components::language_switch::LanguageSwitch/></div>
+        </header>
+        <main class="narrow-main">
+            <pages::acceptance::Acceptance token=token/>
+        </main>
+    }
+}
+
+/// The token from `/uitnodiging/<token>`.
+fn invitation_token() -> String {
+    #[cfg(feature = "csr")]
+    {
+        web_sys::window()
+            .and_then(|w| w.location().pathname().ok())
+            .and_then(|p| p.strip_prefix("/uitnodiging/").map(str::to_string))
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "csr"))]
+    String::new()
+}
+
+#[cfg(not(feature = "accept"))]
 #[component]
 pub fn App() -> impl IntoView {
     i18n::provide_i18n();
@@ -29,7 +65,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/beheer/lopende-aanvragen") view={Lazy::<routes::ApplicationsRoute>::new()}/>
                     <Route path=path!("/beheer/lopende-aanvragen/:id") view={Lazy::<routes::ApplicationRoute>::new()}/>
                     <Route path=path!("/mijn-account") view={Lazy::<routes::AccountRoute>::new()}/>
+                    <Route path=path!("/beheer/eindcontrole") view={Lazy::<routes::FinalCheckRoute>::new()}/>
+                    <Route path=path!("/beheer/eindcontrole/:id") view={Lazy::<routes::FinalCheckDetailRoute>::new()}/>
                     <Route path=path!("/dev/mailbox") view={Lazy::<routes::MailboxRoute>::new()}/>
+                    <Route path=path!("/dev/identiteit") view={Lazy::<routes::SimulatorRoute>::new()}/>
                 </Routes>
             </layout::Shell>
         </Router>

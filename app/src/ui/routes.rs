@@ -30,3 +30,6 @@ lazy_page!(ApplicationsRoute, pages::applications::Applications);
 lazy_page!(ApplicationRoute, pages::applications::ApplicationDetailPage);
 lazy_page!(AccountRoute, pages::account::Account);
 lazy_page!(MailboxRoute, pages::mailbox::Mailbox);
+lazy_page!(FinalCheckRoute, pages::final_check::FinalCheckQueue);
+lazy_page!(FinalCheckDetailRoute, pages::final_check::FinalCheckDetail);
+lazy_page!(SimulatorRoute, pages::final_check::Simulator);

@@ -1,1 +1,2 @@
 pub mod password_checklist;
+pub mod language_switch;

@@ -1,6 +1,8 @@
+pub mod acceptance;
 pub mod account;
 pub mod add_users;
 pub mod applications;
+pub mod final_check;
 pub mod home;
 pub mod mailbox;
 pub mod not_found;
