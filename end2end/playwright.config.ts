@@ -28,8 +28,14 @@ export default defineConfig({
   expect: { timeout: 10_000 },
   use: { baseURL, launchOptions, trace: 'retain-on-failure' },
   projects: [
-    { name: 'desktop', use: { ...devices['Desktop Chrome'], launchOptions } },
-    { name: 'phone', use: { ...devices['Pixel 7'], launchOptions }, testMatch: /sign-in\.spec\.ts/ },
+    { name: 'desktop', use: { ...devices['Desktop Chrome'], launchOptions }, testIgnore: /acceptance\.spec\.ts/ },
+    { name: 'phone', use: { ...devices['Pixel 7'], launchOptions }, testMatch: /(sign-in|acceptance)\.spec\.ts/ },
+    // An iPhone's screen, touch and user agent, in Chromium (the only browser on these machines).
+    {
+      name: 'iphone',
+      use: { ...devices['iPhone 13'], browserName: 'chromium', launchOptions },
+      testMatch: /acceptance\.spec\.ts/,
+    },
   ],
   webServer: {
     command: '../target/release/server',

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Benchmarks for the budgets in docs/benchmarks.md. Builds the release first, then measures:
 #   bundle  the sign-in page's first download (every /pkg file the page loads, as served, brotli)
+#   accept  the acceptance page's first download, and its Largest Contentful Paint and layout
+#           shift under Lighthouse's mobile profile (slow 4G, 4x CPU slowdown), median of 5
 #   start   server start with an initialised embedded database to the first answered request
 #   users   the users-list server function at 100,000 users, signed in, wrk with 16 connections,
 #           next to a bare axum + sqlx endpoint running the same query (`server bench-baseline`)
 #   csv     the wizard's preview of a 10,000-row CSV file in Chromium, upload to first page
 #   submit  submitting an application of 10,000 users
-# Usage: scripts/bench.sh [bundle|start|users|csv|submit]...   (default: all)
+# Usage: scripts/bench.sh [bundle|accept|start|users|csv|submit]...   (default: all)
 # Everything runs on loopback in target/bench-*; nothing touches ./data.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,7 +16,7 @@ scripts/setup.sh --bench
 scripts/build.sh
 
 what=("$@")
-[ ${#what[@]} -gt 0 ] || what=(bundle start users csv submit)
+[ ${#what[@]} -gt 0 ] || what=(bundle accept start users csv submit)
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 server=target/release/server
 export LEPTOS_SITE_ROOT=target/site MACHTIG_ENV=development RUST_LOG=warn
@@ -41,12 +43,11 @@ stop_last() {
   unset 'pids[-1]'
 }
 
-bench_bundle() {
-  say "bundle: the sign-in page's first download (brotli, as served)"
-  start_server 3201 target/bench-bundle
-  local base=http://127.0.0.1:3201 total=0 files
-  files=$(curl -fs "$base/" | { grep -o '/pkg/[^"'"'"' ]*' || true; } | sort -u)
-  # The boot script names the wasm; the JS glue statically imports the chunk loader.
+# Sums what a browser downloads to show a page: every /pkg file the HTML shell names, what the
+# boot script names, and what the JS glue statically imports, fetched as served (brotli).
+page_download() { # base path budget-KB
+  local base=$1 total=0 files
+  files=$(curl -fs "$base$2" | { grep -o '/pkg/[^"'"'"' ]*' || true; } | sort -u)
   for f in $files; do
     local dir=${f%/*}
     files="$files $(curl -fs --compressed "$base$f" | { grep -o '/pkg/[^"'"'"' ]*' || true; })"
@@ -59,7 +60,48 @@ bench_bundle() {
     printf '  %-40s %8d bytes\n' "$f" "$size"
     total=$((total + size))
   done
-  printf '  total %d bytes = %.1f KB (budget 200 KB)\n' "$total" "$(echo "$total/1000" | bc -l)"
+  printf '  total %d bytes = %.1f KB (budget %d KB)\n' "$total" "$(echo "$total/1000" | bc -l)" "$3"
+}
+
+bench_bundle() {
+  say "bundle: the sign-in page's first download (brotli, as served)"
+  start_server 3201 target/bench-bundle
+  page_download http://127.0.0.1:3201 /inloggen 200
+  stop_last
+}
+
+# Submits an application for one employed new user of Bakkerij De Vries and prints the
+# personal link from the invitation e-mail.
+invitation_link() { # base
+  local base=$1 cookie org
+  cookie=$(sign_in "$base")
+  org=$(curl -fs -H 'Content-Type: application/json' -H "Origin: $base" -H "Cookie: $cookie" \
+    -d '{}' "$base/api/wizard/start" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(next(o["id"] for o in d["organizations"] if o["name"].startswith("Bakkerij")))')
+  python3 - "$org" > target/bench-accept-draft.json <<'PY'
+import json, sys, uuid
+draft = {"step": 6, "org_id": sys.argv[1], "level": "EH3", "kvk": "34123456", "restrict_to_branch": False,
+         "branch_id": None, "with_authorizations": True, "all_services": False,
+         "users": [{"first_name": "Sanne", "infix": "de", "last_name": "Vries", "email": "sanne@example.nl",
+                    "mobile": "06-12121212", "date_of_birth": "01-01-1990", "employed": True, "language": "nl"}],
+         "services": ["547b2d6d-b101-438d-9b26-292199e30a0b"], "validity_years": 3,
+         "submission_key": str(uuid.uuid4())}
+print(json.dumps({"draft": draft, "terms_version": 1, "agreed": True}))
+PY
+  curl -fs -o /dev/null -H 'Content-Type: application/json' -H "Origin: $base" -H "Cookie: $cookie" \
+    --data-binary @target/bench-accept-draft.json "$base/api/wizard/submit"
+  curl -fs -H 'Content-Type: application/json' -H "Origin: $base" -d '{}' "$base/api/dev/mailbox" |
+    grep -o "$base/uitnodiging/[A-Za-z0-9_-]*" | head -1
+}
+
+bench_accept() {
+  say "accept: the acceptance page on a phone: first download, and Lighthouse mobile (median of 5)"
+  rm -rf target/bench-accept
+  start_server 3207 target/bench-accept
+  local base=http://127.0.0.1:3207 link
+  page_download "$base" /uitnodiging/any-token 150
+  link=$(invitation_link "$base")
+  echo "  Lighthouse, mobile profile, on a fresh invitation link (budget: LCP 2.0 s, CLS 0.02)"
+  (cd end2end && node bench/lighthouse.mjs "$link" 5)
   stop_last
 }
 

@@ -132,7 +132,10 @@ impl Assets {
             );
         }
         for (file, body) in [
-            ("boot.js", boot(&format!("{name}.js"), &format!("{name}.wasm"))),
+            (
+                "boot.js",
+                boot(&format!("{name}.js"), &format!("{name}.wasm")),
+            ),
             ("accept-boot.js", boot("accept.js", "accept_bg.wasm")),
         ] {
             files.insert(
@@ -144,7 +147,8 @@ impl Assets {
                 },
             );
         }
-        let page = |title: &str, js: &str, wasm: &str, boot: &str| format!(
+        let page = |title: &str, js: &str, wasm: &str, boot: &str| {
+            format!(
             "<!DOCTYPE html>\n<html lang=\"nl\">\n<head>\n<meta charset=\"utf-8\">\n\
              <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
              <meta name=\"color-scheme\" content=\"light\">\n<title>{title}</title>\n\
@@ -154,7 +158,8 @@ impl Assets {
              <link rel=\"preload\" href=\"/pkg/{build}/{wasm}\" as=\"fetch\" type=\"application/wasm\" crossorigin>\n\
              <script type=\"module\" src=\"/pkg/{build}/{boot}\"></script>\n</head>\n\
              <body><noscript>Mijn Machtig heeft JavaScript nodig. / Mijn Machtig needs JavaScript.</noscript></body>\n</html>\n"
-        );
+        )
+        };
         let shell = page(
             "Mijn Machtig",
             &format!("{name}.js"),

@@ -38,9 +38,13 @@ pub fn spawn(state: AppState, transports: Transports) {
     let deadline_state = state.clone();
     tokio::spawn(async move {
         loop {
-            match issuing::run_deadlines(&deadline_state.pool, &deadline_state.settings.public_url).await {
+            match issuing::run_deadlines(&deadline_state.pool, &deadline_state.settings.public_url)
+                .await
+            {
                 Ok((0, 0)) => {}
-                Ok((expired, reminded)) => tracing::info!(expired, reminded, "application deadlines"),
+                Ok((expired, reminded)) => {
+                    tracing::info!(expired, reminded, "application deadlines")
+                }
                 Err(e) => tracing::warn!(error = %e, "application deadlines"),
             }
             tokio::time::sleep(Duration::from_secs(60)).await;

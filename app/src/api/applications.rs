@@ -49,6 +49,11 @@ pub struct Applicant {
     pub status: String,
     /// Until when the current invitation link works, if there is one.
     pub invitation_valid_until: Option<String>,
+    /// The steps taken so far, in order: (step, "YYYY-MM-DD HH:MM" Dutch time). Steps are
+    /// `confirmed`, `mobile_verified`, `ordered`, `verified`, `issued`, `rejected`.
+    pub steps: Vec<(String, String)>,
+    /// Why the final check or the verification said no.
+    pub rejection_reason: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -37,6 +37,7 @@ pub struct CheckDetail {
 pub struct SimulatedVerification {
     pub reference: String,
     pub name: String,
+    pub email: String,
     pub organization: String,
     pub deadline: String,
 }

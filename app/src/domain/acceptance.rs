@@ -158,7 +158,9 @@ pub mod code_rules {
             return Err(Refusal::NoMoreCodes);
         }
         match secs_since_last {
-            Some(ago) if ago < RESEND_AFTER_SECS => Err(Refusal::Wait((RESEND_AFTER_SECS - ago) as u64)),
+            Some(ago) if ago < RESEND_AFTER_SECS => {
+                Err(Refusal::Wait((RESEND_AFTER_SECS - ago) as u64))
+            }
             _ => Ok(()),
         }
     }

@@ -61,7 +61,10 @@ async fn lock(conn: &mut PgConnection, token: &str) -> ServiceResult<Link> {
 }
 
 /// (codes sent for this link, seconds since the last one)
-async fn codes_sent(conn: &mut PgConnection, invitation: Uuid) -> ServiceResult<(i64, Option<i64>)> {
+async fn codes_sent(
+    conn: &mut PgConnection,
+    invitation: Uuid,
+) -> ServiceResult<(i64, Option<i64>)> {
     let r = sqlx::query(
         "SELECT count(*) AS n,
                 floor(extract(epoch FROM now() - max(created_at)))::int8 AS ago
@@ -147,10 +150,12 @@ pub async fn confirm(state: &AppState, token: &str) -> ServiceResult<Invitation>
     let mut tx = state.pool.begin().await?;
     let mut link = lock(&mut tx, token).await?;
     if !link.progress.confirmed {
-        sqlx::query("UPDATE application_users SET confirmed_at = now(), updated_at = now() WHERE id = $1")
-            .bind(link.applicant_id)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "UPDATE application_users SET confirmed_at = now(), updated_at = now() WHERE id = $1",
+        )
+        .bind(link.applicant_id)
+        .execute(&mut *tx)
+        .await?;
         link.progress.confirmed = true;
     }
     let invitation = view(&mut tx, &link).await?;
@@ -300,13 +305,12 @@ pub async fn choose_credentials(
     if !link.progress.mobile_verified {
         return Err(ApiError::BadRequest.into());
     }
-    let taken: bool = sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM users WHERE username = $1 AND id <> $2)",
-    )
-    .bind(username.as_str())
-    .bind(link.user_id)
-    .fetch_one(&mut *tx)
-    .await?;
+    let taken: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE username = $1 AND id <> $2)")
+            .bind(username.as_str())
+            .bind(link.user_id)
+            .fetch_one(&mut *tx)
+            .await?;
     if taken {
         return Err(ApiError::validation("username", "taken").into());
     }

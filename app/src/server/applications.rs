@@ -149,7 +149,14 @@ pub async fn detail(
                 (SELECT to_char(max(i.expires_at) AT TIME ZONE 'Europe/Amsterdam', 'YYYY-MM-DD')
                    FROM invitations i
                   WHERE i.application_user_id = au.id AND i.used_at IS NULL
-                    AND i.revoked_at IS NULL AND i.expires_at > now()) AS valid_until
+                    AND i.revoked_at IS NULL AND i.expires_at > now()) AS valid_until,
+                au.rejection_reason,
+                ARRAY(SELECT s || ' ' || to_char(t AT TIME ZONE 'Europe/Amsterdam', 'YYYY-MM-DD HH24:MI')
+                        FROM (VALUES ('confirmed', au.confirmed_at), ('mobile_verified', au.mobile_verified_at),
+                                     ('ordered', au.ordered_at), ('verified', au.verified_at),
+                                     ('issued', au.issued_at),
+                                     ('rejected', CASE WHEN au.status = 'rejected' THEN au.decided_at END)) AS v(s, t)
+                       WHERE t IS NOT NULL ORDER BY t) AS steps
          FROM application_users au
          JOIN applications a ON a.id = au.application_id
          JOIN users u ON u.id = au.user_id
@@ -169,6 +176,12 @@ pub async fn detail(
         employed: a.get("employed"),
         status: a.get("status"),
         invitation_valid_until: a.get("valid_until"),
+        steps: a
+            .get::<Vec<String>, _>("steps")
+            .into_iter()
+            .filter_map(|s| s.split_once(' ').map(|(k, t)| (k.to_string(), t.to_string())))
+            .collect(),
+        rejection_reason: a.get("rejection_reason"),
     })
     .collect();
     Ok(ApplicationDetail {
@@ -344,7 +357,10 @@ async fn cancel(conn: &mut PgConnection, applicants: &[Uuid]) -> Result<(), sqlx
 
 /// For applicants whose application ended: their links stop working and their pending
 /// authorizations are revoked.
-pub async fn revoke_pending(conn: &mut PgConnection, applicants: &[Uuid]) -> Result<(), sqlx::Error> {
+pub async fn revoke_pending(
+    conn: &mut PgConnection,
+    applicants: &[Uuid],
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE invitations SET revoked_at = now()
          WHERE application_user_id = ANY($1) AND used_at IS NULL AND revoked_at IS NULL",

@@ -217,22 +217,23 @@ impl Settings {
                 problem: "production needs SMTP_HOST, SMS_GATEWAY_URL, KVK_API_URL and IDV_API_URL: e-mails and codes must really go out, organizations must come from the register, identities must be verified by the partner".into(),
             });
         }
-        let idv_webhook_secret = match var("IDV_WEBHOOK_SECRET") {
-            Some(s) if s.len() >= 32 => Secret(s),
-            Some(_) => {
-                return Err(ConfigError {
+        let idv_webhook_secret =
+            match var("IDV_WEBHOOK_SECRET") {
+                Some(s) if s.len() >= 32 => Secret(s),
+                Some(_) => {
+                    return Err(ConfigError {
+                        key: "IDV_WEBHOOK_SECRET",
+                        problem: "use at least 32 characters".into(),
+                    })
+                }
+                None if development => Secret(DEVELOPMENT_WEBHOOK_SECRET.into()),
+                None => return Err(ConfigError {
                     key: "IDV_WEBHOOK_SECRET",
-                    problem: "use at least 32 characters".into(),
-                })
-            }
-            None if development => Secret(DEVELOPMENT_WEBHOOK_SECRET.into()),
-            None => {
-                return Err(ConfigError {
-                    key: "IDV_WEBHOOK_SECRET",
-                    problem: "production needs the secret shared with the identity-verification partner".into(),
-                })
-            }
-        };
+                    problem:
+                        "production needs the secret shared with the identity-verification partner"
+                            .into(),
+                }),
+            };
         let demo_data = flag("MACHTIG_DEMO_DATA", development)?;
         if demo_data && !development {
             return Err(ConfigError {

@@ -93,7 +93,9 @@ pub async fn detail(pool: &PgPool, caller: &SessionUser, id: &str) -> ServiceRes
         mobile: r.get("mobile"),
         date_of_birth: r.get("dob"),
         submitted_by: r.get("submitted_by"),
-        verification_reference: r.get::<Option<String>, _>("verification_reference").unwrap_or_default(),
+        verification_reference: r
+            .get::<Option<String>, _>("verification_reference")
+            .unwrap_or_default(),
         with_authorizations: r.get("with_authorizations"),
         all_services: r.get("all_services"),
         services,
@@ -123,7 +125,13 @@ pub async fn approve(state: &AppState, caller: &SessionUser, id: &str) -> Servic
         .bind(caller.user_id)
         .execute(&mut *tx)
         .await?;
-    issuing::issue(&mut tx, &state.settings.public_url, &mut a, Some(caller.user_id)).await?;
+    issuing::issue(
+        &mut tx,
+        &state.settings.public_url,
+        &mut a,
+        Some(caller.user_id),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -172,7 +180,7 @@ pub async fn simulated(state: &AppState) -> ServiceResult<Vec<SimulatedVerificat
     Ok(sqlx::query(
         "SELECT au.verification_reference AS reference,
                 concat_ws(' ', u.first_name, nullif(u.infix, ''), u.last_name) AS name,
-                o.name AS organization,
+                u.email, o.name AS organization,
                 to_char(au.verification_deadline AT TIME ZONE 'Europe/Amsterdam', 'DD-MM-YYYY') AS deadline
            FROM application_users au
            JOIN applications a ON a.id = au.application_id
@@ -187,6 +195,7 @@ pub async fn simulated(state: &AppState) -> ServiceResult<Vec<SimulatedVerificat
     .map(|r| SimulatedVerification {
         reference: r.get("reference"),
         name: r.get("name"),
+        email: r.get("email"),
         organization: r.get("organization"),
         deadline: r.get("deadline"),
     })

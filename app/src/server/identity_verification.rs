@@ -126,7 +126,9 @@ impl IdentityVerifier for PartnerApi {
                 reference: id.to_string(),
                 url: url.to_string(),
             }),
-            _ => Err(ServiceError::internal("idv api: answer without id or https url")),
+            _ => Err(ServiceError::internal(
+                "idv api: answer without id or https url",
+            )),
         }
     }
 }
@@ -158,7 +160,12 @@ pub enum SignatureError {
 }
 
 /// Checks a `Machtig-Signature` header against the body, in constant time.
-pub fn verify(secret: &[u8], header: Option<&str>, body: &[u8], now: i64) -> Result<(), SignatureError> {
+pub fn verify(
+    secret: &[u8],
+    header: Option<&str>,
+    body: &[u8],
+    now: i64,
+) -> Result<(), SignatureError> {
     let header = header.ok_or(SignatureError::Missing)?;
     let mut timestamp = None;
     let mut tag = None;
@@ -201,7 +208,10 @@ mod tests {
             verify(b"secret", Some(&header), body, 1_000_000 + 301),
             Err(SignatureError::Stale)
         );
-        assert_eq!(verify(b"secret", None, body, 0), Err(SignatureError::Missing));
+        assert_eq!(
+            verify(b"secret", None, body, 0),
+            Err(SignatureError::Missing)
+        );
         assert_eq!(
             verify(b"secret", Some("v1=zz"), body, 0),
             Err(SignatureError::Malformed)

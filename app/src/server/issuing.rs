@@ -33,7 +33,8 @@ pub struct Applicant {
     pub manager_id: Uuid,
 }
 
-const APPLICANT: &str = "SELECT au.id, au.user_id, au.application_id, a.org_id, au.status, m.employed,
+const APPLICANT: &str =
+    "SELECT au.id, au.user_id, au.application_id, a.org_id, au.status, m.employed,
         u.first_name, u.infix, u.last_name, u.email, u.language, u.username,
         o.name AS organization, a.submitted_by
    FROM application_users au
@@ -154,7 +155,8 @@ pub async fn issue(
     );
     outbox::enqueue_email(&mut *conn, &a.email, &subject, &body).await?;
     manager_email(&mut *conn, public_url, a, ManagerOutcome::Issued).await?;
-    audit::record(&mut *conn,
+    audit::record(
+        &mut *conn,
         actor,
         "applicant.issued",
         Some(a.org_id),
@@ -188,7 +190,8 @@ pub async fn reject(
     manager_email(&mut *conn, public_url, a, ManagerOutcome::Rejected(reason)).await?;
     let (subject, body) = messages::rejected_email(&a.language, &a.first_name, &a.organization);
     outbox::enqueue_email(&mut *conn, &a.email, &subject, &body).await?;
-    audit::record(&mut *conn,
+    audit::record(
+        &mut *conn,
         actor,
         "applicant.rejected",
         Some(a.org_id),
@@ -251,7 +254,8 @@ pub async fn start_verification(
         false,
     );
     outbox::enqueue_email(&mut *conn, &a.email, &subject, &body).await?;
-    audit::record(&mut *conn,
+    audit::record(
+        &mut *conn,
         None,
         "applicant.verification_started",
         Some(a.org_id),

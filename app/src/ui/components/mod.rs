@@ -1,2 +1,2 @@
-pub mod password_checklist;
 pub mod language_switch;
+pub mod password_checklist;

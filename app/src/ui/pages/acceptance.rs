@@ -58,7 +58,9 @@ pub fn Acceptance(token: String) -> impl IntoView {
     };
     spawn_local(async move { apply(open_invitation(token.get_value()).await) });
 
-    let run = move |call: std::pin::Pin<Box<dyn std::future::Future<Output = Result<Invitation, ApiError>>>>| {
+    let run = move |call: std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<Invitation, ApiError>>>,
+    >| {
         if busy.get_untracked() {
             return;
         }
@@ -206,11 +208,14 @@ fn CodeStep(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let code = RwSignal::new(String::new());
-    let sent = inv.code.clone().unwrap_or(crate::api::acceptance::CodeSent {
-        sent_to: String::new(),
-        resend_in_secs: 0,
-        resends_left: 0,
-    });
+    let sent = inv
+        .code
+        .clone()
+        .unwrap_or(crate::api::acceptance::CodeSent {
+            sent_to: String::new(),
+            resend_in_secs: 0,
+            resends_left: 0,
+        });
     // Seconds until a new code may be asked, counted down in the browser.
     let wait = RwSignal::new(sent.resend_in_secs);
     let resends_left = sent.resends_left;

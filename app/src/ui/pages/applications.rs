@@ -16,6 +16,18 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
+/// The name of a step in an applicant's progress.
+fn step_msg(step: &str) -> Msg {
+    match step {
+        "confirmed" => Msg::StepConfirmed,
+        "mobile_verified" => Msg::StepMobileVerified,
+        "ordered" => Msg::StepOrdered,
+        "verified" => Msg::StepVerified,
+        "issued" => Msg::StatusIssued,
+        _ => Msg::StatusRejected,
+    }
+}
+
 pub fn status_text(i18n: I18n, status: &str) -> &'static str {
     i18n.t(match status {
         "invited" => Msg::StatusInvited,
@@ -271,6 +283,8 @@ fn ApplicantRow(
     };
     let status = a.status.clone();
     let valid_until = a.invitation_valid_until.clone();
+    let steps = a.steps.clone();
+    let reason = a.rejection_reason.clone();
     view! {
         <tr>
             <td>{a.name.clone()}</td>
@@ -279,6 +293,12 @@ fn ApplicantRow(
             <td>{if a.employed { i18n.t(Msg::Yes) } else { i18n.t(Msg::No) }}</td>
             <td>{move || status_text(i18n, &status)}
                 {valid_until.map(|d| view! { <br/><small>{move || i18n.t(Msg::LinkValidUntil).replace("{d}", &d)}</small> })}
+                <ol class="progress" aria-label=tr(Msg::StepsTaken)>
+                    {steps.into_iter().map(|(step, at)| view! {
+                        <li>{move || i18n.t(step_msg(&step))} " " <small>{at}</small></li>
+                    }).collect_view()}
+                </ol>
+                {reason.map(|r| view! { <small>{tr(Msg::ReasonLabel)} ": " {r}</small> })}
             </td>
             <td class="actions">
                 <Show when=move || invited>

@@ -3,8 +3,7 @@
 //! simulator of the identity-verification partner.
 
 use crate::api::final_check::{
-    approve, get_final_check, list_final_checks, reject, simulate_result,
-    simulated_verifications,
+    approve, get_final_check, list_final_checks, reject, simulate_result, simulated_verifications,
 };
 use crate::api::ApiError;
 use crate::ui::fetch::fetch;
@@ -91,14 +90,20 @@ pub fn FinalCheckDetail() -> impl IntoView {
                 reject(id(), text).await
             };
             match result {
-                Ok(()) => outcome.set(Some(if approving { Msg::Approved } else { Msg::Rejected })),
+                Ok(()) => outcome.set(Some(if approving {
+                    Msg::Approved
+                } else {
+                    Msg::Rejected
+                })),
                 Err(e) => error.set(Some(e)),
             }
             busy.set(false);
         });
     };
     let reason_error = move || match error.get() {
-        Some(ApiError::Validation { field, rule }) if field == "reason" => Some(i18n.rule(&field, &rule)),
+        Some(ApiError::Validation { field, rule }) if field == "reason" => {
+            Some(i18n.rule(&field, &rule))
+        }
         _ => None,
     };
     let other_error = move || match error.get() {
@@ -193,7 +198,7 @@ pub fn Simulator() -> impl IntoView {
                     view! {
                         <article class="message" aria-label=label>
                             <h2>{v.name}</h2>
-                            <p class="meta">{v.organization} " · " {tr(Msg::Deadline)} " " {v.deadline} " · " {v.reference}</p>
+                            <p class="meta">{v.email} " · " {v.organization} " · " {tr(Msg::Deadline)} " " {v.deadline} " · " {v.reference}</p>
                             <div class="step-buttons">
                                 <button type="button" class="primary" on:click=move |_| report(a.clone(), true)>{tr(Msg::Pass)}</button>
                                 <button type="button" class="secondary" on:click=move |_| report(b.clone(), false)>{tr(Msg::Fail)}</button>

@@ -1,0 +1,692 @@
+//! The new user's acceptance and the issuing after it, against a real Postgres: every step of
+//! the link, the SMS code rules, the state machine for employed and not-employed users, the
+//! signed and idempotent webhook, the operator's final check and the deadline job.
+
+mod common;
+
+use app::api::acceptance::Ordered;
+use app::api::wizard::Draft;
+use app::api::ApiError;
+use app::domain::acceptance::Step;
+use app::domain::level::AssuranceLevel;
+use app::domain::new_user::NewUser;
+use app::server::demo::{MANAGER, OPERATOR};
+use app::server::error::ServiceError;
+use app::server::identity_verification::sign;
+use app::server::issuing::{self, WebhookError, WebhookOutcome};
+use app::server::{acceptance, applications, final_check, signin, wizard, AppState};
+use common::{last_code, sign_in, state};
+use sqlx::PgPool;
+
+const TAX_OFFICE: &str = "547b2d6d-b101-438d-9b26-292199e30a0b"; // EH3
+const GOOD_PASSWORD: &str = "Nieuw-Wachtwoord7";
+
+fn api(e: ServiceError) -> ApiError {
+    match e {
+        ServiceError::Api(a) => a,
+        other => panic!("expected an API error, got {other}"),
+    }
+}
+
+async fn count(pool: &PgPool, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(pool).await.unwrap()
+}
+
+fn person(first: &str, email: &str, mobile: &str, employed: bool) -> NewUser {
+    NewUser {
+        first_name: first.into(),
+        infix: String::new(),
+        last_name: "Tester".into(),
+        email: email.into(),
+        mobile: mobile.into(),
+        date_of_birth: "14-03-1988".into(),
+        employed,
+        language: "nl".into(),
+    }
+}
+
+/// Submits an application for Bakkerij De Vries (EH3, the tax office, 3 years) for Anna
+/// (employed) and Bram (not employed); returns the application id.
+async fn apply(state: &AppState) -> String {
+    let (_, manager) = sign_in(state, MANAGER).await;
+    let start = wizard::start(state, &manager).await.unwrap();
+    let org: uuid::Uuid =
+        sqlx::query_scalar("SELECT id FROM organizations WHERE kvk_number = '34123456'")
+            .fetch_one(&state.pool)
+            .await
+            .unwrap();
+    let draft = Draft {
+        org_id: Some(org.to_string()),
+        level: Some(AssuranceLevel::Eh3),
+        kvk: "34123456".into(),
+        users: vec![
+            person("Anna", "anna@example.nl", "06-11111111", true),
+            person("Bram", "bram@example.nl", "06-22222222", false),
+        ],
+        with_authorizations: true,
+        all_services: false,
+        services: vec![TAX_OFFICE.into()],
+        validity_years: 3,
+        step: 6,
+        ..start.draft
+    };
+    wizard::submit(state, &manager, &draft, 1, true)
+        .await
+        .unwrap()
+}
+
+/// The token in the newest invitation e-mail to `email`.
+async fn token(pool: &PgPool, email: &str) -> String {
+    let body: String = sqlx::query_scalar(
+        "SELECT body FROM outbox WHERE channel = 'email' AND recipient = $1
+            AND body LIKE '%/uitnodiging/%' ORDER BY id DESC LIMIT 1",
+    )
+    .bind(email)
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    let from = body.find("/uitnodiging/").unwrap() + "/uitnodiging/".len();
+    body[from..].split_whitespace().next().unwrap().to_string()
+}
+
+/// Walks a link through details, mobile, code and credentials, up to the summary.
+async fn up_to_summary(state: &AppState, t: &str, mobile: &str, username: &str) {
+    assert_eq!(
+        acceptance::open(state, t).await.unwrap().step,
+        Step::Details
+    );
+    assert_eq!(
+        acceptance::confirm(state, t).await.unwrap().step,
+        Step::Mobile
+    );
+    let at = acceptance::send_code(state, t).await.unwrap();
+    assert_eq!(at.step, Step::Code);
+    let code = last_code(&state.pool, mobile).await;
+    assert_eq!(
+        acceptance::verify_code(state, t, &code).await.unwrap().step,
+        Step::Credentials
+    );
+    let at = acceptance::choose_credentials(state, t, username, GOOD_PASSWORD.into())
+        .await
+        .unwrap();
+    assert_eq!(at.step, Step::Summary);
+    assert_eq!(at.username.as_deref(), Some(username));
+}
+
+async fn status(pool: &PgPool, email: &str) -> String {
+    sqlx::query_scalar(
+        "SELECT au.status FROM application_users au JOIN users u ON u.id = au.user_id
+          WHERE u.email = $1",
+    )
+    .bind(email)
+    .fetch_one(pool)
+    .await
+    .unwrap()
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn an_employed_user_gets_the_means_at_once(pool: PgPool) {
+    let state = state(pool).await;
+    apply(&state).await;
+    let t = token(&state.pool, "anna@example.nl").await;
+    let details = acceptance::open(&state, &t).await.unwrap();
+    assert_eq!(details.name, "Anna Tester");
+    assert_eq!(details.organization, "Bakkerij De Vries B.V.");
+    assert_eq!(details.level, "EH3");
+    assert_eq!((details.services.len(), details.all_services), (1, false));
+    assert_eq!(
+        (details.validity_years, details.mobile.as_str()),
+        (3, "+31611111111")
+    );
+
+    // Not yet: the account cannot sign in before it is issued.
+    up_to_summary(&state, &t, "+31611111111", "anna.tester").await;
+    assert!(
+        signin::sign_in(&state, "anna.tester", GOOD_PASSWORD.into(), None)
+            .await
+            .is_err()
+    );
+
+    let done = acceptance::order(&state, &t).await.unwrap();
+    assert_eq!(
+        done,
+        Ordered::Issued {
+            username: "anna.tester".into()
+        }
+    );
+    assert_eq!(status(&state.pool, "anna@example.nl").await, "issued");
+    // Active from now for three years.
+    assert_eq!(
+        count(
+            &state.pool,
+            "SELECT count(*) FROM authorizations z JOIN users u ON u.id = z.user_id
+              WHERE u.email = 'anna@example.nl' AND z.state = 'active'
+                AND z.valid_from > now() - interval '1 minute'
+                AND z.valid_until::date = (z.valid_from + interval '3 years')::date"
+        )
+        .await,
+        1
+    );
+    // The user and the manager are told.
+    assert_eq!(
+        count(
+            &state.pool,
+            "SELECT count(*) FROM outbox WHERE recipient = 'anna@example.nl'
+              AND subject = 'Uw eHerkenningsmiddel is actief' AND body LIKE '%anna.tester%'"
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        count(
+            &state.pool,
+            "SELECT count(*) FROM outbox o JOIN users m ON m.email = o.recipient
+              WHERE m.username = 'demo.beheerder' AND o.subject LIKE '%Anna Tester is uitgegeven'"
+        )
+        .await,
+        1
+    );
+    // The link is used up: it answers like any invalid link, and ordering twice issues nothing.
+    assert_eq!(
+        api(acceptance::open(&state, &t).await.unwrap_err()),
+        ApiError::NotFound
+    );
+    assert_eq!(
+        api(acceptance::order(&state, &t).await.unwrap_err()),
+        ApiError::NotFound
+    );
+    // The new means signs in (EH3: with an SMS code to the confirmed number).
+    let (_, user) = sign_in(&state, ("anna.tester", GOOD_PASSWORD)).await;
+    assert_eq!(user.username, "anna.tester");
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn the_link_resumes_and_the_code_keeps_its_rules(pool: PgPool) {
+    let state = state(pool).await;
+    apply(&state).await;
+    let t = token(&state.pool, "anna@example.nl").await;
+    // Sending a code before confirming the details does nothing.
+    assert_eq!(
+        acceptance::send_code(&state, &t).await.unwrap().step,
+        Step::Details
+    );
+    assert_eq!(
+        count(&state.pool, "SELECT count(*) FROM acceptance_codes").await,
+        0
+    );
+    acceptance::confirm(&state, &t).await.unwrap();
+    let at = acceptance::send_code(&state, &t).await.unwrap();
+    let sent = at.code.unwrap();
+    assert_eq!((sent.resends_left, sent.resend_in_secs > 25), (3, true));
+    // Opening the link again resumes at the code.
+    assert_eq!(acceptance::open(&state, &t).await.unwrap().step, Step::Code);
+    // A new code only after 30 seconds.
+    assert!(matches!(
+        api(acceptance::send_code(&state, &t).await.unwrap_err()),
+        ApiError::TooManyAttempts { retry_after_secs } if retry_after_secs <= 30
+    ));
+    // Malformed codes are refused before any try is counted.
+    assert_eq!(
+        api(acceptance::verify_code(&state, &t, "12ab")
+            .await
+            .unwrap_err()),
+        ApiError::validation("code", "format")
+    );
+    let right = last_code(&state.pool, "+31611111111").await;
+    let wrong = if right == "000000" {
+        "111111"
+    } else {
+        "000000"
+    };
+    for left in (0..5).rev() {
+        assert_eq!(
+            api(acceptance::verify_code(&state, &t, wrong)
+                .await
+                .unwrap_err()),
+            ApiError::InvalidCode {
+                attempts_left: left
+            }
+        );
+    }
+    // Five wrong tries: even the right code no longer works.
+    assert_eq!(
+        api(acceptance::verify_code(&state, &t, &right)
+            .await
+            .unwrap_err()),
+        ApiError::CodeExpired
+    );
+    assert_eq!(
+        acceptance::open(&state, &t).await.unwrap().step,
+        Step::Mobile
+    );
+    // At most three new codes, each 30 seconds after the last.
+    for _ in 0..3 {
+        sqlx::query("UPDATE acceptance_codes SET created_at = created_at - interval '31 seconds'")
+            .execute(&state.pool)
+            .await
+            .unwrap();
+        acceptance::send_code(&state, &t).await.unwrap();
+    }
+    sqlx::query("UPDATE acceptance_codes SET created_at = created_at - interval '31 seconds'")
+        .execute(&state.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        api(acceptance::send_code(&state, &t).await.unwrap_err()),
+        ApiError::validation("code", "no_more_codes")
+    );
+    // Codes are stored hashed, never as typed.
+    let newest = last_code(&state.pool, "+31611111111").await;
+    assert_eq!(
+        count(
+            &state.pool,
+            &format!("SELECT count(*) FROM acceptance_codes WHERE encode(code_hash, 'escape') LIKE '%{newest}%'")
+        )
+        .await,
+        0
+    );
+    // An expired code does not work.
+    sqlx::query("UPDATE acceptance_codes SET expires_at = now() - interval '1 second'")
+        .execute(&state.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        api(acceptance::verify_code(&state, &t, &newest)
+            .await
+            .unwrap_err()),
+        ApiError::CodeExpired
+    );
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn bad_credentials_change_nothing(pool: PgPool) {
+    let state = state(pool).await;
+    apply(&state).await;
+    let t = token(&state.pool, "anna@example.nl").await;
+    acceptance::confirm(&state, &t).await.unwrap();
+    // Credentials before the mobile number is confirmed are refused.
+    assert_eq!(
+        api(
+            acceptance::choose_credentials(&state, &t, "anna.t", GOOD_PASSWORD.into())
+                .await
+                .unwrap_err()
+        ),
+        ApiError::BadRequest
+    );
+    acceptance::send_code(&state, &t).await.unwrap();
+    let code = last_code(&state.pool, "+31611111111").await;
+    acceptance::verify_code(&state, &t, &code).await.unwrap();
+    let cases = [
+        (
+            "a",
+            GOOD_PASSWORD,
+            ApiError::validation("username", "invalid"),
+        ),
+        (
+            "anna.t",
+            "short",
+            ApiError::validation("password", "min_length"),
+        ),
+        (
+            "demo.beheerder",
+            GOOD_PASSWORD,
+            ApiError::validation("username", "taken"),
+        ),
+    ];
+    for (username, password, expected) in cases {
+        let e = api(
+            acceptance::choose_credentials(&state, &t, username, password.into())
+                .await
+                .unwrap_err(),
+        );
+        assert_eq!(e, expected, "{username}");
+    }
+    assert_eq!(
+        count(
+            &state.pool,
+            "SELECT count(*) FROM users WHERE email = 'anna@example.nl' AND username IS NULL"
+        )
+        .await,
+        1
+    );
+    // Ordering before the credentials are chosen is refused too.
+    assert_eq!(
+        api(acceptance::order(&state, &t).await.unwrap_err()),
+        ApiError::BadRequest
+    );
+    assert_eq!(status(&state.pool, "anna@example.nl").await, "invited");
+}
+
+fn event(reference: &str, id: &str, result: &str) -> Vec<u8> {
+    serde_json::to_vec(
+        &serde_json::json!({ "event_id": id, "reference": reference, "result": result }),
+    )
+    .unwrap()
+}
+
+fn signed(state: &AppState, body: &[u8]) -> String {
+    sign(
+        state.settings.idv_webhook_secret.expose().as_bytes(),
+        chrono::Utc::now().timestamp(),
+        body,
+    )
+}
+
+async fn reference(pool: &PgPool, email: &str) -> String {
+    sqlx::query_scalar(
+        "SELECT au.verification_reference FROM application_users au JOIN users u ON u.id = au.user_id
+          WHERE u.email = $1",
+    )
+    .bind(email)
+    .fetch_one(pool)
+    .await
+    .unwrap()
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn a_not_employed_user_is_verified_checked_and_then_issued(pool: PgPool) {
+    let state = state(pool).await;
+    apply(&state).await;
+    let t = token(&state.pool, "bram@example.nl").await;
+    up_to_summary(&state, &t, "+31622222222", "bram.tester").await;
+    let Ordered::IdentityVerification { url, .. } = acceptance::order(&state, &t).await.unwrap()
+    else {
+        panic!("not employed: verification first");
+    };
+    assert!(url.contains("/dev/identiteit"));
+    assert_eq!(
+        status(&state.pool, "bram@example.nl").await,
+        "identity_verification"
+    );
+    assert_eq!(
+        count(&state.pool, "SELECT count(*) FROM outbox WHERE recipient = 'bram@example.nl' AND subject = 'Identificeer u voor eHerkenning'").await,
+        1
+    );
+    let r = reference(&state.pool, "bram@example.nl").await;
+    let body = event(&r, "evt-1", "passed");
+
+    // Unsigned, wrongly signed, stale or tampered events change nothing.
+    assert!(matches!(
+        issuing::receive_webhook(&state, None, &body).await,
+        Err(WebhookError::Signature(_))
+    ));
+    let forged = sign(b"not-the-secret", chrono::Utc::now().timestamp(), &body);
+    assert!(matches!(
+        issuing::receive_webhook(&state, Some(&forged), &body).await,
+        Err(WebhookError::Signature(_))
+    ));
+    let stale = sign(
+        state.settings.idv_webhook_secret.expose().as_bytes(),
+        chrono::Utc::now().timestamp() - 3600,
+        &body,
+    );
+    assert!(matches!(
+        issuing::receive_webhook(&state, Some(&stale), &body).await,
+        Err(WebhookError::Signature(_))
+    ));
+    let other = event(&r, "evt-1", "failed");
+    assert!(matches!(
+        issuing::receive_webhook(&state, Some(&signed(&state, &body)), &other).await,
+        Err(WebhookError::Signature(_))
+    ));
+    assert_eq!(
+        status(&state.pool, "bram@example.nl").await,
+        "identity_verification"
+    );
+
+    // Signed: applied once; the replay is recognised and changes nothing.
+    let signature = signed(&state, &body);
+    assert_eq!(
+        issuing::receive_webhook(&state, Some(&signature), &body)
+            .await
+            .unwrap(),
+        WebhookOutcome::Applied
+    );
+    assert_eq!(
+        issuing::receive_webhook(&state, Some(&signature), &body)
+            .await
+            .unwrap(),
+        WebhookOutcome::Duplicate
+    );
+    // A later "failed" for the same verification no longer applies.
+    let late = event(&r, "evt-2", "failed");
+    assert_eq!(
+        issuing::receive_webhook(&state, Some(&signed(&state, &late)), &late)
+            .await
+            .unwrap(),
+        WebhookOutcome::Ignored
+    );
+    assert_eq!(status(&state.pool, "bram@example.nl").await, "final_check");
+
+    // Only operators see the queue.
+    let (_, manager) = sign_in(&state, MANAGER).await;
+    assert_eq!(
+        api(final_check::list(&state.pool, &manager).await.unwrap_err()),
+        ApiError::Forbidden
+    );
+    let (_, operator) = sign_in(&state, OPERATOR).await;
+    let queue = final_check::list(&state.pool, &operator).await.unwrap();
+    assert_eq!(queue.len(), 1);
+    assert_eq!(queue[0].name, "Bram Tester");
+    let detail = final_check::detail(&state.pool, &operator, &queue[0].id)
+        .await
+        .unwrap();
+    assert_eq!(detail.verification_reference, r);
+    assert_eq!(
+        api(final_check::approve(&state, &manager, &queue[0].id)
+            .await
+            .unwrap_err()),
+        ApiError::Forbidden
+    );
+    final_check::approve(&state, &operator, &queue[0].id)
+        .await
+        .unwrap();
+    assert_eq!(status(&state.pool, "bram@example.nl").await, "issued");
+    // Approving twice issues nothing twice.
+    assert_eq!(
+        api(final_check::approve(&state, &operator, &queue[0].id)
+            .await
+            .unwrap_err()),
+        ApiError::NotFound
+    );
+    assert_eq!(
+        count(
+            &state.pool,
+            "SELECT count(*) FROM outbox WHERE subject LIKE '%Bram Tester is uitgegeven'"
+        )
+        .await,
+        1
+    );
+    let (_, bram) = sign_in(&state, ("bram.tester", GOOD_PASSWORD)).await;
+    assert_eq!(bram.username, "bram.tester");
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn failed_verifications_and_rejections_end_the_application(pool: PgPool) {
+    let state = state(pool).await;
+    apply(&state).await;
+    let t = token(&state.pool, "bram@example.nl").await;
+    up_to_summary(&state, &t, "+31622222222", "bram.tester").await;
+    acceptance::order(&state, &t).await.unwrap();
+    let r = reference(&state.pool, "bram@example.nl").await;
+    let body = event(&r, "evt-fail", "failed");
+    issuing::receive_webhook(&state, Some(&signed(&state, &body)), &body)
+        .await
+        .unwrap();
+    assert_eq!(status(&state.pool, "bram@example.nl").await, "rejected");
+    assert_eq!(
+        count(&state.pool, "SELECT count(*) FROM authorizations z JOIN users u ON u.id = z.user_id WHERE u.email = 'bram@example.nl' AND z.state <> 'revoked'").await,
+        0
+    );
+    assert_eq!(
+        count(&state.pool, "SELECT count(*) FROM outbox WHERE subject LIKE 'Aanvraag voor Bram Tester is afgewezen'").await,
+        1
+    );
+    assert!(
+        signin::sign_in(&state, "bram.tester", GOOD_PASSWORD.into(), None)
+            .await
+            .is_err()
+    );
+
+    // The final check's rejection needs a reason.
+    let app2 = apply_second(&state).await;
+    let (_, operator) = sign_in(&state, OPERATOR).await;
+    assert_eq!(
+        api(final_check::reject(&state, &operator, &app2, "  ")
+            .await
+            .unwrap_err()),
+        ApiError::validation("reason", "required")
+    );
+    final_check::reject(
+        &state,
+        &operator,
+        &app2,
+        "Het identiteitsbewijs is verlopen.",
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        count(
+            &state.pool,
+            "SELECT count(*) FROM outbox WHERE body LIKE '%Het identiteitsbewijs is verlopen.%'"
+        )
+        .await,
+        1
+    );
+}
+
+/// A second not-employed applicant, brought to the final check; returns its applicant id.
+async fn apply_second(state: &AppState) -> String {
+    let (_, manager) = sign_in(state, MANAGER).await;
+    let start = wizard::start(state, &manager).await.unwrap();
+    let org: uuid::Uuid =
+        sqlx::query_scalar("SELECT id FROM organizations WHERE kvk_number = '34123456'")
+            .fetch_one(&state.pool)
+            .await
+            .unwrap();
+    let draft = Draft {
+        org_id: Some(org.to_string()),
+        level: Some(AssuranceLevel::Eh3),
+        kvk: "34123456".into(),
+        users: vec![person("Cor", "cor@example.nl", "06-33333333", false)],
+        with_authorizations: false,
+        validity_years: 1,
+        step: 6,
+        ..start.draft
+    };
+    wizard::submit(state, &manager, &draft, 1, true)
+        .await
+        .unwrap();
+    let t = token(&state.pool, "cor@example.nl").await;
+    up_to_summary(state, &t, "+31633333333", "cor.tester").await;
+    acceptance::order(state, &t).await.unwrap();
+    let r = reference(&state.pool, "cor@example.nl").await;
+    let body = event(&r, "evt-cor", "passed");
+    issuing::receive_webhook(state, Some(&signed(state, &body)), &body)
+        .await
+        .unwrap();
+    let id: uuid::Uuid = sqlx::query_scalar(
+        "SELECT au.id FROM application_users au JOIN users u ON u.id = au.user_id WHERE u.email = 'cor@example.nl'",
+    )
+    .fetch_one(&state.pool)
+    .await
+    .unwrap();
+    id.to_string()
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn every_link_that_does_not_work_answers_the_same(pool: PgPool) {
+    let state = state(pool).await;
+    let application = apply(&state).await;
+    let unknown = "x".repeat(43);
+    assert_eq!(
+        api(acceptance::open(&state, &unknown).await.unwrap_err()),
+        ApiError::NotFound
+    );
+    // Expired.
+    let anna = token(&state.pool, "anna@example.nl").await;
+    sqlx::query("UPDATE invitations SET expires_at = now() - interval '1 second'")
+        .execute(&state.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        api(acceptance::open(&state, &anna).await.unwrap_err()),
+        ApiError::NotFound
+    );
+    sqlx::query("UPDATE invitations SET expires_at = now() + interval '1 day'")
+        .execute(&state.pool)
+        .await
+        .unwrap();
+    // Cancelled by the manager.
+    let (_, manager) = sign_in(&state, MANAGER).await;
+    applications::cancel_application(&state.pool, &manager, &application)
+        .await
+        .unwrap();
+    assert_eq!(
+        api(acceptance::open(&state, &anna).await.unwrap_err()),
+        ApiError::NotFound
+    );
+    assert_eq!(
+        api(acceptance::confirm(&state, &anna).await.unwrap_err()),
+        ApiError::NotFound
+    );
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn the_deadline_job_expires_and_reminds_once_even_when_run_twice_at_once(pool: PgPool) {
+    let state = state(pool).await;
+    apply(&state).await;
+    let bram = token(&state.pool, "bram@example.nl").await;
+    up_to_summary(&state, &bram, "+31622222222", "bram.tester").await;
+    acceptance::order(&state, &bram).await.unwrap();
+    let url = state.settings.public_url.clone();
+    // Nothing is due yet.
+    assert_eq!(
+        issuing::run_deadlines(&state.pool, &url).await.unwrap(),
+        (0, 0)
+    );
+
+    // Bram's deadline is in 3 days: one reminder, however often the job runs.
+    sqlx::query("UPDATE application_users SET verification_deadline = now() + interval '3 days' WHERE status = 'identity_verification'")
+        .execute(&state.pool)
+        .await
+        .unwrap();
+    // Anna never accepted and her link expired.
+    sqlx::query("UPDATE invitations i SET expires_at = now() - interval '1 minute' FROM application_users au JOIN users u ON u.id = au.user_id WHERE au.id = i.application_user_id AND u.email = 'anna@example.nl'")
+        .execute(&state.pool)
+        .await
+        .unwrap();
+    let (a, b) = tokio::join!(
+        issuing::run_deadlines(&state.pool, &url),
+        issuing::run_deadlines(&state.pool, &url)
+    );
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_eq!((a.0 + b.0, a.1 + b.1), (1, 1));
+    assert_eq!(status(&state.pool, "anna@example.nl").await, "expired");
+    assert_eq!(
+        count(&state.pool, "SELECT count(*) FROM outbox WHERE subject = 'Herinnering: identificeer u voor eHerkenning'").await,
+        1
+    );
+    assert_eq!(
+        count(
+            &state.pool,
+            "SELECT count(*) FROM outbox WHERE subject = 'Aanvraag voor Anna Tester is verlopen'"
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        issuing::run_deadlines(&state.pool, &url).await.unwrap(),
+        (0, 0)
+    );
+    // The deadline passes: the verification expires.
+    sqlx::query("UPDATE application_users SET verification_deadline = now() - interval '1 second' WHERE status = 'identity_verification'")
+        .execute(&state.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        issuing::run_deadlines(&state.pool, &url).await.unwrap(),
+        (1, 0)
+    );
+    assert_eq!(status(&state.pool, "bram@example.nl").await, "expired");
+}
