@@ -13,6 +13,7 @@ const browser = await chromium.launch({
 for (const [name, viewport] of [['desktop', { width: 1280, height: 800 }], ['phone', { width: 360, height: 640 }]]) {
   const context = await browser.newContext({ viewport, baseURL: base });
   const page = await context.newPage();
+  const irisMobile = name === 'desktop' ? '0612000001' : '0612000003';
   const shot = (file) => page.screenshot({ path: `${out}/${name}-${file}.png`, fullPage: true });
   await page.goto('/inloggen');
   await page.getByRole('heading', { name: 'Inloggen' }).waitFor();
@@ -60,7 +61,7 @@ for (const [name, viewport] of [['desktop', { width: 1280, height: 800 }], ['pho
   await page.getByLabel('CSV-bestand uploaden').setInputFiles({
     name: 'gebruikers.csv', mimeType: 'text/csv',
     buffer: Buffer.from('voornaam;tussenvoegsel;achternaam;e-mail;mobiel;geboortedatum;in loondienst\r\n' +
-      'Iris;;Goed;iris.goed@example.nl;0612000001;01-01-1990;ja\r\nJan;;Fout;jan.fout@;0612000002;31-02-1990;nee\r\n'),
+      `Iris;;Goed;iris.${name}@example.nl;${irisMobile};01-01-1990;ja\r\nJan;;Fout;jan.fout@;0612000002;31-02-1990;nee\r\n`),
   });
   await page.getByRole('table', { name: 'Voorbeeld van het bestand' }).waitFor();
   await shot('wizard-4-csv-preview');
@@ -72,9 +73,69 @@ for (const [name, viewport] of [['desktop', { width: 1280, height: 800 }], ['pho
   await shot('wizard-5-authorizations');
   await page.getByRole('button', { name: 'Volgende' }).click();
   await shot('wizard-6-summary');
+  // Agree, then follow Iris's invitation through the acceptance on this screen size.
+  const iris = `iris.${name}@example.nl`;
+  await page.getByRole('checkbox', { name: 'Ik heb de voorwaarden gelezen en ga ermee akkoord.' }).check();
+  await page.getByRole('button', { name: 'Akkoord' }).click();
+  await page.getByRole('link', { name: 'Naar Lopende aanvragen' }).waitFor();
+  const inbox = await context.newPage();
+  await inbox.goto('/dev/mailbox');
+  const link = await inbox.getByRole('article', { name: `E-mail ${iris}` }).first()
+    .getByRole('link', { name: /\/uitnodiging\// }).getAttribute('href');
+  await page.goto(link);
+  await page.getByRole('heading', { name: 'Controleer uw gegevens' }).waitFor();
+  await shot('accept-1-details');
+  await page.getByRole('button', { name: 'Gegevens kloppen' }).click();
+  await page.getByRole('heading', { name: 'Controleer uw mobiele nummer' }).waitFor();
+  await shot('accept-2-mobile');
+  await page.getByRole('button', { name: 'Volgende' }).click();
+  await page.getByLabel('Eenmalige code').waitFor();
+  await page.getByLabel('Eenmalige code').fill('000000');
+  await page.getByRole('button', { name: 'Volgende' }).click();
+  await page.getByText(/De code is onjuist/).waitFor();
+  await shot('accept-3-code');
+  await inbox.reload();
+  const accept = (await inbox.getByRole('article', { name: `Sms +316${irisMobile.slice(2)}` }).first().innerText()).match(/bevestigingscode is (\d{6})/)[1];
+  await page.getByLabel('Eenmalige code').fill(accept);
+  await page.getByRole('button', { name: 'Volgende' }).click();
+  await page.getByLabel('Gebruikersnaam').waitFor();
+  await page.getByLabel('Gebruikersnaam').fill(iris.split('@')[0]);
+  await page.getByLabel('Wachtwoord', { exact: true }).fill('Nieuw-wacht');
+  await shot('accept-4-credentials');
+  await page.getByLabel('Wachtwoord', { exact: true }).fill('Nieuw-Wachtwoord7');
+  await page.getByLabel('Herhaal nieuw wachtwoord').fill('Nieuw-Wachtwoord7');
+  await page.getByRole('button', { name: 'Volgende' }).click();
+  await page.getByRole('heading', { name: 'Controleer uw aanvraag' }).waitFor();
+  await shot('accept-5-summary');
+  await page.getByRole('button', { name: 'Bestel' }).click();
+  await page.getByRole('heading', { name: 'Bedankt' }).waitFor();
+  await shot('accept-6-done');
+  await page.goto(link);
+  await page.getByRole('heading', { name: 'Deze link werkt niet' }).waitFor();
+  await shot('accept-link-invalid');
+  await inbox.close();
   await page.goto('/beheer/lopende-aanvragen');
   await page.getByRole('heading', { name: 'Lopende aanvragen' }).waitFor();
   await shot('applications');
+  await page.getByRole('table').getByRole('link').first().click();
+  await page.getByText('Gegevens bevestigd').first().waitFor();
+  await shot('application-steps');
+  await page.goto('/dev/identiteit');
+  await page.getByRole('heading', { name: 'Identificatiesimulator' }).waitFor();
+  await shot('identity-simulator');
+  await context.close();
+}
+// The operator's final-check queue.
+{
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, baseURL: base });
+  const page = await context.newPage();
+  await page.goto('/inloggen');
+  await page.getByLabel('Gebruikersnaam').fill('demo.makelaar');
+  await page.getByLabel('Wachtwoord').fill('Controle-2026!');
+  await page.getByRole('button', { name: 'Inloggen' }).click();
+  await page.getByRole('link', { name: 'Eindcontrole' }).click();
+  await page.getByRole('heading', { name: 'Eindcontrole', level: 1 }).waitFor();
+  await page.screenshot({ path: `${out}/desktop-final-check.png`, fullPage: true });
   await context.close();
 }
 await browser.close();

@@ -13,6 +13,8 @@ cargo build -p app --lib --target wasm32-unknown-unknown --profile wasm-release 
   --no-default-features --features accept --target-dir target/accept
 wasm-bindgen --target web --no-typescript --out-dir target/site/pkg --out-name accept \
   target/accept/wasm32-unknown-unknown/wasm-release/app.wasm
+esbuild target/site/pkg/accept.js --minify --format=esm --allow-overwrite \
+  --outfile=target/site/pkg/accept.js --log-level=warning
 wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue \
   target/site/pkg/accept_bg.wasm -o target/site/pkg/accept_bg.wasm

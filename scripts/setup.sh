@@ -43,8 +43,9 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q "$wb_version"; then
   cargo install wasm-bindgen-cli@"$wb_version"
 fi
 
-if [ ! -x end2end/node_modules/.bin/wasm-opt ] || [ ! -d end2end/node_modules/@playwright/test ]; then
-  say "npm ci (Playwright, axe, wasm-opt)"
+if [ ! -x end2end/node_modules/.bin/wasm-opt ] || [ ! -x end2end/node_modules/.bin/esbuild ] || \
+   [ ! -d end2end/node_modules/@playwright/test ] || [ ! -d end2end/node_modules/lighthouse ]; then
+  say "npm ci (Playwright, axe, wasm-opt, esbuild, Lighthouse)"
   (cd end2end && npm ci --no-audit --no-fund)
 fi
 

@@ -1,4 +1,5 @@
 import { test, expect, Page } from '@playwright/test';
+import { baseURL } from '../playwright.config';
 import {
   OPERATOR,
   acceptanceCode,
@@ -119,9 +120,9 @@ test('a user who is not employed is verified, checked by the operator, and then 
   await expect(page.getByRole('article', { name: 'Bram Proef' }).filter({ hasText: email })).toHaveCount(0);
 
   // The operator approves on a desktop.
-  const desk = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const desk = await browser.newContext({ viewport: { width: 1280, height: 800 }, baseURL });
   const operator = await desk.newPage();
-  await signInWithPassword(operator, OPERATOR.username, OPERATOR.password);
+  await signInFully(operator, OPERATOR.username, OPERATOR.password, OPERATOR.mobile);
   await operator.getByRole('link', { name: 'Eindcontrole' }).click();
   await expect(operator.getByRole('heading', { name: 'Eindcontrole', level: 1 })).toBeVisible();
   await operator.getByRole('link', { name: 'Bram Proef' }).last().click();

@@ -5,7 +5,7 @@ import AxeBuilder from '@axe-core/playwright';
 
 export const MANAGER = { username: 'demo.beheerder', password: 'Welkom-Machtig1', mobile: '+31612345678' };
 export const USER = { username: 'demo.gebruiker', password: 'Gebruiker-2026' };
-export const OPERATOR = { username: 'demo.makelaar', password: 'Controle-2026!' };
+export const OPERATOR = { username: 'demo.makelaar', password: 'Controle-2026!', mobile: '+31634567890' };
 
 /** Reads the newest SMS to `mobile` from the development mailbox, as a person reads a phone. */
 export async function codeFromMailbox(page: Page, mobile: string): Promise<string> {

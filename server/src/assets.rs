@@ -131,12 +131,21 @@ impl Assets {
                 },
             );
         }
+        // The acceptance page asks for its invitation while the wasm is still downloading; the
+        // page takes the answer from `window.machtigInvitation` (see ui::pages::acceptance).
+        let accept_boot = format!(
+            "window.machtigInvitation = fetch(\"/api/acceptance/open\", {{ method: \"POST\", \
+             headers: {{ \"Content-Type\": \"application/json\" }}, \
+             body: JSON.stringify({{ token: location.pathname.split(\"/\").pop() }}) }})\
+             .then((r) => r.text().then((t) => [r.status, t]));\n{}",
+            boot("accept.js", "accept_bg.wasm")
+        );
         for (file, body) in [
             (
                 "boot.js",
                 boot(&format!("{name}.js"), &format!("{name}.wasm")),
             ),
-            ("accept-boot.js", boot("accept.js", "accept_bg.wasm")),
+            ("accept-boot.js", accept_boot),
         ] {
             files.insert(
                 file.to_string(),

@@ -17,6 +17,38 @@ use crate::ui::i18n::{tr, use_i18n, Msg};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+/// The answer to the invitation request the boot script started while the wasm downloaded
+/// (`window.machtigInvitation`: a promise of [HTTP status, body]), taken once. None when there
+/// is none or it failed: then the page asks again.
+#[cfg(feature = "accept")]
+async fn prefetched() -> Option<Result<Invitation, ApiError>> {
+    use wasm_bindgen::JsCast;
+    let window = web_sys::window()?;
+    let key = wasm_bindgen::JsValue::from_str("machtigInvitation");
+    let promise = js_sys::Reflect::get(&window, &key)
+        .ok()?
+        .dyn_into::<js_sys::Promise>()
+        .ok()?;
+    let _ = js_sys::Reflect::delete_property(&window, &key);
+    let answer: js_sys::Array = wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    let status = answer.get(0).as_f64()?;
+    let body = answer.get(1).as_string()?;
+    if status == 200.0 {
+        serde_json::from_slice(body.as_bytes()).ok().map(Ok)
+    } else {
+        serde_json::from_slice(body.as_bytes()).ok().map(Err)
+    }
+}
+
+#[cfg(not(feature = "accept"))]
+async fn prefetched() -> Option<Result<Invitation, ApiError>> {
+    None
+}
+
 /// What the page shows.
 #[derive(Clone, PartialEq)]
 enum View {
@@ -56,7 +88,13 @@ pub fn Acceptance(token: String) -> impl IntoView {
         Err(ApiError::NotFound) => state.set(View::Invalid),
         Err(e) => error.set(Some(e)),
     };
-    spawn_local(async move { apply(open_invitation(token.get_value()).await) });
+    spawn_local(async move {
+        let first = match prefetched().await {
+            Some(answer) => answer,
+            None => open_invitation(token.get_value()).await,
+        };
+        apply(first)
+    });
 
     let run = move |call: std::pin::Pin<
         Box<dyn std::future::Future<Output = Result<Invitation, ApiError>>>,
