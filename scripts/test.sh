@@ -14,6 +14,8 @@ say "clippy (server, with tests)"
 cargo clippy -p server -p app --features app/ssr --all-targets -- -D warnings
 say "clippy (browser, wasm32)"
 cargo clippy -p app --lib --target wasm32-unknown-unknown --features csr -- -D warnings
+say "clippy (the acceptance page's bundle, wasm32)"
+cargo clippy -p app --lib --target wasm32-unknown-unknown --features accept -- -D warnings
 
 say "PostgreSQL for the service tests"
 cargo build -p server

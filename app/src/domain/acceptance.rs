@@ -281,7 +281,7 @@ mod tests {
 
         #[test]
         fn no_code_within_30_seconds_of_the_last(sent in 1i64..4, ago in 0i64..30) {
-            prop_assert!(matches!(may_send(sent, Some(ago)), Err(Refusal::Wait(w)) if w >= 1 && w <= 30));
+            prop_assert!(matches!(may_send(sent, Some(ago)), Err(Refusal::Wait(w)) if (1..=30).contains(&w)));
         }
     }
 }

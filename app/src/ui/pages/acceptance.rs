@@ -55,7 +55,7 @@ enum View {
     Loading,
     /// Expired, used, cancelled or unknown: one page for all.
     Invalid,
-    At(Invitation),
+    At(Box<Invitation>),
     Done(Ordered),
 }
 
@@ -83,7 +83,7 @@ pub fn Acceptance(token: String) -> impl IntoView {
     let apply = move |result: Result<Invitation, ApiError>| match result {
         Ok(invitation) => {
             error.set(None);
-            state.set(View::At(invitation));
+            state.set(View::At(Box::new(invitation)));
         }
         Err(ApiError::NotFound) => state.set(View::Invalid),
         Err(e) => error.set(Some(e)),
@@ -127,6 +127,7 @@ pub fn Acceptance(token: String) -> impl IntoView {
         .into_any(),
         View::Done(ordered) => view! { <Finished ordered=ordered/> }.into_any(),
         View::At(inv) => {
+            let inv = *inv;
             let n = step_number(inv.step);
             let counter = move || {
                 i18n.t(Msg::StepNOfM)
