@@ -28,7 +28,7 @@ export default defineConfig({
   expect: { timeout: 10_000 },
   use: { baseURL, launchOptions, trace: 'retain-on-failure' },
   projects: [
-    { name: 'desktop', use: { ...devices['Desktop Chrome'], launchOptions }, testIgnore: /acceptance\.spec\.ts/ },
+    { name: 'desktop', use: { ...devices['Desktop Chrome'], launchOptions }, testIgnore: /(acceptance|lockout)\.spec\.ts/ },
     { name: 'phone', use: { ...devices['Pixel 7'], launchOptions }, testMatch: /(sign-in|acceptance)\.spec\.ts/ },
     // An iPhone's screen, touch and user agent, in Chromium (the only browser on these machines).
     {
@@ -36,11 +36,20 @@ export default defineConfig({
       use: { ...devices['iPhone 13'], browserName: 'chromium', launchOptions },
       testMatch: /acceptance\.spec\.ts/,
     },
+    // Locks the operator's account for 15 minutes: after every test that signs the operator in.
+    {
+      name: 'lockout',
+      use: { ...devices['Desktop Chrome'], launchOptions },
+      testMatch: /lockout\.spec\.ts/,
+      dependencies: ['desktop', 'phone', 'iphone'],
+    },
   ],
   webServer: {
     command: '../target/release/server',
     url: `${baseURL}/healthz`,
     reuseExistingServer: false,
+    // SIGTERM, so the server stops its embedded PostgreSQL (a SIGKILL would orphan it).
+    gracefulShutdown: { signal: 'SIGTERM', timeout: 15_000 },
     timeout: 120_000,
     stdout: 'pipe',
     env: {

@@ -45,9 +45,8 @@ fn person(first: &str, email: &str, mobile: &str, employed: bool) -> NewUser {
     }
 }
 
-/// Submits an application for Bakkerij De Vries (EH3, the tax office, 3 years) for Anna
-/// (employed) and Bram (not employed); returns the application id.
-async fn apply(state: &AppState) -> String {
+/// Submits an application for Bakkerij De Vries at EH3 as the demo manager; returns its id.
+async fn submit(state: &AppState, users: Vec<NewUser>, tax_office: bool, years: u8) -> String {
     let (_, manager) = sign_in(state, MANAGER).await;
     let start = wizard::start(state, &manager).await.unwrap();
     let org: uuid::Uuid =
@@ -59,20 +58,30 @@ async fn apply(state: &AppState) -> String {
         org_id: Some(org.to_string()),
         level: Some(AssuranceLevel::Eh3),
         kvk: "34123456".into(),
-        users: vec![
-            person("Anna", "anna@example.nl", "06-11111111", true),
-            person("Bram", "bram@example.nl", "06-22222222", false),
-        ],
-        with_authorizations: true,
+        users,
+        with_authorizations: tax_office,
         all_services: false,
-        services: vec![TAX_OFFICE.into()],
-        validity_years: 3,
+        services: if tax_office {
+            vec![TAX_OFFICE.into()]
+        } else {
+            vec![]
+        },
+        validity_years: years,
         step: 6,
         ..start.draft
     };
     wizard::submit(state, &manager, &draft, 1, true)
         .await
         .unwrap()
+}
+
+/// Anna (employed) and Bram (not employed), the tax office, 3 years.
+async fn apply(state: &AppState) -> String {
+    let users = vec![
+        person("Anna", "anna@example.nl", "06-11111111", true),
+        person("Bram", "bram@example.nl", "06-22222222", false),
+    ];
+    submit(state, users, true, 3).await
 }
 
 /// The token in the newest invitation e-mail to `email`.
@@ -557,26 +566,8 @@ async fn failed_verifications_and_rejections_end_the_application(pool: PgPool) {
 
 /// A second not-employed applicant, brought to the final check; returns its applicant id.
 async fn apply_second(state: &AppState) -> String {
-    let (_, manager) = sign_in(state, MANAGER).await;
-    let start = wizard::start(state, &manager).await.unwrap();
-    let org: uuid::Uuid =
-        sqlx::query_scalar("SELECT id FROM organizations WHERE kvk_number = '34123456'")
-            .fetch_one(&state.pool)
-            .await
-            .unwrap();
-    let draft = Draft {
-        org_id: Some(org.to_string()),
-        level: Some(AssuranceLevel::Eh3),
-        kvk: "34123456".into(),
-        users: vec![person("Cor", "cor@example.nl", "06-33333333", false)],
-        with_authorizations: false,
-        validity_years: 1,
-        step: 6,
-        ..start.draft
-    };
-    wizard::submit(state, &manager, &draft, 1, true)
-        .await
-        .unwrap();
+    let cor = person("Cor", "cor@example.nl", "06-33333333", false);
+    submit(state, vec![cor], false, 1).await;
     let t = token(&state.pool, "cor@example.nl").await;
     up_to_summary(state, &t, "+31633333333", "cor.tester").await;
     acceptance::order(state, &t).await.unwrap();

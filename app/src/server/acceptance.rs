@@ -6,7 +6,7 @@
 
 use super::error::{ServiceError, ServiceResult};
 use super::state::AppState;
-use super::{account, audit, issuing, outbox, passwords, tokens};
+use super::{account, audit, catalog, issuing, outbox, passwords, tokens};
 use crate::api::acceptance::{CodeSent, Invitation, Ordered};
 use crate::api::ApiError;
 use crate::domain::acceptance::{code_rules, Event, Progress, Step};
@@ -93,14 +93,8 @@ async fn view(conn: &mut PgConnection, link: &Link) -> ServiceResult<Invitation>
     .bind(link.applicant_id)
     .fetch_one(&mut *conn)
     .await?;
-    let services: Vec<String> = sqlx::query_scalar(
-        "SELECT DISTINCT ON (s.service_uuid) s.name FROM application_services aps
-           JOIN services s ON s.service_uuid = aps.service_uuid
-          WHERE aps.application_id = $1 ORDER BY s.service_uuid, s.name",
-    )
-    .bind(r.get::<Uuid, _>("application_id"))
-    .fetch_all(&mut *conn)
-    .await?;
+    let services =
+        catalog::application_service_names(&mut *conn, r.get::<Uuid, _>("application_id")).await?;
     let mobile = MobileNumber::parse(r.get("mobile")).map_err(ServiceError::internal)?;
     let step = link.progress.step();
     let code = if step == Step::Code {

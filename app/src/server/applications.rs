@@ -6,7 +6,7 @@
 use super::error::{ServiceError, ServiceResult};
 use super::session::SessionUser;
 use super::state::AppState;
-use super::{audit, tokens, wizard};
+use super::{audit, catalog, tokens, wizard};
 use crate::api::applications::{
     is_open, Applicant, ApplicationDetail, ApplicationFilter, ApplicationSummary, STATUSES,
 };
@@ -135,14 +135,7 @@ pub async fn detail(
     else {
         return Err(ApiError::NotFound.into());
     };
-    let services: Vec<String> = sqlx::query_scalar(
-        "SELECT DISTINCT ON (s.service_uuid) s.name FROM application_services aps
-         JOIN services s ON s.service_uuid = aps.service_uuid
-         WHERE aps.application_id = $1 ORDER BY s.service_uuid, s.name",
-    )
-    .bind(id)
-    .fetch_all(pool)
-    .await?;
+    let services = catalog::application_service_names(pool, id).await?;
     let applicants = sqlx::query(
         "SELECT au.id, au.status, u.email, u.mobile, m.employed,
                 concat_ws(' ', u.first_name, nullif(u.infix, ''), u.last_name) AS name,

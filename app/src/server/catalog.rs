@@ -93,3 +93,19 @@ pub async fn price_list(conn: &mut PgConnection) -> ServiceResult<PriceList> {
         vat_basis_points: u32::try_from(vat).map_err(ServiceError::internal)?,
     })
 }
+
+/// The names of the services an application chose (a service offered by several providers
+/// once).
+pub async fn application_service_names<'e>(
+    db: impl sqlx::PgExecutor<'e>,
+    application: uuid::Uuid,
+) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT DISTINCT ON (s.service_uuid) s.name FROM application_services aps
+           JOIN services s ON s.service_uuid = aps.service_uuid
+          WHERE aps.application_id = $1 ORDER BY s.service_uuid, s.name",
+    )
+    .bind(application)
+    .fetch_all(db)
+    .await
+}

@@ -1,6 +1,7 @@
 //! The broker's final check after a passed identity verification, for operators only (anyone
 //! else gets `Forbidden`); and, in development, the identity-verification simulator.
 
+use super::catalog;
 use super::error::{ServiceError, ServiceResult};
 use super::identity_verification as idv;
 use super::issuing::{self, WebhookError};
@@ -79,14 +80,8 @@ pub async fn detail(pool: &PgPool, caller: &SessionUser, id: &str) -> ServiceRes
     else {
         return Err(ApiError::NotFound.into());
     };
-    let services: Vec<String> = sqlx::query_scalar(
-        "SELECT DISTINCT ON (s.service_uuid) s.name FROM application_services aps
-           JOIN services s ON s.service_uuid = aps.service_uuid
-          WHERE aps.application_id = $1 ORDER BY s.service_uuid, s.name",
-    )
-    .bind(r.get::<Uuid, _>("application_id"))
-    .fetch_all(pool)
-    .await?;
+    let services =
+        catalog::application_service_names(pool, r.get::<Uuid, _>("application_id")).await?;
     Ok(CheckDetail {
         item: item(&r),
         email: r.get("email"),
