@@ -133,6 +133,13 @@ for (const [name, viewport] of [['desktop', { width: 1280, height: 800 }], ['pho
   await page.getByLabel('Gebruikersnaam').fill('demo.makelaar');
   await page.getByLabel('Wachtwoord').fill('Controle-2026!');
   await page.getByRole('button', { name: 'Inloggen' }).click();
+  await page.getByLabel('Sms-code').waitFor();
+  const inbox = await context.newPage();
+  await inbox.goto('/dev/mailbox');
+  const sms = (await inbox.getByRole('article', { name: 'Sms +31634567890' }).first().innerText()).match(/inlogcode is (\d{6})/)[1];
+  await inbox.close();
+  await page.getByLabel('Sms-code').fill(sms);
+  await page.getByRole('button', { name: 'Bevestigen' }).click();
   await page.getByRole('link', { name: 'Eindcontrole' }).click();
   await page.getByRole('heading', { name: 'Eindcontrole', level: 1 }).waitFor();
   await page.screenshot({ path: `${out}/desktop-final-check.png`, fullPage: true });
