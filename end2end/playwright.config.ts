@@ -55,6 +55,9 @@ export default defineConfig({
     env: {
       MACHTIG_LISTEN: `127.0.0.1:${port}`,
       MACHTIG_PUBLIC_URL: baseURL,
+      // Its own embedded database, even when the environment names another (scripts/test.sh
+      // exports DATABASE_URL for the service tests).
+      DATABASE_URL: '',
       MACHTIG_DATA_DIR: '../target/e2e-data',
       LEPTOS_SITE_ROOT: '../target/site',
       MACHTIG_ENV: 'development',

@@ -681,3 +681,55 @@ async fn the_deadline_job_expires_and_reminds_once_even_when_run_twice_at_once(p
     );
     assert_eq!(status(&state.pool, "bram@example.nl").await, "expired");
 }
+
+/// Records what the portal asks the partner, and answers like the partner would.
+struct RecordingPartner(
+    std::sync::Mutex<Vec<app::server::identity_verification::VerificationRequest>>,
+);
+
+#[async_trait::async_trait]
+impl app::server::identity_verification::IdentityVerifier for RecordingPartner {
+    async fn start(
+        &self,
+        request: &app::server::identity_verification::VerificationRequest,
+    ) -> app::server::error::ServiceResult<app::server::identity_verification::Started> {
+        self.0.lock().unwrap().push(request.clone());
+        Ok(app::server::identity_verification::Started {
+            reference: "partner-ref-1".into(),
+            url: "https://partner.example/start/1".into(),
+        })
+    }
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn the_partner_gets_the_person_and_a_deadline_30_days_out(pool: PgPool) {
+    let mut state = state(pool).await;
+    let partner = std::sync::Arc::new(RecordingPartner(Default::default()));
+    state.identity = partner.clone();
+    apply(&state).await;
+    let t = token(&state.pool, "bram@example.nl").await;
+    up_to_summary(&state, &t, "+31622222222", "bram.tester").await;
+    let done = acceptance::order(&state, &t).await.unwrap();
+    assert!(
+        matches!(done, Ordered::IdentityVerification { ref url, .. } if url == "https://partner.example/start/1")
+    );
+    let sent = partner.0.lock().unwrap().clone();
+    assert_eq!(sent.len(), 1);
+    let r = &sent[0];
+    assert_eq!(
+        (r.first_name.as_str(), r.last_name.as_str()),
+        ("Bram", "Tester")
+    );
+    assert_eq!(r.date_of_birth.as_deref(), Some("1988-03-14"));
+    assert_eq!(r.mobile, "+31622222222");
+    let deadline = chrono::DateTime::parse_from_rfc3339(&r.deadline).expect("RFC 3339");
+    let days = (deadline.with_timezone(&chrono::Utc) - chrono::Utc::now()).num_hours();
+    assert!((29 * 24..=30 * 24).contains(&days), "{}", r.deadline);
+    let applicant: uuid::Uuid = sqlx::query_scalar(
+        "SELECT id FROM application_users WHERE verification_reference = 'partner-ref-1'",
+    )
+    .fetch_one(&state.pool)
+    .await
+    .unwrap();
+    assert_eq!(r.external_reference, applicant.to_string());
+}

@@ -210,7 +210,7 @@ pub async fn start_verification(
     let r = sqlx::query(
         "SELECT first_name, infix, last_name, to_char(date_of_birth, 'YYYY-MM-DD') AS dob,
                 email, mobile,
-                to_char(now() + make_interval(days => $2), 'YYYY-MM-DD\"T\"HH24:MI:SSOF') AS deadline,
+                to_char((now() + make_interval(days => $2)) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS deadline,
                 to_char((now() + make_interval(days => $2)) AT TIME ZONE 'Europe/Amsterdam', 'DD-MM-YYYY') AS deadline_nl
            FROM users WHERE id = $1",
     )
