@@ -2,28 +2,25 @@
 //! new user stands, and the manager's actions on them.
 
 use super::ApiError;
+use crate::domain::acceptance::Status;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use server_fn::codec::Json;
 
-/// Where a new user of an application stands.
-pub const STATUSES: [&str; 8] = [
-    "invited",
-    "accepted",
-    "identity_verification",
-    "final_check",
-    "issued",
-    "rejected",
-    "expired",
-    "cancelled",
-];
+/// Where a new user of an application stands: the names of the domain's states, in order.
+pub const STATUSES: [&str; 8] = {
+    let mut names = [""; 8];
+    let mut i = 0;
+    while i < names.len() {
+        names[i] = Status::ALL[i].as_str();
+        i += 1;
+    }
+    names
+};
 
 /// Statuses in which the application can still be changed or cancelled for the user.
 pub fn is_open(status: &str) -> bool {
-    matches!(
-        status,
-        "invited" | "accepted" | "identity_verification" | "final_check"
-    )
+    Status::parse(status).is_some_and(|s| !s.is_final())
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -48,7 +48,7 @@ impl Status {
         Status::Cancelled,
     ];
 
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             Status::Invited => "invited",
             Status::Accepted => "accepted",
