@@ -21,8 +21,21 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 server=target/release/server
 export LEPTOS_SITE_ROOT=target/site MACHTIG_ENV=development RUST_LOG=warn
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; }
+# Every benchmark stops what it started, also when it fails or is interrupted: the servers
+# (SIGTERM, so each stops its embedded PostgreSQL), then any cluster under target/bench-* that is
+# still running (a server killed harder, or a seed-users run that was interrupted).
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+  pids=()
+  local pg_ctl
+  pg_ctl=$(ls /usr/lib/postgresql/*/bin/pg_ctl 2>/dev/null | sort -V | tail -1)
+  for pidfile in target/bench-*/postgres/postmaster.pid; do
+    [ -f "$pidfile" ] || continue
+    "${pg_ctl:-pg_ctl}" stop -D "$(dirname "$pidfile")" -m fast -w >/dev/null 2>&1 || true
+  done
+}
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 wait_for() { # url
   for _ in $(seq 1 600); do curl -fs -o /dev/null "$1" && return 0; sleep 0.1; done

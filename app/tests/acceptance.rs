@@ -284,8 +284,16 @@ async fn the_link_resumes_and_the_code_keeps_its_rules(pool: PgPool) {
         api(acceptance::send_code(&state, &t).await.unwrap_err()),
         ApiError::validation("code", "no_more_codes")
     );
-    // Codes are stored hashed, never as typed.
+    // Codes are stored hashed, never as typed: the row holds sha256(code id, code).
     let newest = last_code(&state.pool, "+31611111111").await;
+    assert_eq!(
+        count(
+            &state.pool,
+            &format!("SELECT count(*) FROM acceptance_codes WHERE code_hash = sha256(uuid_send(id) || convert_to('{newest}', 'UTF8'))")
+        )
+        .await,
+        1
+    );
     assert_eq!(
         count(
             &state.pool,
@@ -732,4 +740,293 @@ async fn the_partner_gets_the_person_and_a_deadline_30_days_out(pool: PgPool) {
     .await
     .unwrap();
     assert_eq!(r.external_reference, applicant.to_string());
+}
+
+async fn applicant_id(pool: &PgPool, email: &str) -> String {
+    let id: uuid::Uuid = sqlx::query_scalar(
+        "SELECT au.id FROM application_users au JOIN users u ON u.id = au.user_id WHERE u.email = $1",
+    )
+    .bind(email)
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    id.to_string()
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn a_resent_invitations_old_link_is_dead_and_the_new_one_works(pool: PgPool) {
+    let state = state(pool).await;
+    apply(&state).await;
+    let old = token(&state.pool, "anna@example.nl").await;
+    assert_eq!(
+        acceptance::confirm(&state, &old).await.unwrap().step,
+        Step::Mobile
+    );
+    let (_, manager) = sign_in(&state, MANAGER).await;
+    let anna = applicant_id(&state.pool, "anna@example.nl").await;
+    applications::resend(&state, &manager, &anna).await.unwrap();
+    let new = token(&state.pool, "anna@example.nl").await;
+    assert_ne!(new, old);
+    // The old link answers like an unknown one, for every step.
+    for result in [
+        acceptance::open(&state, &old).await,
+        acceptance::confirm(&state, &old).await,
+        acceptance::send_code(&state, &old).await,
+    ] {
+        assert_eq!(api(result.unwrap_err()), ApiError::NotFound);
+    }
+    assert_eq!(
+        count(
+            &state.pool,
+            "SELECT count(*) FROM outbox WHERE channel = 'sms'"
+        )
+        .await,
+        2 // the manager's two sign-in codes; none to Anna
+    );
+    // The new link works, and resumes where Anna was.
+    assert_eq!(
+        acceptance::open(&state, &new).await.unwrap().step,
+        Step::Mobile
+    );
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn exactly_the_messages_that_carry_a_code_or_a_personal_link_are_marked_sensitive(
+    pool: PgPool,
+) {
+    let state = state(pool).await;
+    apply(&state).await;
+    let anna = token(&state.pool, "anna@example.nl").await;
+    up_to_summary(&state, &anna, "+31611111111", "anna.tester").await;
+    acceptance::order(&state, &anna).await.unwrap();
+    let bram = token(&state.pool, "bram@example.nl").await;
+    up_to_summary(&state, &bram, "+31622222222", "bram.tester").await;
+    acceptance::order(&state, &bram).await.unwrap();
+    sqlx::query("UPDATE application_users SET verification_deadline = now() + interval '3 days' WHERE status = 'identity_verification'")
+        .execute(&state.pool)
+        .await
+        .unwrap();
+    issuing::run_deadlines(&state.pool, &state.settings.public_url)
+        .await
+        .unwrap();
+    let (_, anna) = sign_in(&state, ("anna.tester", GOOD_PASSWORD)).await;
+    app::server::account::change_password(
+        &state,
+        &anna,
+        GOOD_PASSWORD.into(),
+        "Ander-Wachtwoord8".into(),
+    )
+    .await
+    .unwrap();
+
+    // Every kind of message once: an e-mail by its subject, an SMS by the words before its code.
+    let mut marked: Vec<(String, String, bool)> = sqlx::query_as(
+        "SELECT DISTINCT channel, coalesce(subject, split_part(body, ' is ', 1)), sensitive FROM outbox",
+    )
+    .fetch_all(&state.pool)
+    .await
+    .unwrap();
+    marked.sort();
+    let row = |channel: &str, what: &str, sensitive: bool| {
+        (channel.to_string(), what.to_string(), sensitive)
+    };
+    assert_eq!(
+        marked,
+        vec![
+            row(
+                "email",
+                "Bakkerij De Vries B.V. vraagt eHerkenning voor u aan",
+                true
+            ),
+            row(
+                "email",
+                "Herinnering: identificeer u voor eHerkenning",
+                true
+            ),
+            row("email", "Identificeer u voor eHerkenning", true),
+            row("email", "Uw Machtig-wachtwoord is gewijzigd", false),
+            row("email", "Uw eHerkenningsmiddel is actief", false),
+            row("email", "eHerkenning van Anna Tester is uitgegeven", false),
+            row("sms", "Uw Machtig bevestigingscode", true),
+            row("sms", "Uw Machtig inlogcode", true),
+        ]
+    );
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn every_change_writes_its_audit_record_with_who_did_it(pool: PgPool) {
+    let state = state(pool).await;
+    apply(&state).await;
+    let (_, manager) = sign_in(&state, MANAGER).await;
+    // Anna accepts and is issued at once; Bram is verified, checked and issued.
+    let anna = token(&state.pool, "anna@example.nl").await;
+    up_to_summary(&state, &anna, "+31611111111", "anna.tester").await;
+    acceptance::order(&state, &anna).await.unwrap();
+    let bram = token(&state.pool, "bram@example.nl").await;
+    up_to_summary(&state, &bram, "+31622222222", "bram.tester").await;
+    acceptance::order(&state, &bram).await.unwrap();
+    let r = reference(&state.pool, "bram@example.nl").await;
+    let body = event(&r, "evt-1", "passed");
+    issuing::receive_webhook(&state, Some(&signed(&state, &body)), &body)
+        .await
+        .unwrap();
+    let (_, operator) = sign_in(&state, OPERATOR).await;
+    let bram_id = applicant_id(&state.pool, "bram@example.nl").await;
+    final_check::approve(&state, &operator, &bram_id)
+        .await
+        .unwrap();
+    // A second application: a wrong code, resend, correct, cancel one, cancel the rest.
+    submit(
+        &state,
+        vec![person("Cor", "cor@example.nl", "06-33333333", true)],
+        true,
+        1,
+    )
+    .await;
+    let cor = token(&state.pool, "cor@example.nl").await;
+    acceptance::confirm(&state, &cor).await.unwrap();
+    acceptance::send_code(&state, &cor).await.unwrap();
+    let right = last_code(&state.pool, "+31633333333").await;
+    let wrong = if right == "000000" {
+        "111111"
+    } else {
+        "000000"
+    };
+    let _ = acceptance::verify_code(&state, &cor, wrong).await;
+    let cor_id = applicant_id(&state.pool, "cor@example.nl").await;
+    applications::resend(&state, &manager, &cor_id)
+        .await
+        .unwrap();
+    applications::correct(
+        &state,
+        &manager,
+        &cor_id,
+        "cor.nieuw@example.nl",
+        "0644444444",
+    )
+    .await
+    .unwrap();
+    applications::cancel_applicant(&state.pool, &manager, &cor_id)
+        .await
+        .unwrap();
+    let third = submit(
+        &state,
+        vec![person("Dirk", "dirk@example.nl", "06-55555555", true)],
+        true,
+        1,
+    )
+    .await;
+    applications::cancel_application(&state.pool, &manager, &third)
+        .await
+        .unwrap();
+    // Signing in wrongly and changing a password.
+    let _ = signin::sign_in(&state, MANAGER.0, "Verkeerd-123".into(), common::ip()).await;
+    let (_, anna_user) = sign_in(&state, ("anna.tester", GOOD_PASSWORD)).await;
+    app::server::account::change_password(
+        &state,
+        &anna_user,
+        GOOD_PASSWORD.into(),
+        "Ander-Wachtwoord8".into(),
+    )
+    .await
+    .unwrap();
+
+    let anna_id: uuid::Uuid =
+        sqlx::query_scalar("SELECT id FROM users WHERE username = 'anna.tester'")
+            .fetch_one(&state.pool)
+            .await
+            .unwrap();
+    // (action, who did it): the manager, the new user themselves or the operator; `None` where
+    // the actor is not checked here (the partner's webhook and a failed sign-in have none).
+    let m = Some(manager.user_id);
+    let o = Some(operator.user_id);
+    let a = Some(anna_id);
+    for (action, actor) in [
+        ("application.submitted", m),
+        ("acceptance.details_confirmed", a),
+        ("acceptance.code_sent", a),
+        ("acceptance.mobile_verified", a),
+        ("acceptance.credentials_chosen", a),
+        ("acceptance.ordered", a),
+        ("applicant.issued", a),
+        ("applicant.verification_started", None),
+        ("applicant.verification_passed", None),
+        ("applicant.issued", o),
+        ("acceptance.code_wrong", None),
+        ("invitation.resent", m),
+        ("applicant.corrected", m),
+        ("applicant.cancelled", m),
+        ("application.cancelled", m),
+        ("signin.failed", None),
+        ("signin.code_sent", None),
+        ("signin.succeeded", m),
+        ("account.password_changed", a),
+    ] {
+        let n = match actor {
+            Some(id) => count(
+                &state.pool,
+                &format!("SELECT count(*) FROM audit_log WHERE action = '{action}' AND actor_id = '{id}'"),
+            )
+            .await,
+            None => count(
+                &state.pool,
+                &format!("SELECT count(*) FROM audit_log WHERE action = '{action}'"),
+            )
+            .await,
+        };
+        assert!(n >= 1, "no audit record {action} by {actor:?}");
+    }
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn lopende_aanvragen_shows_each_step_an_applicant_took_with_its_time(pool: PgPool) {
+    let state = state(pool).await;
+    let application = apply(&state).await;
+    let anna = token(&state.pool, "anna@example.nl").await;
+    up_to_summary(&state, &anna, "+31611111111", "anna.tester").await;
+    acceptance::order(&state, &anna).await.unwrap();
+    let bram = token(&state.pool, "bram@example.nl").await;
+    up_to_summary(&state, &bram, "+31622222222", "bram.tester").await;
+    acceptance::order(&state, &bram).await.unwrap();
+    let r = reference(&state.pool, "bram@example.nl").await;
+    let body = event(&r, "evt-steps", "passed");
+    issuing::receive_webhook(&state, Some(&signed(&state, &body)), &body)
+        .await
+        .unwrap();
+
+    let (_, manager) = sign_in(&state, MANAGER).await;
+    let detail = applications::detail(&state.pool, &manager, &application)
+        .await
+        .unwrap();
+    let today: String =
+        sqlx::query_scalar("SELECT to_char(now() AT TIME ZONE 'Europe/Amsterdam', 'YYYY-MM-DD')")
+            .fetch_one(&state.pool)
+            .await
+            .unwrap();
+    let steps_of = |name: &str| {
+        let applicant = detail
+            .applicants
+            .iter()
+            .find(|a| a.name == name)
+            .expect(name);
+        for (step, at) in &applicant.steps {
+            // "YYYY-MM-DD HH:MM", Dutch time, today.
+            assert_eq!(at.len(), 16, "{step} {at}");
+            assert!(at.starts_with(&today), "{step} {at}");
+            assert!(chrono::NaiveDateTime::parse_from_str(at, "%Y-%m-%d %H:%M").is_ok());
+        }
+        applicant
+            .steps
+            .iter()
+            .map(|(s, _)| s.as_str())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        steps_of("Anna Tester"),
+        vec!["confirmed", "mobile_verified", "ordered", "issued"]
+    );
+    assert_eq!(
+        steps_of("Bram Tester"),
+        vec!["confirmed", "mobile_verified", "ordered", "verified"]
+    );
 }

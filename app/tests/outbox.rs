@@ -1,7 +1,7 @@
 //! The outbox: delivery, retries with backoff, and no double sending with several workers.
 
 use app::server::outbox::{
-    self, email::EmailTransport, sms::SmsGateway, DeliveryError, Transports,
+    self, email::EmailTransport, sms::SmsGateway, Content, DeliveryError, Transports,
 };
 use sqlx::PgPool;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -50,11 +50,17 @@ async fn enqueue(pool: &PgPool, n: usize) {
     let mut tx = pool.begin().await.unwrap();
     for i in 0..n {
         if i % 2 == 0 {
-            outbox::enqueue_email(&mut tx, "a@example.nl", "Onderwerp", "Tekst")
-                .await
-                .unwrap();
+            outbox::enqueue_email(
+                &mut tx,
+                "a@example.nl",
+                "Onderwerp",
+                "Tekst",
+                Content::Plain,
+            )
+            .await
+            .unwrap();
         } else {
-            outbox::enqueue_sms(&mut tx, "+31612345678", "Code 123456", true)
+            outbox::enqueue_sms(&mut tx, "+31612345678", "Code 123456", Content::Secret)
                 .await
                 .unwrap();
         }
@@ -65,9 +71,15 @@ async fn enqueue(pool: &PgPool, n: usize) {
 #[sqlx::test(migrator = "app::server::MIGRATOR")]
 async fn messages_written_in_a_rolled_back_transaction_are_never_sent(pool: PgPool) {
     let mut tx = pool.begin().await.unwrap();
-    outbox::enqueue_email(&mut tx, "a@example.nl", "Onderwerp", "Tekst")
-        .await
-        .unwrap();
+    outbox::enqueue_email(
+        &mut tx,
+        "a@example.nl",
+        "Onderwerp",
+        "Tekst",
+        Content::Plain,
+    )
+    .await
+    .unwrap();
     tx.rollback().await.unwrap();
     let counting = Counting::default();
     assert_eq!(

@@ -5,8 +5,8 @@ mod common;
 use app::api::ApiError;
 use app::server::demo::{MANAGER, USER};
 use app::server::error::ServiceError;
-use app::server::session;
 use app::server::signin::{self, Outcome};
+use app::server::{passwords, session, tokens};
 use common::{ip, last_code, state};
 use sqlx::PgPool;
 
@@ -117,6 +117,69 @@ async fn five_failures_lock_the_account_even_for_the_right_password_and_the_lock
     ));
 }
 
+/// Moves every recorded failure `minutes` into the past, as if that time had gone by.
+async fn time_passes(pool: &PgPool, minutes: i32) {
+    sqlx::query("UPDATE signin_failures SET at = at - make_interval(mins => $1)")
+        .bind(minutes)
+        .execute(pool)
+        .await
+        .unwrap();
+}
+
+async fn wrong_passwords(state: &app::server::AppState, n: usize) {
+    for _ in 0..n {
+        let e = api(
+            signin::sign_in(state, MANAGER.0, "Verkeerd-123".into(), ip())
+                .await
+                .err()
+                .unwrap(),
+        );
+        assert_eq!(e, ApiError::InvalidCredentials);
+    }
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn the_lock_lasts_its_fifteen_minutes_from_the_last_failure_even_when_earlier_failures_leave_the_window(
+    pool: PgPool,
+) {
+    let state = state(pool).await;
+    // Four failures, then 13 minutes later the fifth: five within 15 minutes lock the account.
+    wrong_passwords(&state, 4).await;
+    time_passes(&state.pool, 13).await;
+    wrong_passwords(&state, 1).await;
+    // Three minutes on, the first four are 16 minutes old (out of the window), but the lock
+    // has lasted only 3 of its 15 minutes.
+    time_passes(&state.pool, 3).await;
+    let locked = api(signin::sign_in(&state, MANAGER.0, MANAGER.1.into(), ip())
+        .await
+        .err()
+        .unwrap());
+    assert!(
+        matches!(locked, ApiError::TooManyAttempts { retry_after_secs } if (600..=720).contains(&retry_after_secs)),
+        "{locked:?}"
+    );
+    // Once 15 minutes have passed since the last failure, the lock has ended by itself.
+    time_passes(&state.pool, 12).await;
+    assert!(matches!(
+        signin::sign_in(&state, MANAGER.0, MANAGER.1.into(), ip()).await,
+        Ok(Outcome::CodeSent { .. })
+    ));
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn failures_spread_over_more_than_the_window_never_lock(pool: PgPool) {
+    let state = state(pool).await;
+    for _ in 0..5 {
+        wrong_passwords(&state, 1).await;
+        time_passes(&state.pool, 4).await;
+    }
+    // Five failures, but 16 minutes from the first to the last: no lock.
+    assert!(matches!(
+        signin::sign_in(&state, MANAGER.0, MANAGER.1.into(), ip()).await,
+        Ok(Outcome::CodeSent { .. })
+    ));
+}
+
 #[sqlx::test(migrator = "app::server::MIGRATOR")]
 async fn an_unknown_username_is_locked_out_like_a_known_one(pool: PgPool) {
     let state = state(pool).await;
@@ -219,12 +282,15 @@ async fn secrets_are_stored_only_as_hashes(pool: PgPool) {
     let state = state(pool).await;
     let challenge = challenge(&state).await;
     let code = last_code(&state.pool, "+31612345678").await;
+    // Each stored value is the hash of the secret the browser or the phone got: storing the
+    // plain value (or another one) fails these.
     let stored: (Vec<u8>, Vec<u8>) =
         sqlx::query_as("SELECT token_hash, code_hash FROM signin_challenges")
             .fetch_one(&state.pool)
             .await
             .unwrap();
-    assert_ne!(stored.0, challenge.as_bytes());
+    assert_eq!(stored.0, tokens::hash_token(&challenge));
+    assert_eq!(stored.1, tokens::hash_code(&stored.0, &code));
     assert!(!stored.1.windows(6).any(|w| w == code.as_bytes()));
     let done = signin::verify_code(&state, &challenge, &code, ip())
         .await
@@ -233,14 +299,23 @@ async fn secrets_are_stored_only_as_hashes(pool: PgPool) {
         .fetch_one(&state.pool)
         .await
         .unwrap();
-    assert_eq!(token_hash.len(), 32);
+    assert_eq!(token_hash, tokens::hash_token(&done.token));
     assert_ne!(token_hash, done.token.as_bytes());
     let hash: String = sqlx::query_scalar("SELECT password_hash FROM users WHERE username = $1")
         .bind(MANAGER.0)
         .fetch_one(&state.pool)
         .await
         .unwrap();
-    assert!(hash.starts_with("$argon2id$"));
+    assert!(hash.starts_with("$argon2id$"), "{hash}");
+    assert!(!hash.contains(MANAGER.1));
+    assert!(passwords::matches_any(MANAGER.1.into(), vec![hash.clone()])
+        .await
+        .unwrap());
+    assert!(
+        !passwords::matches_any("Welkom-Machtig2".into(), vec![hash])
+            .await
+            .unwrap()
+    );
 }
 
 #[sqlx::test(migrator = "app::server::MIGRATOR")]
@@ -270,4 +345,38 @@ async fn a_session_ends_after_the_idle_timeout_and_on_sign_out(pool: PgPool) {
         .await
         .unwrap()
         .is_none());
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn a_session_ends_after_twelve_hours_however_active_it_is(pool: PgPool) {
+    let state = state(pool).await;
+    let (token, _) = common::sign_in(&state, USER).await;
+    // Active a moment ago, started just under 12 hours ago: still valid.
+    sqlx::query(
+        "UPDATE sessions SET created_at = now() - interval '11 hours 59 minutes', last_seen_at = now()",
+    )
+    .execute(&state.pool)
+    .await
+    .unwrap();
+    assert!(session::authenticate(&state.pool, &state.settings, &token)
+        .await
+        .unwrap()
+        .is_some());
+    // Started just over 12 hours ago: over, although it was used a moment ago.
+    sqlx::query(
+        "UPDATE sessions SET created_at = now() - interval '12 hours 1 minute', last_seen_at = now()",
+    )
+    .execute(&state.pool)
+    .await
+    .unwrap();
+    assert!(session::authenticate(&state.pool, &state.settings, &token)
+        .await
+        .unwrap()
+        .is_none());
+    assert_eq!(
+        session::purge_expired(&state.pool, &state.settings)
+            .await
+            .unwrap(),
+        1
+    );
 }

@@ -672,3 +672,83 @@ async fn another_organizations_application_answers_like_a_missing_one(pool: PgPo
         3
     );
 }
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn branch_bound_users_get_authorizations_for_that_branch_only(pool: PgPool) {
+    let state = state(pool).await;
+    let (_, manager) = sign_in(&state, MANAGER).await;
+    let org = org_id(&state.pool, "34123456").await;
+    let details = wizard::check_kvk(&state, &manager, &org, "34123456")
+        .await
+        .unwrap();
+    let branch = details.branches[1].clone();
+    let mut draft = full_draft(&state, &manager).await;
+    draft.restrict_to_branch = true;
+
+    // Bound to a branch, but which one? And never another organization's branch.
+    draft.branch_id = None;
+    assert_eq!(
+        api(wizard::submit(&state, &manager, &draft, 1, true)
+            .await
+            .unwrap_err()),
+        invalid("branch", "required")
+    );
+    let zorggroep = org_id(&state.pool, "70123456").await;
+    sqlx::query(
+        "INSERT INTO branches (org_id, branch_number, name, street, postal_code, city)
+         VALUES ($1::uuid, '000099999999', 'Elders', 'Weg 1', '9999 ZZ', 'Groningen')",
+    )
+    .bind(&zorggroep)
+    .execute(&state.pool)
+    .await
+    .unwrap();
+    let foreign: uuid::Uuid =
+        sqlx::query_scalar("SELECT id FROM branches WHERE branch_number = '000099999999'")
+            .fetch_one(&state.pool)
+            .await
+            .unwrap();
+    draft.branch_id = Some(foreign.to_string());
+    assert_eq!(
+        api(wizard::submit(&state, &manager, &draft, 1, true)
+            .await
+            .unwrap_err()),
+        invalid("branch", "unknown")
+    );
+    assert_eq!(
+        count(&state.pool, "SELECT count(*) FROM applications").await,
+        0
+    );
+
+    draft.branch_id = Some(branch.id.clone());
+    let id = wizard::submit(&state, &manager, &draft, 1, true)
+        .await
+        .unwrap();
+    // Every new authorization (3 users x 2 services) is bound to the branch.
+    assert_eq!(
+        count(
+            &state.pool,
+            &format!(
+                "SELECT count(*) FROM authorizations WHERE branch_id = '{}' AND kind = 'service'",
+                branch.id
+            )
+        )
+        .await,
+        6
+    );
+    assert_eq!(
+        count(
+            &state.pool,
+            "SELECT count(*) FROM authorizations z JOIN application_users au ON au.user_id = z.user_id
+              WHERE z.branch_id IS NULL AND z.kind = 'service'"
+        )
+        .await,
+        0
+    );
+    let detail = applications::detail(&state.pool, &manager, &id)
+        .await
+        .unwrap();
+    assert_eq!(
+        detail.branch,
+        Some(format!("{} {}", branch.number, branch.name))
+    );
+}

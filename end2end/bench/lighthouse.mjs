@@ -2,7 +2,7 @@
 // measured by Lighthouse in Debian's Chromium, median of several cold-cache runs.
 //   node bench/lighthouse.mjs <url> [runs=5]
 // Prints per run LCP (ms) and CLS, then the medians, then a machine-readable last line:
-//   RESULT lcp_ms=1234 cls=0.001 runs=5
+//   RESULT lcp_ms=1234 cls=0.001 runs=5 retried=0
 // No budgets: it exits non-zero only when Lighthouse itself fails (or the arguments are wrong).
 //
 // Settings: Lighthouse's default mobile profile, spelled out below so that a Lighthouse upgrade
@@ -100,22 +100,45 @@ function median(values) {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
+// Lighthouse sometimes aborts a run itself (NO_NAVSTART: it saw no navigation start, a known
+// Lighthouse/Chromium race). Such a run says nothing about the page: it is run again, at most
+// MAX_RETRIES times in all, and the retries are reported. Any other error fails the benchmark.
+const RETRYABLE = new Set(['NO_NAVSTART', 'NO_FCP_FOR_NAVSTART']);
+const MAX_RETRIES = 5;
+let retried = 0;
+
+/** One cold-cache Lighthouse run: its result, or the code of an abort to retry. */
+async function measureOnce() {
+  profile = mkdtempSync(join(tmpdir(), 'lighthouse-profile-'));
+  chrome = await launch({
+    chromePath,
+    userDataDir: profile,
+    chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run'],
+    logLevel: 'silent',
+  });
+  const result = await lighthouse(url, { port: chrome.port, output: 'json', logLevel: 'error' }, config);
+  await cleanup();
+  const lhr = result?.lhr;
+  if (!lhr) throw new Error('Lighthouse returned no result');
+  if (lhr.runtimeError) {
+    if (RETRYABLE.has(lhr.runtimeError.code)) return { abort: lhr.runtimeError.code };
+    throw new Error(`Lighthouse: ${lhr.runtimeError.code}: ${lhr.runtimeError.message}`);
+  }
+  return { lhr };
+}
+
 const lcps = [];
 const clss = [];
 try {
   for (let i = 1; i <= runs; i++) {
-    profile = mkdtempSync(join(tmpdir(), 'lighthouse-profile-'));
-    chrome = await launch({
-      chromePath,
-      userDataDir: profile,
-      chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run'],
-      logLevel: 'silent',
-    });
-    const result = await lighthouse(url, { port: chrome.port, output: 'json', logLevel: 'error' }, config);
-    await cleanup();
-    const lhr = result?.lhr;
-    if (!lhr) throw new Error('Lighthouse returned no result');
-    if (lhr.runtimeError) throw new Error(`Lighthouse: ${lhr.runtimeError.code}: ${lhr.runtimeError.message}`);
+    let measured = await measureOnce();
+    while (measured.abort) {
+      retried++;
+      console.log(`run ${i}/${runs}: Lighthouse aborted (${measured.abort}); running it again (retry ${retried})`);
+      if (retried > MAX_RETRIES) throw new Error(`Lighthouse aborted ${retried} times; giving up`);
+      measured = await measureOnce();
+    }
+    const { lhr } = measured;
     const lcp = lhr.audits['largest-contentful-paint']?.numericValue;
     const cls = lhr.audits['cumulative-layout-shift']?.numericValue;
     if (typeof lcp !== 'number' || typeof cls !== 'number') {
@@ -138,5 +161,5 @@ try {
 
 const lcp = Math.round(median(lcps));
 const cls = Number(median(clss).toFixed(3));
-console.log(`median: LCP ${lcp} ms, CLS ${cls.toFixed(3)}`);
-console.log(`RESULT lcp_ms=${lcp} cls=${cls.toFixed(3)} runs=${runs}`);
+console.log(`median: LCP ${lcp} ms, CLS ${cls.toFixed(3)} (${retried} aborted run(s) retried)`);
+console.log(`RESULT lcp_ms=${lcp} cls=${cls.toFixed(3)} runs=${runs} retried=${retried}`);

@@ -27,7 +27,12 @@ struct Baseline {
     caller: SessionUser,
 }
 
-pub async fn run(pool: PgPool, listen: std::net::SocketAddr) -> Result<(), BoxError> {
+/// Serves until `shutdown` completes, so the caller can stop its embedded database after.
+pub async fn run(
+    pool: PgPool,
+    listen: std::net::SocketAddr,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<(), BoxError> {
     let (user_id, level): (uuid::Uuid, String) =
         sqlx::query_as("SELECT id, level FROM users WHERE username = $1")
             .bind(demo::MANAGER.0)
@@ -53,7 +58,9 @@ pub async fn run(pool: PgPool, listen: std::net::SocketAddr) -> Result<(), BoxEr
         .with_state(Arc::new(Baseline { pool, caller }));
     let listener = tokio::net::TcpListener::bind(listen).await?;
     println!("baseline listens on http://{}/list", listener.local_addr()?);
-    axum::serve(listener, app).await?;
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await?;
     Ok(())
 }
 

@@ -150,6 +150,14 @@ pub async fn confirm(state: &AppState, token: &str) -> ServiceResult<Invitation>
         .bind(link.applicant_id)
         .execute(&mut *tx)
         .await?;
+        audit::record(
+            &mut tx,
+            Some(link.user_id),
+            "acceptance.details_confirmed",
+            None,
+            serde_json::json!({ "applicant_id": link.applicant_id }),
+        )
+        .await?;
         link.progress.confirmed = true;
     }
     let invitation = view(&mut tx, &link).await?;
@@ -205,7 +213,7 @@ pub async fn send_code(state: &AppState, token: &str) -> ServiceResult<Invitatio
             .fetch_one(&mut *tx)
             .await?;
     let text = outbox::messages::acceptance_code_text(&language, &code, &state.settings.public_url);
-    outbox::enqueue_sms(&mut tx, &mobile, &text, true).await?;
+    outbox::enqueue_sms(&mut tx, &mobile, &text, outbox::Content::Secret).await?;
     audit::record(
         &mut tx,
         Some(link.user_id),
@@ -276,6 +284,14 @@ pub async fn verify_code(state: &AppState, token: &str, code: &str) -> ServiceRe
     .bind(link.applicant_id)
     .execute(&mut *tx)
     .await?;
+    audit::record(
+        &mut tx,
+        Some(link.user_id),
+        "acceptance.mobile_verified",
+        None,
+        serde_json::json!({ "applicant_id": link.applicant_id }),
+    )
+    .await?;
     link.progress.mobile_verified = true;
     let invitation = view(&mut tx, &link).await?;
     tx.commit().await?;
@@ -329,6 +345,14 @@ pub async fn choose_credentials(
     )
     .bind(link.applicant_id)
     .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        Some(link.user_id),
+        "acceptance.credentials_chosen",
+        None,
+        serde_json::json!({ "applicant_id": link.applicant_id }),
+    )
     .await?;
     link.progress.credentials_set = true;
     let invitation = view(&mut tx, &link).await?;

@@ -76,7 +76,14 @@ pub async fn change_password(
         user.get("first_name"),
         &state.settings.public_url,
     );
-    outbox::enqueue_email(&mut tx, user.get("email"), &subject, &body).await?;
+    outbox::enqueue_email(
+        &mut tx,
+        user.get("email"),
+        &subject,
+        &body,
+        outbox::Content::Plain,
+    )
+    .await?;
     audit::record(
         &mut tx,
         Some(caller.user_id),

@@ -145,11 +145,12 @@ pub async fn detail(
                     AND i.revoked_at IS NULL AND i.expires_at > now()) AS valid_until,
                 au.rejection_reason,
                 ARRAY(SELECT s || ' ' || to_char(t AT TIME ZONE 'Europe/Amsterdam', 'YYYY-MM-DD HH24:MI')
-                        FROM (VALUES ('confirmed', au.confirmed_at), ('mobile_verified', au.mobile_verified_at),
-                                     ('ordered', au.ordered_at), ('verified', au.verified_at),
-                                     ('issued', au.issued_at),
-                                     ('rejected', CASE WHEN au.status = 'rejected' THEN au.decided_at END)) AS v(s, t)
-                       WHERE t IS NOT NULL ORDER BY t) AS steps
+                        FROM (VALUES ('confirmed', au.confirmed_at, 1), ('mobile_verified', au.mobile_verified_at, 2),
+                                     ('ordered', au.ordered_at, 3), ('verified', au.verified_at, 4),
+                                     ('issued', au.issued_at, 5),
+                                     ('rejected', CASE WHEN au.status = 'rejected' THEN au.decided_at END, 6)) AS v(s, t, n)
+                       -- Steps of one transaction share a time: then the flow's order decides.
+                       WHERE t IS NOT NULL ORDER BY t, n) AS steps
          FROM application_users au
          JOIN applications a ON a.id = au.application_id
          JOIN users u ON u.id = au.user_id

@@ -97,18 +97,24 @@ pub struct ConfigError {
     pub problem: String,
 }
 
-fn var(key: &str) -> Option<String> {
-    std::env::var(key)
-        .ok()
+/// Where settings come from: the process environment in the server, a table in tests.
+type Source<'a> = &'a dyn Fn(&str) -> Option<String>;
+
+fn var(source: Source<'_>, key: &str) -> Option<String> {
+    source(key)
         .map(|v| v.trim().to_string())
         .filter(|v| !v.is_empty())
 }
 
-fn parsed<T: std::str::FromStr>(key: &'static str, default: T) -> Result<T, ConfigError>
+fn parsed<T: std::str::FromStr>(
+    source: Source<'_>,
+    key: &'static str,
+    default: T,
+) -> Result<T, ConfigError>
 where
     T::Err: fmt::Display,
 {
-    match var(key) {
+    match var(source, key) {
         None => Ok(default),
         Some(v) => v.parse().map_err(|e: T::Err| ConfigError {
             key,
@@ -117,8 +123,12 @@ where
     }
 }
 
-fn flag(key: &'static str, default: bool) -> Result<bool, ConfigError> {
-    match var(key).as_deref().map(str::to_ascii_lowercase).as_deref() {
+fn flag(source: Source<'_>, key: &'static str, default: bool) -> Result<bool, ConfigError> {
+    match var(source, key)
+        .as_deref()
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
         None => Ok(default),
         Some("1" | "true" | "yes" | "on") => Ok(true),
         Some("0" | "false" | "no" | "off") => Ok(false),
@@ -131,6 +141,13 @@ fn flag(key: &'static str, default: bool) -> Result<bool, ConfigError> {
 
 impl Settings {
     pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_source(&|key| std::env::var(key).ok())
+    }
+
+    /// The settings from `source` (a key's value, if set): the environment, or a test's table.
+    pub fn from_source(source: Source<'_>) -> Result<Self, ConfigError> {
+        let var = |key: &str| var(source, key);
+        let flag = |key, default| flag(source, key, default);
         let environment = match var("MACHTIG_ENV").as_deref() {
             None | Some("development") => Environment::Development,
             Some("production") => Environment::Production,
@@ -141,8 +158,11 @@ impl Settings {
                 })
             }
         };
-        let listen: SocketAddr =
-            parsed("MACHTIG_LISTEN", "127.0.0.1:3000".parse().expect("valid"))?;
+        let listen: SocketAddr = parsed(
+            source,
+            "MACHTIG_LISTEN",
+            "127.0.0.1:3000".parse().expect("valid"),
+        )?;
         let public_url = var("MACHTIG_PUBLIC_URL")
             .unwrap_or_else(|| format!("http://{listen}"))
             .trim_end_matches('/')
@@ -151,7 +171,7 @@ impl Settings {
             None => None,
             Some(host) => Some(SmtpSettings {
                 host,
-                port: parsed("SMTP_PORT", 587)?,
+                port: parsed(source, "SMTP_PORT", 587)?,
                 username: var("SMTP_USERNAME"),
                 password: var("SMTP_PASSWORD").map(Secret),
                 security: match var("SMTP_SECURITY").as_deref() {
@@ -260,11 +280,11 @@ impl Settings {
             kvk_api,
             idv_api,
             idv_webhook_secret,
-            session_idle_minutes: parsed("MACHTIG_SESSION_IDLE_MINUTES", 30)?,
-            session_max_hours: parsed("MACHTIG_SESSION_MAX_HOURS", 12)?,
-            lockout_threshold: parsed("MACHTIG_LOCKOUT_THRESHOLD", 5)?,
-            lockout_minutes: parsed("MACHTIG_LOCKOUT_MINUTES", 15)?,
-            ip_lockout_threshold: parsed("MACHTIG_IP_LOCKOUT_THRESHOLD", 50)?,
+            session_idle_minutes: parsed(source, "MACHTIG_SESSION_IDLE_MINUTES", 30)?,
+            session_max_hours: parsed(source, "MACHTIG_SESSION_MAX_HOURS", 12)?,
+            lockout_threshold: parsed(source, "MACHTIG_LOCKOUT_THRESHOLD", 5)?,
+            lockout_minutes: parsed(source, "MACHTIG_LOCKOUT_MINUTES", 15)?,
+            ip_lockout_threshold: parsed(source, "MACHTIG_IP_LOCKOUT_THRESHOLD", 50)?,
             outbox_workers: flag("MACHTIG_WORKERS", true)?,
         })
     }
@@ -312,5 +332,99 @@ impl Settings {
             threshold: self.ip_lockout_threshold,
             ..self.account_throttle()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn from(pairs: &[(&str, &str)]) -> Result<Settings, ConfigError> {
+        let table: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Settings::from_source(&|key| table.get(key).cloned())
+    }
+
+    const PRODUCTION: &[(&str, &str)] = &[
+        ("MACHTIG_ENV", "production"),
+        ("SMTP_HOST", "smtp.example.nl"),
+        ("SMS_GATEWAY_URL", "https://sms.example.nl"),
+        ("SMS_GATEWAY_ACCESS_KEY", "key"),
+        ("KVK_API_URL", "https://kvk.example.nl"),
+        ("KVK_API_KEY", "key"),
+        ("IDV_API_URL", "https://idv.example.nl"),
+        ("IDV_API_KEY", "key"),
+        ("IDV_WEBHOOK_SECRET", "0123456789abcdef0123456789abcdef"),
+    ];
+
+    #[test]
+    fn production_starts_with_every_outside_service_configured_and_no_demo_data() {
+        let settings = from(PRODUCTION).unwrap();
+        assert!(!settings.is_development());
+        assert!(!settings.demo_data);
+    }
+
+    #[test]
+    fn production_refuses_to_start_without_any_one_of_its_settings() {
+        for missing in PRODUCTION.iter().skip(1) {
+            let without: Vec<_> = PRODUCTION
+                .iter()
+                .filter(|(k, _)| k != &missing.0)
+                .copied()
+                .collect();
+            assert!(from(&without).is_err(), "started without {}", missing.0);
+        }
+        let short_secret: Vec<_> = PRODUCTION
+            .iter()
+            .map(|&(k, v)| {
+                (
+                    k,
+                    if k == "IDV_WEBHOOK_SECRET" {
+                        "too-short"
+                    } else {
+                        v
+                    },
+                )
+            })
+            .collect();
+        assert_eq!(from(&short_secret).unwrap_err().key, "IDV_WEBHOOK_SECRET");
+        let with_demo: Vec<_> = PRODUCTION
+            .iter()
+            .copied()
+            .chain([("MACHTIG_DEMO_DATA", "true")])
+            .collect();
+        assert_eq!(from(&with_demo).unwrap_err().key, "MACHTIG_DEMO_DATA");
+    }
+
+    #[test]
+    fn development_needs_no_outside_services_and_loads_demo_data() {
+        let settings = from(&[]).unwrap();
+        assert!(settings.is_development());
+        assert!(settings.demo_data);
+        assert_eq!(settings.public_url, "http://127.0.0.1:3000");
+    }
+
+    #[test]
+    fn a_malformed_value_names_its_key() {
+        assert_eq!(
+            from(&[("MACHTIG_ENV", "staging")]).unwrap_err().key,
+            "MACHTIG_ENV"
+        );
+        assert_eq!(
+            from(&[("MACHTIG_LOCKOUT_THRESHOLD", "vijf")])
+                .unwrap_err()
+                .key,
+            "MACHTIG_LOCKOUT_THRESHOLD"
+        );
+    }
+
+    #[test]
+    fn secrets_never_show_in_debug_output() {
+        let settings = from(PRODUCTION).unwrap();
+        let shown = format!("{settings:?}");
+        assert!(!shown.contains("0123456789abcdef"), "{shown}");
     }
 }

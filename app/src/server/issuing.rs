@@ -110,7 +110,7 @@ async fn manager_email(
         outcome,
         state_url,
     );
-    outbox::enqueue_email(&mut *conn, &email, &subject, &body).await?;
+    outbox::enqueue_email(&mut *conn, &email, &subject, &body, outbox::Content::Plain).await?;
     Ok(())
 }
 
@@ -153,7 +153,14 @@ pub async fn issue(
         &username,
         public_url,
     );
-    outbox::enqueue_email(&mut *conn, &a.email, &subject, &body).await?;
+    outbox::enqueue_email(
+        &mut *conn,
+        &a.email,
+        &subject,
+        &body,
+        outbox::Content::Plain,
+    )
+    .await?;
     manager_email(&mut *conn, public_url, a, ManagerOutcome::Issued).await?;
     audit::record(
         &mut *conn,
@@ -189,7 +196,14 @@ pub async fn reject(
     applications::revoke_pending(&mut *conn, &[a.id]).await?;
     manager_email(&mut *conn, public_url, a, ManagerOutcome::Rejected(reason)).await?;
     let (subject, body) = messages::rejected_email(&a.language, &a.first_name, &a.organization);
-    outbox::enqueue_email(&mut *conn, &a.email, &subject, &body).await?;
+    outbox::enqueue_email(
+        &mut *conn,
+        &a.email,
+        &subject,
+        &body,
+        outbox::Content::Plain,
+    )
+    .await?;
     audit::record(
         &mut *conn,
         actor,
@@ -253,7 +267,14 @@ pub async fn start_verification(
         &deadline,
         false,
     );
-    outbox::enqueue_email(&mut *conn, &a.email, &subject, &body).await?;
+    outbox::enqueue_email(
+        &mut *conn,
+        &a.email,
+        &subject,
+        &body,
+        outbox::Content::Secret,
+    )
+    .await?;
     audit::record(
         &mut *conn,
         None,
@@ -447,7 +468,7 @@ pub async fn run_deadlines(pool: &PgPool, public_url: &str) -> ServiceResult<(u6
             &deadline,
             true,
         );
-        outbox::enqueue_email(&mut tx, &a.email, &subject, &body).await?;
+        outbox::enqueue_email(&mut tx, &a.email, &subject, &body, outbox::Content::Secret).await?;
         tx.commit().await?;
         reminded += 1;
     }

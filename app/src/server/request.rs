@@ -1,6 +1,7 @@
 //! Helpers for server-function bodies: who is calling, from where, and how an error answers.
 //! Server functions stay thin: `caller().await?`, one service call, `respond(...)`.
 
+use super::config::Settings;
 use super::error::ServiceError;
 use super::session::{self, SessionUser, COOKIE};
 use super::state::AppState;
@@ -66,16 +67,19 @@ pub async fn caller() -> Result<(AppState, SessionUser), ApiError> {
     }
 }
 
-fn cookie(state: &AppState, value: &str, max_age_secs: i64) -> Option<HeaderValue> {
-    let secure = if state.settings.is_development() {
+/// The session cookie: never readable by scripts, never sent along with another site's
+/// requests, for the whole site, and in production only over HTTPS.
+pub fn session_cookie(settings: &Settings, value: &str, max_age_secs: i64) -> String {
+    let secure = if settings.is_development() {
         ""
     } else {
         "; Secure"
     };
-    HeaderValue::from_str(&format!(
-        "{COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age_secs}{secure}"
-    ))
-    .ok()
+    format!("{COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age_secs}{secure}")
+}
+
+fn cookie(state: &AppState, value: &str, max_age_secs: i64) -> Option<HeaderValue> {
+    HeaderValue::from_str(&session_cookie(&state.settings, value, max_age_secs)).ok()
 }
 
 pub fn set_session_cookie(state: &AppState, token: &str) {
@@ -90,5 +94,38 @@ pub fn set_session_cookie(state: &AppState, token: &str) {
 pub fn clear_session_cookie(state: &AppState) {
     if let (Some(options), Some(value)) = (use_context::<ResponseOptions>(), cookie(state, "", 0)) {
         options.append_header(SET_COOKIE, value);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::server::config::Environment;
+
+    fn attributes(cookie: &str) -> Vec<&str> {
+        cookie.split(';').skip(1).map(str::trim).collect()
+    }
+
+    #[test]
+    fn the_session_cookie_is_http_only_strict_site_wide_and_lives_as_long_as_the_session() {
+        let settings = Settings::for_tests();
+        let cookie = session_cookie(&settings, "abc", 12 * 3600);
+        assert!(cookie.starts_with(&format!("{COOKIE}=abc;")));
+        assert_eq!(
+            attributes(&cookie),
+            vec!["Path=/", "HttpOnly", "SameSite=Strict", "Max-Age=43200"]
+        );
+    }
+
+    #[test]
+    fn in_production_the_session_cookie_is_sent_over_https_only() {
+        let settings = Settings {
+            environment: Environment::Production,
+            ..Settings::for_tests()
+        };
+        assert!(attributes(&session_cookie(&settings, "abc", 60)).contains(&"Secure"));
+        let signed_out = session_cookie(&settings, "", 0);
+        assert!(attributes(&signed_out).contains(&"Max-Age=0"));
+        assert!(attributes(&signed_out).contains(&"Secure"));
     }
 }

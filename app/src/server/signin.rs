@@ -52,18 +52,17 @@ fn address_key(ip: Option<IpAddr>) -> Option<String> {
 }
 
 async fn locked_until(pool: &PgPool, key: &str, rule: ThrottleRule) -> ServiceResult<Option<u64>> {
-    let row = sqlx::query(
-        "SELECT count(*)::int4 AS n, max(at) AS last FROM signin_failures
-         WHERE key = $1 AND at > now() - make_interval(secs => $2)",
+    // The newest `threshold` failures decide: the rule looks at their spread and the last one.
+    let newest_first: Vec<chrono::DateTime<chrono::Utc>> = sqlx::query_scalar(
+        "SELECT at FROM signin_failures WHERE key = $1 ORDER BY at DESC LIMIT $2",
     )
     .bind(key)
-    .bind(rule.window.num_seconds() as f64)
-    .fetch_one(pool)
+    .bind(i64::from(rule.threshold))
+    .fetch_all(pool)
     .await?;
     let now = chrono::Utc::now();
-    let n: i32 = row.get("n");
     Ok(rule
-        .locked_until(n as u32, row.get("last"), now)
+        .locked_until(&newest_first, now)
         .map(|until| (until - now).num_seconds().max(1) as u64))
 }
 
@@ -156,7 +155,7 @@ pub async fn sign_in(
         .execute(&mut *tx)
         .await?;
         let text = outbox::sms_code_text(user.get("language"), &code, &state.settings.public_url);
-        outbox::enqueue_sms(&mut tx, mobile.as_str(), &text, true).await?;
+        outbox::enqueue_sms(&mut tx, mobile.as_str(), &text, outbox::Content::Secret).await?;
         audit::record(
             &mut tx,
             Some(user_id),

@@ -14,18 +14,30 @@ use sqlx::{PgConnection, PgPool, Row};
 
 pub const MAX_ATTEMPTS: i32 = 8;
 
+/// What a message's body holds. A `Secret` (a one-time code, a personal link that opens an
+/// account or a verification) is erased from the outbox once delivered in production, so the
+/// table never keeps a usable secret longer than it has to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Content {
+    Plain,
+    Secret,
+}
+
 pub async fn enqueue_email(
     conn: &mut PgConnection,
     to: &str,
     subject: &str,
     body: &str,
+    content: Content,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO outbox (channel, recipient, subject, body) VALUES ('email', $1, $2, $3)",
+        "INSERT INTO outbox (channel, recipient, subject, body, sensitive)
+         VALUES ('email', $1, $2, $3, $4)",
     )
     .bind(to)
     .bind(subject)
     .bind(body)
+    .bind(content == Content::Secret)
     .execute(conn)
     .await?;
     Ok(())
@@ -35,14 +47,14 @@ pub async fn enqueue_sms(
     conn: &mut PgConnection,
     to: &str,
     body: &str,
-    sensitive: bool,
+    content: Content,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO outbox (channel, recipient, body, sensitive) VALUES ('sms', $1, $2, $3)",
     )
     .bind(to)
     .bind(body)
-    .bind(sensitive)
+    .bind(content == Content::Secret)
     .execute(conn)
     .await?;
     Ok(())

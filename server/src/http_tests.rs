@@ -1,0 +1,397 @@
+//! HTTP-level tests: the real router on a port of its own, called over HTTP like a browser or
+//! the identity-verification partner would, against a fresh, migrated database per test (with
+//! the demo data). They check what only the whole stack shows: headers, cookies, status codes,
+//! production's hidden development pages, and the partner's webhook through the router.
+
+use crate::assets::Assets;
+use crate::http::{router, Web};
+use app::server::config::{Environment, Settings};
+use app::server::identity_verification::{sign, SIGNATURE_HEADER};
+use app::server::{demo, AppState};
+use serde_json::{json, Value};
+use sqlx::PgPool;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// The portal served on 127.0.0.1 at a free port, stopped when dropped.
+struct Portal {
+    base: String,
+    pool: PgPool,
+    settings: Arc<Settings>,
+    client: reqwest::Client,
+    site: PathBuf,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Portal {
+    fn drop(&mut self) {
+        self.server.abort();
+        let _ = std::fs::remove_dir_all(&self.site);
+    }
+}
+
+/// A site folder with the files the asset loader requires (their content does not matter here).
+fn site() -> PathBuf {
+    let root = std::env::temp_dir().join(format!("machtig-http-test-{}", uuid::Uuid::new_v4()));
+    let pkg = root.join("pkg");
+    std::fs::create_dir_all(&pkg).unwrap();
+    for file in [
+        "machtig.js",
+        "machtig.wasm",
+        "machtig.css",
+        "accept.js",
+        "accept_bg.wasm",
+    ] {
+        std::fs::write(pkg.join(file), file).unwrap();
+    }
+    root
+}
+
+async fn portal(pool: PgPool, environment: Environment) -> Portal {
+    assert!(demo::load_if_empty(&pool).await.unwrap());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let base = format!("http://{address}");
+    let site = site();
+    let settings = Arc::new(Settings {
+        environment,
+        listen: address,
+        public_url: base.clone(),
+        site_root: site.clone(),
+        ..Settings::for_tests()
+    });
+    let assets = Arc::new(Assets::load(&site, "machtig").unwrap());
+    let state = AppState::new(pool.clone(), settings.clone());
+    let app = router(Web { state, assets });
+    let server = tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .await
+        .unwrap();
+    });
+    Portal {
+        base,
+        pool,
+        settings,
+        client: reqwest::Client::new(),
+        site,
+        server,
+    }
+}
+
+impl Portal {
+    /// Calls a server function as the portal's own page does (same origin), with `cookie`.
+    async fn call(&self, function: &str, body: Value, cookie: Option<&str>) -> reqwest::Response {
+        let mut request = self
+            .client
+            .post(format!("{}/api/{function}", self.base))
+            .header("origin", &self.base)
+            .json(&body);
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", cookie);
+        }
+        request.send().await.unwrap()
+    }
+
+    async fn ok(&self, function: &str, body: Value, cookie: Option<&str>) -> Value {
+        let response = self.call(function, body, cookie).await;
+        let status = response.status();
+        let text = response.text().await.unwrap();
+        assert!(status.is_success(), "{function}: {status} {text}");
+        serde_json::from_str(&text).unwrap_or(Value::Null)
+    }
+
+    async fn newest_sms_code(&self, to: &str) -> String {
+        let body: String = sqlx::query_scalar(
+            "SELECT body FROM outbox WHERE channel = 'sms' AND recipient = $1 ORDER BY id DESC LIMIT 1",
+        )
+        .bind(to)
+        .fetch_one(&self.pool)
+        .await
+        .unwrap();
+        body.rsplit('#').next().unwrap().to_string()
+    }
+
+    /// Signs the demo manager in over HTTP (password, then the SMS code); the session cookie.
+    async fn manager_cookie(&self) -> String {
+        let step = self
+            .ok(
+                "auth/sign_in",
+                json!({ "username": demo::MANAGER.0, "password": demo::MANAGER.1 }),
+                None,
+            )
+            .await;
+        let challenge = step["CodeSent"]["challenge"].as_str().unwrap().to_string();
+        let code = self.newest_sms_code("+31612345678").await;
+        let response = self
+            .call(
+                "auth/verify_code",
+                json!({ "challenge": challenge, "code": code }),
+                None,
+            )
+            .await;
+        assert!(response.status().is_success());
+        session_cookie(&response)
+            .split(';')
+            .next()
+            .unwrap()
+            .to_string()
+    }
+}
+
+fn session_cookie(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(app::server::session::COOKIE))
+        .expect("a session cookie")
+        .to_string()
+}
+
+/// Applies for one new, not employed user of Bakkerij De Vries and walks the personal link up to
+/// "Bestel", all over HTTP; returns the partner's reference of the verification that started.
+async fn applicant_in_verification(portal: &Portal) -> String {
+    let cookie = portal.manager_cookie().await;
+    let start = portal.ok("wizard/start", json!({}), Some(&cookie)).await;
+    let org = start["organizations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["name"] == "Bakkerij De Vries B.V.")
+        .unwrap()["id"]
+        .clone();
+    let mut draft = start["draft"].clone();
+    for (key, value) in [
+        ("step", json!(6)),
+        ("org_id", org),
+        ("level", json!("EH3")),
+        ("kvk", json!("34123456")),
+        ("restrict_to_branch", json!(false)),
+        ("with_authorizations", json!(true)),
+        ("all_services", json!(false)),
+        ("services", json!(["547b2d6d-b101-438d-9b26-292199e30a0b"])),
+        ("validity_years", json!(3)),
+        (
+            "users",
+            json!([{ "first_name": "Vera", "infix": "", "last_name": "Webhook",
+                     "email": "vera@example.nl", "mobile": "06-47474747",
+                     "date_of_birth": "14-03-1988", "employed": false, "language": "nl" }]),
+        ),
+    ] {
+        draft[key] = value;
+    }
+    let version = start["terms"]["version"].clone();
+    portal
+        .ok(
+            "wizard/submit",
+            json!({ "draft": draft, "terms_version": version, "agreed": true }),
+            Some(&cookie),
+        )
+        .await;
+    let mail: String = sqlx::query_scalar(
+        "SELECT body FROM outbox WHERE recipient = 'vera@example.nl' ORDER BY id DESC LIMIT 1",
+    )
+    .fetch_one(&portal.pool)
+    .await
+    .unwrap();
+    let token = mail.split("/uitnodiging/").nth(1).unwrap();
+    let token = json!(token.split_whitespace().next().unwrap());
+    portal
+        .ok("acceptance/open", json!({ "token": token }), None)
+        .await;
+    portal
+        .ok("acceptance/confirm", json!({ "token": token }), None)
+        .await;
+    portal
+        .ok("acceptance/send_code", json!({ "token": token }), None)
+        .await;
+    let code = portal.newest_sms_code("+31647474747").await;
+    portal
+        .ok(
+            "acceptance/verify_code",
+            json!({ "token": token, "code": code }),
+            None,
+        )
+        .await;
+    portal
+        .ok(
+            "acceptance/credentials",
+            json!({ "token": token, "username": "vera.webhook", "password": "Nieuw-Wachtwoord7" }),
+            None,
+        )
+        .await;
+    let ordered = portal
+        .ok("acceptance/order", json!({ "token": token }), None)
+        .await;
+    assert!(ordered.get("IdentityVerification").is_some(), "{ordered}");
+    sqlx::query_scalar(
+        "SELECT au.verification_reference FROM application_users au
+           JOIN users u ON u.id = au.user_id WHERE u.email = 'vera@example.nl'",
+    )
+    .fetch_one(&portal.pool)
+    .await
+    .unwrap()
+}
+
+async fn status_of_vera(pool: &PgPool) -> String {
+    sqlx::query_scalar(
+        "SELECT au.status FROM application_users au JOIN users u ON u.id = au.user_id
+          WHERE u.email = 'vera@example.nl'",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap()
+}
+
+async fn post_webhook(portal: &Portal, signature: Option<&str>, body: &[u8]) -> reqwest::Response {
+    let mut request = portal
+        .client
+        .post(format!("{}/webhooks/identity-verification", portal.base))
+        .header("content-type", "application/json")
+        .body(body.to_vec());
+    if let Some(signature) = signature {
+        request = request.header(SIGNATURE_HEADER, signature);
+    }
+    request.send().await.unwrap()
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn the_partners_webhook_is_answered_over_http_and_applies_a_signed_event_once(pool: PgPool) {
+    let portal = portal(pool, Environment::Development).await;
+    let reference = applicant_in_verification(&portal).await;
+    assert_eq!(status_of_vera(&portal.pool).await, "identity_verification");
+    let secret = portal
+        .settings
+        .idv_webhook_secret
+        .expose()
+        .as_bytes()
+        .to_vec();
+    let now = chrono::Utc::now().timestamp();
+    let body = serde_json::to_vec(
+        &json!({ "event_id": "evt-http-1", "reference": reference, "result": "passed" }),
+    )
+    .unwrap();
+
+    // Unsigned, forged and stale events are refused and change nothing.
+    let forged = sign(b"not-the-secret", now, &body);
+    let stale = sign(&secret, now - 3600, &body);
+    for signature in [None, Some(forged.as_str()), Some(stale.as_str())] {
+        let response = post_webhook(&portal, signature, &body).await;
+        assert_eq!(response.status(), 401, "{signature:?}");
+    }
+    // A signed body that is no event is malformed.
+    let nonsense = b"{\"hello\":1}";
+    let response = post_webhook(&portal, Some(&sign(&secret, now, nonsense)), nonsense).await;
+    assert_eq!(response.status(), 400);
+    // A body larger than any event is refused before it is read.
+    let huge = vec![b' '; 100 * 1024];
+    let response = post_webhook(&portal, Some(&sign(&secret, now, &huge)), &huge).await;
+    assert_eq!(response.status(), 413);
+    assert_eq!(status_of_vera(&portal.pool).await, "identity_verification");
+
+    // Signed: applied once; the replay is recognised.
+    let signature = sign(&secret, now, &body);
+    let response = post_webhook(&portal, Some(&signature), &body).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.json::<Value>().await.unwrap(),
+        json!({ "status": "applied" })
+    );
+    assert_eq!(status_of_vera(&portal.pool).await, "final_check");
+    let response = post_webhook(&portal, Some(&signature), &body).await;
+    assert_eq!(
+        response.json::<Value>().await.unwrap(),
+        json!({ "status": "duplicate" })
+    );
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn production_hides_the_development_pages_and_sends_hsts_and_secure_cookies(pool: PgPool) {
+    let portal = portal(pool, Environment::Production).await;
+
+    // The mailbox and the verification simulator answer like unknown records.
+    for function in ["dev/mailbox", "dev/verifications"] {
+        let response = portal.call(function, json!({}), None).await;
+        assert_eq!(response.status(), 404, "{function}");
+        assert_eq!(
+            response.json::<Value>().await.unwrap(),
+            json!({ "code": "not_found" })
+        );
+    }
+    let response = portal
+        .call(
+            "dev/verification_result",
+            json!({ "reference": "sim-x", "passed": true }),
+            None,
+        )
+        .await;
+    assert_eq!(response.status(), 404);
+
+    // HSTS on pages and API answers alike.
+    for response in [
+        portal
+            .client
+            .get(format!("{}/inloggen", portal.base))
+            .send()
+            .await
+            .unwrap(),
+        portal.call("auth/me", json!({}), None).await,
+    ] {
+        assert_eq!(
+            response
+                .headers()
+                .get("strict-transport-security")
+                .and_then(|v| v.to_str().ok()),
+            Some("max-age=63072000; includeSubDomains")
+        );
+    }
+
+    // The session cookie of a sign-in is Secure, HttpOnly, SameSite=Strict and site-wide.
+    let response = portal
+        .call(
+            "auth/sign_in",
+            json!({ "username": demo::USER.0, "password": demo::USER.1 }),
+            None,
+        )
+        .await;
+    assert!(response.status().is_success());
+    let cookie = session_cookie(&response);
+    for attribute in [
+        "Secure",
+        "HttpOnly",
+        "SameSite=Strict",
+        "Path=/",
+        "Max-Age=43200",
+    ] {
+        assert!(
+            cookie.split(';').any(|a| a.trim() == attribute),
+            "{attribute} missing from {cookie}"
+        );
+    }
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn development_sends_no_hsts_and_no_secure_flag_so_plain_http_on_loopback_works(
+    pool: PgPool,
+) {
+    let portal = portal(pool, Environment::Development).await;
+    let response = portal
+        .call(
+            "auth/sign_in",
+            json!({ "username": demo::USER.0, "password": demo::USER.1 }),
+            None,
+        )
+        .await;
+    assert!(response
+        .headers()
+        .get("strict-transport-security")
+        .is_none());
+    let cookie = session_cookie(&response);
+    assert!(!cookie.split(';').any(|a| a.trim() == "Secure"), "{cookie}");
+    let mailbox = portal.call("dev/mailbox", json!({}), None).await;
+    assert_eq!(mailbox.status(), 200);
+}
