@@ -742,6 +742,25 @@ async fn the_partner_gets_the_person_and_a_deadline_30_days_out(pool: PgPool) {
     assert_eq!(r.external_reference, applicant.to_string());
 }
 
+/// Anna accepts and is issued at once; Bram accepts and is sent to the identity verification.
+async fn both_order(state: &AppState) {
+    let anna = token(&state.pool, "anna@example.nl").await;
+    up_to_summary(state, &anna, "+31611111111", "anna.tester").await;
+    acceptance::order(state, &anna).await.unwrap();
+    let bram = token(&state.pool, "bram@example.nl").await;
+    up_to_summary(state, &bram, "+31622222222", "bram.tester").await;
+    acceptance::order(state, &bram).await.unwrap();
+}
+
+/// The partner reports that Bram passed the verification.
+async fn bram_passes(state: &AppState) {
+    let r = reference(&state.pool, "bram@example.nl").await;
+    let body = event(&r, "evt-bram-passed", "passed");
+    issuing::receive_webhook(state, Some(&signed(state, &body)), &body)
+        .await
+        .unwrap();
+}
+
 async fn applicant_id(pool: &PgPool, email: &str) -> String {
     let id: uuid::Uuid = sqlx::query_scalar(
         "SELECT au.id FROM application_users au JOIN users u ON u.id = au.user_id WHERE u.email = $1",
@@ -796,12 +815,7 @@ async fn exactly_the_messages_that_carry_a_code_or_a_personal_link_are_marked_se
 ) {
     let state = state(pool).await;
     apply(&state).await;
-    let anna = token(&state.pool, "anna@example.nl").await;
-    up_to_summary(&state, &anna, "+31611111111", "anna.tester").await;
-    acceptance::order(&state, &anna).await.unwrap();
-    let bram = token(&state.pool, "bram@example.nl").await;
-    up_to_summary(&state, &bram, "+31622222222", "bram.tester").await;
-    acceptance::order(&state, &bram).await.unwrap();
+    both_order(&state).await;
     sqlx::query("UPDATE application_users SET verification_deadline = now() + interval '3 days' WHERE status = 'identity_verification'")
         .execute(&state.pool)
         .await
@@ -859,17 +873,8 @@ async fn every_change_writes_its_audit_record_with_who_did_it(pool: PgPool) {
     apply(&state).await;
     let (_, manager) = sign_in(&state, MANAGER).await;
     // Anna accepts and is issued at once; Bram is verified, checked and issued.
-    let anna = token(&state.pool, "anna@example.nl").await;
-    up_to_summary(&state, &anna, "+31611111111", "anna.tester").await;
-    acceptance::order(&state, &anna).await.unwrap();
-    let bram = token(&state.pool, "bram@example.nl").await;
-    up_to_summary(&state, &bram, "+31622222222", "bram.tester").await;
-    acceptance::order(&state, &bram).await.unwrap();
-    let r = reference(&state.pool, "bram@example.nl").await;
-    let body = event(&r, "evt-1", "passed");
-    issuing::receive_webhook(&state, Some(&signed(&state, &body)), &body)
-        .await
-        .unwrap();
+    both_order(&state).await;
+    bram_passes(&state).await;
     let (_, operator) = sign_in(&state, OPERATOR).await;
     let bram_id = applicant_id(&state.pool, "bram@example.nl").await;
     final_check::approve(&state, &operator, &bram_id)
@@ -982,17 +987,8 @@ async fn every_change_writes_its_audit_record_with_who_did_it(pool: PgPool) {
 async fn lopende_aanvragen_shows_each_step_an_applicant_took_with_its_time(pool: PgPool) {
     let state = state(pool).await;
     let application = apply(&state).await;
-    let anna = token(&state.pool, "anna@example.nl").await;
-    up_to_summary(&state, &anna, "+31611111111", "anna.tester").await;
-    acceptance::order(&state, &anna).await.unwrap();
-    let bram = token(&state.pool, "bram@example.nl").await;
-    up_to_summary(&state, &bram, "+31622222222", "bram.tester").await;
-    acceptance::order(&state, &bram).await.unwrap();
-    let r = reference(&state.pool, "bram@example.nl").await;
-    let body = event(&r, "evt-steps", "passed");
-    issuing::receive_webhook(&state, Some(&signed(&state, &body)), &body)
-        .await
-        .unwrap();
+    both_order(&state).await;
+    bram_passes(&state).await;
 
     let (_, manager) = sign_in(&state, MANAGER).await;
     let detail = applications::detail(&state.pool, &manager, &application)
