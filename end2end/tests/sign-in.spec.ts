@@ -1,5 +1,15 @@
 import { test, expect } from '@playwright/test';
-import { MANAGER, USER, codeFromMailbox, signInAsManager, signInWithPassword } from './helpers';
+import {
+  MANAGER,
+  USER,
+  createActiveUser,
+  mailboxMark,
+  signInAsManager,
+  signInWithPassword,
+  smsCodeSince,
+  smsSince,
+  unique,
+} from './helpers';
 
 test('the manager signs in with the SMS code from the mailbox and sees their users', async ({ page }) => {
   await signInAsManager(page);
@@ -11,21 +21,30 @@ test('the manager signs in with the SMS code from the mailbox and sees their use
   await expect(page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name: 'Gebruikers' })).toBeVisible();
 });
 
-test('a wrong password is refused with a clear message and no code is sent', async ({ page }) => {
-  await signInWithPassword(page, USER.username, 'Verkeerd-wachtwoord1');
+test('a wrong password is refused with a clear message and no code is sent', async ({ page, request }) => {
+  // A user of its own whose level asks for an SMS code, so "no code" means something, and
+  // whose failures count towards no one else's lock.
+  const user = await createActiveUser(request, 'Wim');
+  const mark = await mailboxMark(request);
+  await signInWithPassword(page, user.username, 'Verkeerd-wachtwoord1');
   await expect(page.getByRole('alert')).toHaveText('De gebruikersnaam of het wachtwoord is onjuist.');
-  await expect(page.getByLabel('Gebruikersnaam')).toHaveValue(USER.username);
+  await expect(page.getByLabel('Gebruikersnaam')).toHaveValue(user.username);
   await expect(page).toHaveURL(/\/inloggen$/);
+  // The answer came after the server handled the attempt: any code would be in the mailbox now.
+  expect(await smsSince(request, user.mobile, mark)).toEqual([]);
 });
 
 test('an unknown username gets the same answer as a wrong password', async ({ page }) => {
-  await signInWithPassword(page, 'bestaat.niet', 'Verkeerd-wachtwoord1');
+  // A name of its own each time: failures for one name add up towards its lock.
+  await signInWithPassword(page, `bestaat.niet.${unique().stamp}`, 'Verkeerd-wachtwoord1');
   await expect(page.getByRole('alert')).toHaveText('De gebruikersnaam of het wachtwoord is onjuist.');
 });
 
 test('a wrong SMS code says how many tries are left', async ({ page }) => {
+  const mark = await mailboxMark(page.request);
   await signInWithPassword(page, MANAGER.username, MANAGER.password);
-  const code = await codeFromMailbox(page, MANAGER.mobile);
+  await expect(page.getByRole('heading', { name: 'Sms-code invoeren' })).toBeVisible();
+  const code = await smsCodeSince(page.request, MANAGER.mobile, mark);
   const wrong = code === '000000' ? '111111' : '000000';
   await page.getByLabel('Sms-code').fill(wrong);
   await page.getByRole('button', { name: 'Bevestigen' }).click();

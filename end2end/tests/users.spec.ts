@@ -1,23 +1,43 @@
 import { test, expect } from '@playwright/test';
-import { signInAsManager } from './helpers';
+import { applyFor, signInAsManager, unique } from './helpers';
 
-test('the users list pages forward and back', async ({ page }) => {
+test('the users list pages forward and back through the users found', async ({ page, request }) => {
+  // 27 invited users of this test's own, with one last name no one else has: 25 on page 1, 2 on
+  // page 2, whatever other tests and earlier runs added.
+  const { stamp } = unique();
+  const lastName = `Bladzijde-${stamp}`;
+  await applyFor(
+    request,
+    Array.from({ length: 27 }, (_, i) => {
+      const { stamp: own, mobile } = unique();
+      return { first: `Pim${i + 1}`, last: lastName, email: `pim.${own}@example.nl`, mobile, employed: true };
+    }),
+  );
+
   await signInAsManager(page);
+  await page.getByLabel('Zoeken').fill(lastName);
   const rows = page.getByRole('table', { name: 'Gebruikers' }).getByRole('row');
+  const found = rows.filter({ hasText: lastName });
+  // Only once the answer to the search is shown: 25 of ours and the header, nothing else.
+  await expect(found).toHaveCount(25);
+  await expect(rows).toHaveCount(26);
   await expect(page.getByText('Pagina 1')).toBeVisible();
-  await expect(rows).toHaveCount(26); // header + 25
-  const firstEmail = rows.nth(1).getByRole('cell').nth(2);
-  const firstOnPage1 = await firstEmail.innerText();
   await expect(page.getByRole('button', { name: 'Vorige' })).toBeDisabled();
+  const firstEmail = found.first().getByRole('cell').nth(2);
+  const firstOnPage1 = await firstEmail.innerText();
 
   await page.getByRole('button', { name: 'Volgende' }).click();
   await expect(page.getByText('Pagina 2')).toBeVisible();
+  await expect(found).toHaveCount(2);
+  await expect(rows).toHaveCount(3);
   await expect(firstEmail).not.toHaveText(firstOnPage1);
   await expect(page.getByRole('button', { name: 'Volgende' })).toBeDisabled();
 
   await page.getByRole('button', { name: 'Vorige' }).click();
   await expect(page.getByText('Pagina 1')).toBeVisible();
+  await expect(found).toHaveCount(25);
   await expect(firstEmail).toHaveText(firstOnPage1);
+  await expect(page.getByRole('button', { name: 'Vorige' })).toBeDisabled();
 });
 
 test('searching narrows the list and never shows another organization', async ({ page }) => {

@@ -1,17 +1,37 @@
 import { test, expect, Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { expectAccessible, signInAsManager } from './helpers';
+import { callApi, expectAccessible, signInAsManager, unique } from './helpers';
 
-// Runs after users.spec.ts (file order): it adds users to the demo organizations.
+// Every run adds users of its own (unique e-mail addresses), so the tests run again on the
+// same database and in any order.
 
-const EXAMPLE_CSV = path.resolve(__dirname, '../../../shared/data/users-example.csv');
+const EXAMPLE_CSV = path.resolve(__dirname, '../fixtures/users-example.csv');
+
+/**
+ * The example file with every e-mail address made unique for this run (so its people are not
+ * members yet). Worked on byte for byte (latin1 maps each byte to one character), so the
+ * file's encoding, byte-order mark and line endings stay as they are.
+ */
+function exampleCsvWithUniqueEmails(stamp: string): { buffer: Buffer; emails: string[] } {
+  const original = readFileSync(EXAMPLE_CSV).toString('latin1');
+  const emails: string[] = [];
+  const text = original.replace(/([A-Za-z0-9._%+-]+)@([A-Za-z0-9.-]+\.[A-Za-z]{2,})/g, (_all, local, domain) => {
+    const email = `${local}.${stamp}@${domain}`;
+    emails.push(email);
+    return email;
+  });
+  expect(emails).toHaveLength(3);
+  return { buffer: Buffer.from(text, 'latin1'), emails };
+}
 
 async function openWizard(page: Page) {
   await signInAsManager(page);
+  // A draft left by an earlier test is cleared before the wizard loads, so no answer to a
+  // click on "Opnieuw beginnen" can arrive after the test started choosing.
+  await callApi(page.request, 'wizard/discard');
   await page.getByRole('link', { name: 'Gebruiker(s) toevoegen' }).click();
   await expect(page.getByRole('heading', { name: 'Gebruiker(s) toevoegen', level: 1 })).toBeVisible();
-  // A draft left by an earlier test run is cleared.
-  await page.getByRole('button', { name: 'Opnieuw beginnen (alles wissen)' }).click();
   await expect(page.getByRole('heading', { name: 'Organisatie en niveau' })).toBeVisible();
 }
 
@@ -56,7 +76,11 @@ async function addByHand(page: Page, first: string, last: string, email: string,
 }
 
 test('a manager adds users by hand and by CSV, sees the price follow, agrees, and follows the application', async ({ page }) => {
-  const stamp = Date.now().toString().slice(-6);
+  const { stamp } = unique();
+  // A Dutch mobile number of its own for each user, typed as people do.
+  const mobile = () => `06 ${unique().stamp}`;
+  const csv = exampleCsvWithUniqueEmails(stamp);
+  const joost = csv.emails.find((e) => e.startsWith('joost.'))!;
   await openWizard(page);
   await throughOrganizationSteps(page, true);
 
@@ -75,21 +99,22 @@ test('a manager adds users by hand and by CSV, sees the price follow, agrees, an
   await expect(form.getByLabel('Voornaam')).toHaveValue('Fleur');
   await expectAccessible(page);
   await form.getByLabel('E-mailadres').fill(`fleur.visser.${stamp}@example.nl`);
-  await form.getByLabel('Mobiel nummer').fill(`06 71${stamp}`);
+  await form.getByLabel('Mobiel nummer').fill(mobile());
   await form.getByLabel('Geboortedatum (dd-mm-jjjj)').fill('28-02-1990');
   await form.getByRole('radio', { name: 'Ja' }).check();
   await form.getByRole('button', { name: 'Opslaan' }).click();
-  await addByHand(page, 'Gert', 'de Wit', `gert.${stamp}@example.nl`, `06 72${stamp}`, true);
-  await addByHand(page, 'Hanna', 'Mulder', `hanna.${stamp}@example.nl`, `06 73${stamp}`, false);
+  await addByHand(page, 'Gert', 'de Wit', `gert.${stamp}@example.nl`, mobile(), true);
+  await addByHand(page, 'Hanna', 'Mulder', `hanna.${stamp}@example.nl`, mobile(), false);
   await expect(page.getByRole('table', { name: 'Toegevoegde gebruikers (3)' })).toBeVisible();
 
-  // The example file as a Dutch spreadsheet saves it.
-  await page.getByLabel('CSV-bestand uploaden').setInputFiles(EXAMPLE_CSV);
+  // The example file as a Dutch spreadsheet saves it (with this run's e-mail addresses).
+  await page.getByLabel('CSV-bestand uploaden').setInputFiles({ name: 'users-example.csv', mimeType: 'text/csv', buffer: csv.buffer });
   await expect(page.getByText('3 rij(en) in orde, 0 met problemen.', { exact: false })).toBeVisible();
   await page.getByRole('button', { name: 'Geldige rijen overnemen (3)' }).click();
   const users = page.getByRole('table', { name: 'Toegevoegde gebruikers (6)' });
   await expect(users).toBeVisible();
   await expect(users.getByRole('cell', { name: 'Joost van der Berg', exact: true })).toBeVisible();
+  for (const email of csv.emails) await expect(users.getByRole('cell', { name: email, exact: true })).toBeVisible();
 
   // A reload keeps everything: the draft lives on the server.
   await expect(page.getByText('Concept opgeslagen')).toBeVisible();
@@ -128,7 +153,9 @@ test('a manager adds users by hand and by CSV, sees the price follow, agrees, an
   const invitation = mailbox.getByRole('article', { name: `E-mail gert.${stamp}@example.nl` });
   await expect(invitation).toContainText('Bakkerij De Vries B.V. vraagt eHerkenning voor u aan');
   await expect(invitation.getByRole('link', { name: /\/uitnodiging\// })).toBeVisible();
-  await expect(mailbox.getByRole('article', { name: 'E-mail joost@berg-advies.nl' }).first()).toBeVisible();
+  const joostsInvitation = mailbox.getByRole('article', { name: `E-mail ${joost}` });
+  await expect(joostsInvitation).toHaveCount(1);
+  await expect(joostsInvitation).toContainText('Bakkerij De Vries B.V. vraagt eHerkenning voor u aan');
   await mailbox.close();
 
   // Lopende aanvragen shows it; resend, correct and cancel.
@@ -136,14 +163,17 @@ test('a manager adds users by hand and by CSV, sees the price follow, agrees, an
   await expect(page.getByRole('heading', { name: 'Lopende aanvragen', level: 1 })).toBeVisible();
   await expect(page.getByRole('cell', { name: '6 uitgenodigd' }).first()).toBeVisible();
   await expectAccessible(page);
-  // The filters: another organization has no applications.
+  // The filters (applications.spec.ts checks the organization filter with two organizations).
+  const bakkerijCells = page.getByRole('cell', { name: 'Bakkerij De Vries B.V.', exact: true });
   await page.getByLabel('Organisatie').selectOption({ label: 'Berg Advies V.O.F.' });
-  await expect(page.getByText('Geen aanvragen gevonden.')).toBeVisible();
+  await expect(bakkerijCells).toHaveCount(0);
   await page.getByLabel('Organisatie').selectOption({ label: 'Bakkerij De Vries B.V.' });
   await page.getByLabel('Status').selectOption({ label: 'Uitgenodigd' });
   await expect(page.getByRole('cell', { name: '6 uitgenodigd' }).first()).toBeVisible();
+  // The newest application (one server, one worker): this test's.
   await page.getByRole('link', { name: /^Bekijken Bakkerij De Vries B.V./ }).first().click();
   await expect(page.getByRole('heading', { name: 'Aanvraag · Bakkerij De Vries B.V.' })).toBeVisible();
+  await expect(page.getByRole('cell', { name: `gert.${stamp}@example.nl` })).toBeVisible();
   await expectAccessible(page);
 
   await page.getByRole('button', { name: 'Uitnodiging opnieuw versturen Gert de Wit' }).click();
@@ -154,7 +184,7 @@ test('a manager adds users by hand and by CSV, sees the price follow, agrees, an
   await page.getByRole('button', { name: 'Opslaan en opnieuw uitnodigen' }).click();
   await expect(page.getByText(/Vul een geldig mobiel nummer in/)).toBeVisible();
   await page.getByRole('textbox', { name: 'E-mailadres' }).fill(`hanna.mulder.${stamp}@example.nl`);
-  await page.getByRole('textbox', { name: 'Mobiel nummer' }).fill(`06 74${stamp}`);
+  await page.getByRole('textbox', { name: 'Mobiel nummer' }).fill(mobile());
   await page.getByRole('button', { name: 'Opslaan en opnieuw uitnodigen' }).click();
   await expect(page.getByText('De gegevens zijn gecorrigeerd en er is een nieuwe uitnodiging verstuurd.')).toBeVisible();
   await expect(page.getByRole('cell', { name: `hanna.mulder.${stamp}@example.nl` })).toBeVisible();
@@ -207,4 +237,82 @@ test('the CSV preview shows broken rows, which are corrected in place and taken 
   await expect(page.getByText('0 rij(en) in orde, 3 met problemen.', { exact: false })).toBeVisible();
   await page.getByRole('button', { name: 'Sluiten' }).click();
   await expect(page.getByRole('table', { name: 'Toegevoegde gebruikers (3)' }).getByRole('cell', { name: 'jan.fout@example.nl' })).toBeVisible();
+});
+
+test("the wizard's Vorige goes back to the first step and forward again without losing anything", async ({ page }) => {
+  const { stamp } = unique();
+  const ilse = { first: 'Ilse', last: `Terug-${stamp}`, email: `ilse.${stamp}@example.nl`, mobile: `06 ${unique().stamp}` };
+  const ruud = { first: 'Ruud', last: `Terug-${stamp}`, email: `ruud.${stamp}@example.nl`, mobile: `06 ${unique().stamp}` };
+  const branch = '000056789001 · Berg Advies Utrecht (Utrecht)';
+  await openWizard(page);
+
+  // Forward, choosing what differs from every default.
+  await page.getByLabel('Organisatie').selectOption({ label: 'Berg Advies V.O.F.' });
+  await page.getByRole('radio', { name: 'EH2+' }).check();
+  await page.getByRole('button', { name: 'Volgende' }).click();
+  await expect(page.getByRole('heading', { name: 'KvK-nummer en vestiging' })).toBeVisible();
+  await page.getByLabel('KvK-nummer').fill('56789012');
+  await page.getByRole('button', { name: 'Controleren' }).click();
+  await expect(page.getByText('Gevonden in het Handelsregister: Berg Advies V.O.F.')).toBeVisible();
+  await page.getByRole('radio', { name: 'Ja' }).check();
+  await page.getByLabel('Vestiging').selectOption({ label: branch });
+  await page.getByRole('button', { name: 'Volgende' }).click();
+  await expect(page.getByRole('heading', { name: 'Organisatiegegevens' })).toBeVisible();
+  await expect(page.getByText(branch)).toBeVisible();
+  await page.getByRole('button', { name: 'Volgende' }).click();
+  await expect(page.getByRole('heading', { name: 'Gebruikers', level: 2 })).toBeVisible();
+  await addByHand(page, ilse.first, ilse.last, ilse.email, ilse.mobile, true);
+  await addByHand(page, ruud.first, ruud.last, ruud.email, ruud.mobile, false);
+  await expect(page.getByRole('table', { name: 'Toegevoegde gebruikers (2)' })).toBeVisible();
+  await page.getByRole('button', { name: 'Volgende' }).click();
+  await expect(page.getByRole('heading', { name: 'Machtigingen', level: 2 })).toBeVisible();
+  await page.getByRole('radio', { name: '5 jaar' }).check();
+  await page.getByLabel('Zoek een dienst').fill('rvo');
+  await page.getByRole('button', { name: 'Toevoegen Mijn RVO', exact: true }).click();
+  await expect(page.getByRole('heading', { name: 'Gekozen diensten (1)' })).toBeVisible();
+  const total = page.getByTestId('price-total');
+  await expect(total).toHaveText('€ 60,50'); // 2 x EUR 25 (EH2+, 5 years) + 21% VAT
+  const price = await total.innerText();
+
+  // Back to the first step, one step at a time, checking each.
+  const back = page.getByRole('button', { name: 'Vorige' });
+  await back.click();
+  await expect(page.getByRole('heading', { name: 'Gebruikers', level: 2 })).toBeVisible();
+  const users = page.getByRole('table', { name: 'Toegevoegde gebruikers (2)' });
+  await expect(users.getByRole('cell', { name: ilse.email, exact: true })).toBeVisible();
+  await expect(users.getByRole('cell', { name: ruud.email, exact: true })).toBeVisible();
+  await back.click();
+  await expect(page.getByRole('heading', { name: 'Organisatiegegevens' })).toBeVisible();
+  await back.click();
+  await expect(page.getByRole('heading', { name: 'KvK-nummer en vestiging' })).toBeVisible();
+  await back.click();
+  await expect(page.getByRole('heading', { name: 'Organisatie en niveau' })).toBeVisible();
+  await expect(page.getByLabel('Organisatie').getByRole('option', { name: 'Berg Advies V.O.F.', selected: true })).toHaveCount(1);
+  await expect(page.getByRole('radio', { name: 'EH2+' })).toBeChecked();
+
+  // And forward again: everything chosen and entered is still there.
+  await page.getByRole('button', { name: 'Volgende' }).click();
+  await expect(page.getByRole('heading', { name: 'KvK-nummer en vestiging' })).toBeVisible();
+  await expect(page.getByLabel('KvK-nummer')).toHaveValue('56789012');
+  await expect(page.getByText('Gevonden in het Handelsregister: Berg Advies V.O.F.')).toBeVisible();
+  await expect(page.getByRole('radio', { name: 'Ja' })).toBeChecked();
+  await expect(page.getByLabel('Vestiging').getByRole('option', { name: branch, selected: true })).toHaveCount(1);
+  await page.getByRole('button', { name: 'Volgende' }).click();
+  await expect(page.getByRole('heading', { name: 'Organisatiegegevens' })).toBeVisible();
+  await expect(page.getByText('Stationsplein 3, 3511 ED Utrecht')).toBeVisible();
+  await expect(page.getByText(branch)).toBeVisible();
+  await page.getByRole('button', { name: 'Volgende' }).click();
+  await expect(users).toBeVisible();
+  await expect(users.getByRole('cell', { name: `${ilse.first} ${ilse.last}`, exact: true })).toBeVisible();
+  await expect(users.getByRole('cell', { name: ruud.email, exact: true })).toBeVisible();
+  await page.getByRole('button', { name: 'Volgende' }).click();
+  await expect(page.getByRole('heading', { name: 'Machtigingen', level: 2 })).toBeVisible();
+  await expect(page.getByRole('radio', { name: '5 jaar' })).toBeChecked();
+  await expect(page.getByRole('heading', { name: 'Gekozen diensten (1)' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Verwijderen Mijn RVO (RVO)' })).toBeVisible();
+  await expect(total).toHaveText(price);
+
+  // Leave no draft behind.
+  await page.getByRole('button', { name: 'Opnieuw beginnen (alles wissen)' }).click();
+  await expect(page.getByRole('heading', { name: 'Organisatie en niveau' })).toBeVisible();
 });
