@@ -17,8 +17,10 @@ times=()
 started=$SECONDS
 
 summary() {
+  local stages="" t
+  for t in "${times[@]}"; do stages="${stages:+$stages · }$t"; done
   printf '\033[1m%d passed, %d failed\033[0m  (%s; total %ds)\n' \
-    "$passed" "$failed" "$(IFS=','; echo "${times[*]}" | sed 's/,/, /g')" "$((SECONDS - started))"
+    "$passed" "$failed" "$stages" "$((SECONDS - started))"
 }
 trap summary EXIT
 
