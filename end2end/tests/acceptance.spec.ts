@@ -6,6 +6,7 @@ import {
   expectAccessible,
   invitationLink,
   mailboxMark,
+  NEW_PASSWORD,
   signInAsOperator,
   signInFully,
   signInWithPassword,
@@ -15,8 +16,6 @@ import {
 
 // The new user's acceptance on a phone (runs in the Pixel 7 and iPhone projects): from the
 // invitation in the development mailbox to "Afsluiten", then signing in to Mijn account.
-
-const PASSWORD = 'Nieuw-Wachtwoord7';
 
 async function expectNoSidewaysScroll(page: Page) {
   const [scroll, client] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
@@ -61,8 +60,8 @@ async function acceptOnThePhoneUpToSummary(page: Page, link: string, mobile: str
   await expect(page.getByText('Het wachtwoord voldoet niet aan alle eisen hieronder.')).toBeVisible();
   // Nothing typed was lost.
   await expect(page.getByLabel('Gebruikersnaam')).toHaveValue(username);
-  await page.getByLabel('Wachtwoord', { exact: true }).fill(PASSWORD);
-  await page.getByLabel('Herhaal nieuw wachtwoord').fill(PASSWORD);
+  await page.getByLabel('Wachtwoord', { exact: true }).fill(NEW_PASSWORD);
+  await page.getByLabel('Herhaal nieuw wachtwoord').fill(NEW_PASSWORD);
   for (const r of ['tekens', 'kleine letter', 'hoofdletter', 'cijfer', 'speciaal teken', 'gebruikersnaam']) {
     await expect(rules.filter({ hasText: r })).toContainText('(voldaan)');
   }
@@ -93,7 +92,7 @@ test('an employed user accepts on the phone, the means is active at once, and th
   await expect(page.getByText(/Vraag de beheerder van uw organisatie om een nieuwe uitnodiging/)).toBeVisible();
 
   // The issued user signs in to Mijn account.
-  await signInFully(page, username, PASSWORD, mobile);
+  await signInFully(page, username, NEW_PASSWORD, mobile);
   await expect(page.getByRole('heading', { name: 'Mijn account' })).toBeVisible();
   await expect(page.getByText(username, { exact: true })).toBeVisible();
 });
@@ -112,7 +111,7 @@ test('a user who is not employed is verified, checked by the operator, and then 
   await expect(page.getByText(/U ontvangt een e-mail met een uitnodiging voor uw identificatie/)).toBeVisible();
   await page.getByRole('button', { name: 'Afsluiten' }).click();
   // Not issued yet: the new credentials do not sign in.
-  await signInWithPassword(page, username, PASSWORD);
+  await signInWithPassword(page, username, NEW_PASSWORD);
   await expect(page.getByText('De gebruikersnaam of het wachtwoord is onjuist.')).toBeVisible();
 
   // The partner (the development simulator) reports a passed verification.
@@ -136,7 +135,7 @@ test('a user who is not employed is verified, checked by the operator, and then 
   await expect(operator.getByText('Goedgekeurd: het eHerkenningsmiddel is uitgegeven.')).toBeVisible();
   await desk.close();
 
-  await signInFully(page, username, PASSWORD, mobile);
+  await signInFully(page, username, NEW_PASSWORD, mobile);
   await expect(page.getByRole('heading', { name: 'Mijn account' })).toBeVisible();
   await expect(page.getByText(username, { exact: true })).toBeVisible();
 });

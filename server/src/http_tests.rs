@@ -114,6 +114,16 @@ impl Portal {
         body.rsplit('#').next().unwrap().to_string()
     }
 
+    /// Signs the demo user (EH2: the password alone) in over HTTP; the answer with its cookie.
+    async fn sign_in_as_user(&self) -> reqwest::Response {
+        self.call(
+            "auth/sign_in",
+            json!({ "username": demo::USER.0, "password": demo::USER.1 }),
+            None,
+        )
+        .await
+    }
+
     /// Signs the demo manager in over HTTP (password, then the SMS code); the session cookie.
     async fn manager_cookie(&self) -> String {
         let step = self
@@ -351,13 +361,7 @@ async fn production_hides_the_development_pages_and_sends_hsts_and_secure_cookie
     }
 
     // The session cookie of a sign-in is Secure, HttpOnly, SameSite=Strict and site-wide.
-    let response = portal
-        .call(
-            "auth/sign_in",
-            json!({ "username": demo::USER.0, "password": demo::USER.1 }),
-            None,
-        )
-        .await;
+    let response = portal.sign_in_as_user().await;
     assert!(response.status().is_success());
     let cookie = session_cookie(&response);
     for attribute in [
@@ -379,13 +383,7 @@ async fn development_sends_no_hsts_and_no_secure_flag_so_plain_http_on_loopback_
     pool: PgPool,
 ) {
     let portal = portal(pool, Environment::Development).await;
-    let response = portal
-        .call(
-            "auth/sign_in",
-            json!({ "username": demo::USER.0, "password": demo::USER.1 }),
-            None,
-        )
-        .await;
+    let response = portal.sign_in_as_user().await;
     assert!(response
         .headers()
         .get("strict-transport-security")

@@ -26,6 +26,19 @@ struct Link {
     progress: Progress,
 }
 
+impl Link {
+    /// Audits a step taken on this link: by the link's user, naming the applicant.
+    async fn audit(
+        &self,
+        conn: &mut PgConnection,
+        action: &str,
+        mut details: serde_json::Value,
+    ) -> Result<(), sqlx::Error> {
+        details["applicant_id"] = serde_json::json!(self.applicant_id);
+        audit::record(conn, Some(self.user_id), action, None, details).await
+    }
+}
+
 async fn lock(conn: &mut PgConnection, token: &str) -> ServiceResult<Link> {
     let row = sqlx::query(
         "SELECT i.id AS invitation_id, au.id AS applicant_id, au.user_id,
@@ -150,12 +163,10 @@ pub async fn confirm(state: &AppState, token: &str) -> ServiceResult<Invitation>
         .bind(link.applicant_id)
         .execute(&mut *tx)
         .await?;
-        audit::record(
+        link.audit(
             &mut tx,
-            Some(link.user_id),
             "acceptance.details_confirmed",
-            None,
-            serde_json::json!({ "applicant_id": link.applicant_id }),
+            serde_json::json!({}),
         )
         .await?;
         link.progress.confirmed = true;
@@ -214,12 +225,10 @@ pub async fn send_code(state: &AppState, token: &str) -> ServiceResult<Invitatio
             .await?;
     let text = outbox::messages::acceptance_code_text(&language, &code, &state.settings.public_url);
     outbox::enqueue_sms(&mut tx, &mobile, &text, outbox::Content::Secret).await?;
-    audit::record(
+    link.audit(
         &mut tx,
-        Some(link.user_id),
         "acceptance.code_sent",
-        None,
-        serde_json::json!({ "applicant_id": link.applicant_id, "codes": sent + 1 }),
+        serde_json::json!({ "codes": sent + 1 }),
     )
     .await?;
     link.progress.code_live = true;
@@ -259,12 +268,10 @@ pub async fn verify_code(state: &AppState, token: &str, code: &str) -> ServiceRe
             .bind(attempts)
             .execute(&mut *tx)
             .await?;
-        audit::record(
+        link.audit(
             &mut tx,
-            Some(link.user_id),
             "acceptance.code_wrong",
-            None,
-            serde_json::json!({ "applicant_id": link.applicant_id, "attempts": attempts }),
+            serde_json::json!({ "attempts": attempts }),
         )
         .await?;
         // The failed try counts although the use case fails.
@@ -284,14 +291,8 @@ pub async fn verify_code(state: &AppState, token: &str, code: &str) -> ServiceRe
     .bind(link.applicant_id)
     .execute(&mut *tx)
     .await?;
-    audit::record(
-        &mut tx,
-        Some(link.user_id),
-        "acceptance.mobile_verified",
-        None,
-        serde_json::json!({ "applicant_id": link.applicant_id }),
-    )
-    .await?;
+    link.audit(&mut tx, "acceptance.mobile_verified", serde_json::json!({}))
+        .await?;
     link.progress.mobile_verified = true;
     let invitation = view(&mut tx, &link).await?;
     tx.commit().await?;
@@ -346,12 +347,10 @@ pub async fn choose_credentials(
     .bind(link.applicant_id)
     .execute(&mut *tx)
     .await?;
-    audit::record(
+    link.audit(
         &mut tx,
-        Some(link.user_id),
         "acceptance.credentials_chosen",
-        None,
-        serde_json::json!({ "applicant_id": link.applicant_id }),
+        serde_json::json!({}),
     )
     .await?;
     link.progress.credentials_set = true;
