@@ -4,8 +4,8 @@
 //! `ssr` into the server (server-function bodies, services, database). `domain` is shared and
 //! pure, so both sides apply the same rules.
 
-// The acceptance bundle uses a small part of the UI; the rest is dead code there by design.
-#![cfg_attr(feature = "accept", allow(dead_code, unused_imports))]
+// The single-page bundles use a small part of the UI; the rest is dead code there by design.
+#![cfg_attr(feature = "single-page", allow(dead_code, unused_imports))]
 
 pub mod api;
 pub mod domain;
@@ -13,11 +13,11 @@ pub mod domain;
 pub mod server;
 pub mod ui;
 
-#[cfg(not(feature = "accept"))]
+#[cfg(not(feature = "single-page"))]
 pub use ui::App;
 
 /// The browser entry. cargo-leptos' page script calls `hydrate`; in csr it mounts the app.
-#[cfg(all(feature = "csr", not(feature = "accept")))]
+#[cfg(all(feature = "csr", not(feature = "single-page")))]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     leptos::mount::mount_to_body(App);
@@ -29,4 +29,12 @@ pub fn hydrate() {
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     leptos::mount::mount_to_body(ui::AcceptApp);
+}
+
+/// The sign-in page's entry, in its own small bundle (`--features signin`): what anyone who is
+/// not signed in downloads first. After signing in, the page loads the portal's bundle.
+#[cfg(feature = "signin")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    leptos::mount::mount_to_body(ui::SignInApp);
 }

@@ -157,7 +157,7 @@ test('a wrong code says how many tries are left and the right one still works', 
   await expect(page.getByText('Een code bestaat uit 6 cijfers.')).toBeVisible();
   await page.getByLabel('Eenmalige code').fill(wrong);
   await page.getByRole('button', { name: 'Volgende' }).click();
-  await expect(page.getByText('De code is onjuist. Nog 4 poging(en).')).toBeVisible();
+  await expect(page.getByText('De code is onjuist. Nog 4 pogingen.')).toBeVisible();
   await expect(page.getByLabel('Eenmalige code')).toHaveAttribute('aria-invalid', 'true');
   await page.getByLabel('Eenmalige code').fill(right);
   await page.getByRole('button', { name: 'Volgende' }).click();

@@ -187,7 +187,8 @@ export const PAGES: PageEntry[] = [
   {
     route: 'fallback',
     name: 'the page for an unknown address',
-    who: 'visitor',
+    // A visitor who is not signed in gets the sign-in page at every address of the portal.
+    who: 'user',
     open: at('/bestaat-niet'),
     loaded: (page) => page.getByRole('heading', { name: 'Pagina niet gevonden' }),
   },

@@ -16,7 +16,8 @@ test('every response carries the security headers', async ({ request }) => {
 
 test('the bundle is served precompressed from a content-hashed folder with long caching', async ({ request }) => {
   const shell = await (await request.get('/')).text();
-  const wasm = shell.match(/\/pkg\/[0-9a-f]{16}\/machtig\.wasm/);
+  // Not signed in: the sign-in page's own bundle.
+  const wasm = shell.match(/\/pkg\/[0-9a-f]{16}\/signin_bg\.wasm/);
   expect(wasm).not.toBeNull();
   const response = await request.get(wasm![0], { headers: { 'accept-encoding': 'br' } });
   expect(response.headers()['content-encoding']).toBe('br');

@@ -48,7 +48,7 @@ test('a wrong SMS code says how many tries are left', async ({ page }) => {
   const wrong = code === '000000' ? '111111' : '000000';
   await page.getByLabel('Sms-code').fill(wrong);
   await page.getByRole('button', { name: 'Bevestigen' }).click();
-  await expect(page.getByRole('alert')).toHaveText('De code is onjuist. Nog 4 poging(en).');
+  await expect(page.getByRole('alert')).toHaveText('De code is onjuist. Nog 4 pogingen.');
   await page.getByLabel('Sms-code').fill('12');
   await page.getByRole('button', { name: 'Bevestigen' }).click();
   await expect(page.getByRole('alert')).toHaveText('Een code bestaat uit 6 cijfers.');

@@ -109,7 +109,7 @@ test('a manager adds users by hand and by CSV, sees the price follow, agrees, an
 
   // The example file as a Dutch spreadsheet saves it (with this run's e-mail addresses).
   await page.getByLabel('CSV-bestand uploaden').setInputFiles({ name: 'users-example.csv', mimeType: 'text/csv', buffer: csv.buffer });
-  await expect(page.getByText('3 rij(en) in orde, 0 met problemen.', { exact: false })).toBeVisible();
+  await expect(page.getByText('3 rijen in orde, 0 met problemen.', { exact: false })).toBeVisible();
   await page.getByRole('button', { name: 'Geldige rijen overnemen (3)' }).click();
   const users = page.getByRole('table', { name: 'Toegevoegde gebruikers (6)' });
   await expect(users).toBeVisible();
@@ -217,7 +217,7 @@ test('the CSV preview shows broken rows, which are corrected in place and taken 
   await page.getByLabel('CSV-bestand uploaden').setInputFiles({
     name: 'gebruikers.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'latin1'),
   });
-  await expect(page.getByText('1 rij(en) in orde, 5 met problemen.', { exact: false })).toBeVisible();
+  await expect(page.getByText('1 rij in orde, 5 met problemen.', { exact: false })).toBeVisible();
   const preview = page.getByRole('table', { name: 'Voorbeeld van het bestand' });
   await expect(preview.getByRole('row', { name: /Jan/ })).toContainText('Vul een geldig e-mailadres in');
   await expect(preview.getByRole('row', { name: /Naamloos/ })).toContainText('Voornaam: Vul dit veld in.');
@@ -231,10 +231,10 @@ test('the CSV preview shows broken rows, which are corrected in place and taken 
   await page.getByLabel('E-mailadres (regel 3)').press('Tab');
   await page.getByLabel('Voornaam (regel 4)').fill('Noor');
   await page.getByLabel('Voornaam (regel 4)').press('Tab');
-  await expect(page.getByText('3 rij(en) in orde, 3 met problemen.', { exact: false })).toBeVisible();
+  await expect(page.getByText('3 rijen in orde, 3 met problemen.', { exact: false })).toBeVisible();
   await page.getByRole('button', { name: 'Geldige rijen overnemen (3)' }).click();
   await expect(page.getByRole('table', { name: 'Toegevoegde gebruikers (3)' })).toBeVisible();
-  await expect(page.getByText('0 rij(en) in orde, 3 met problemen.', { exact: false })).toBeVisible();
+  await expect(page.getByText('0 rijen in orde, 3 met problemen.', { exact: false })).toBeVisible();
   await page.getByRole('button', { name: 'Sluiten' }).click();
   await expect(page.getByRole('table', { name: 'Toegevoegde gebruikers (3)' }).getByRole('cell', { name: 'jan.fout@example.nl' })).toBeVisible();
 });

@@ -23,6 +23,8 @@ pub struct Assets {
     shell: Bytes,
     /// The acceptance page's shell: its own small bundle (`accept.js`, `accept_bg.wasm`).
     accept_shell: Bytes,
+    /// The sign-in page's shell: its own small bundle (`signin.js`, `signin_bg.wasm`).
+    signin_shell: Bytes,
 }
 
 fn content_type(ext: &str) -> &'static str {
@@ -91,6 +93,8 @@ impl Assets {
             format!("{name}.css"),
             "accept.js".to_string(),
             "accept_bg.wasm".to_string(),
+            "signin.js".to_string(),
+            "signin_bg.wasm".to_string(),
         ] {
             if !found.iter().any(|(f, _, _)| *f == required) {
                 return Err(std::io::Error::new(
@@ -146,6 +150,7 @@ impl Assets {
                 boot(&format!("{name}.js"), &format!("{name}.wasm")),
             ),
             ("accept-boot.js", accept_boot),
+            ("signin-boot.js", boot("signin.js", "signin_bg.wasm")),
         ] {
             files.insert(
                 file.to_string(),
@@ -181,11 +186,18 @@ impl Assets {
             "accept_bg.wasm",
             "accept-boot.js",
         );
+        let signin_shell = page(
+            "Inloggen – Mijn Machtig",
+            "signin.js",
+            "signin_bg.wasm",
+            "signin-boot.js",
+        );
         Ok(Self {
             build,
             files,
             shell: Bytes::from(shell),
             accept_shell: Bytes::from(accept_shell),
+            signin_shell: Bytes::from(signin_shell),
         })
     }
 
@@ -195,6 +207,48 @@ impl Assets {
 
     pub fn accept_shell(&self) -> Response {
         html(self.accept_shell.clone())
+    }
+
+    pub fn signin_shell(&self) -> Response {
+        html(self.signin_shell.clone())
+    }
+
+    /// What a browser downloads (as served, brotli where there is a `.br`) to show the page
+    /// behind `shell`: every `/pkg` file the shell names, and the files the JS glue imports
+    /// statically (the portal's chunk loader). Names and bytes, in the order found.
+    pub fn first_download(&self, shell: Shell) -> Vec<(String, usize)> {
+        let html = match shell {
+            Shell::SignIn => &self.signin_shell,
+            Shell::Acceptance => &self.accept_shell,
+            Shell::Portal => &self.shell,
+        };
+        let prefix = format!("/pkg/{}/", self.build);
+        let mut names: Vec<String> = Vec::new();
+        let mut queue: Vec<String> = named_after(&String::from_utf8_lossy(html), &prefix);
+        while let Some(name) = queue.pop() {
+            if names.contains(&name) {
+                continue;
+            }
+            if let Some(asset) = self.files.get(&name) {
+                if name.ends_with(".js") {
+                    let js = String::from_utf8_lossy(&asset.body);
+                    queue.extend(named_after(&js, &prefix));
+                    queue.extend(named_after(&js, "from\"./"));
+                    queue.extend(named_after(&js, "from \"./"));
+                }
+            }
+            names.push(name);
+        }
+        names.sort();
+        names
+            .into_iter()
+            .map(|name| {
+                let size = self.files.get(&name).map_or(0, |a| {
+                    a.brotli.as_ref().map_or(a.body.len(), |br| br.len())
+                });
+                (name, size)
+            })
+            .collect()
     }
 
     pub fn file(&self, build: &str, name: &str, request_headers: &HeaderMap) -> Response {
@@ -226,4 +280,27 @@ impl Assets {
         *response.body_mut() = Body::from(body);
         response
     }
+}
+
+
+/// The pages that have a shell of their own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shell {
+    SignIn,
+    Acceptance,
+    Portal,
+}
+
+/// The file names that follow `prefix` in `text`, up to a quote, space or closing bracket.
+fn named_after(text: &str, prefix: &str) -> Vec<String> {
+    text.match_indices(prefix)
+        .map(|(i, _)| {
+            text[i + prefix.len()..]
+                .split(['"', '\'', ' ', ')', '>'])
+                .next()
+                .unwrap_or_default()
+                .to_string()
+        })
+        .filter(|name| !name.is_empty() && !name.contains('/'))
+        .collect()
 }

@@ -44,6 +44,7 @@ pub fn router(web: Web) -> Router {
         )
         .route("/pkg/{build}/{file}", get(pkg))
         .route("/uitnodiging/{token}", get(accept_shell))
+        .route("/inloggen", get(signin_shell))
         .route("/healthz", get(|| async { "ok" }))
         .route("/downloads/gebruikers-voorbeeld.csv", get(example_csv))
         .route(
@@ -128,8 +129,34 @@ async fn identity_webhook(
     }
 }
 
-async fn shell(State(web): State<Web>) -> Response {
-    web.assets.shell()
+/// A portal page: the portal's bundle for a signed-in user, else the sign-in page's small
+/// bundle in its place (at the same address, so signing in loads the page asked for). The
+/// development pages need no session.
+async fn shell(State(web): State<Web>, uri: axum::http::Uri, headers: HeaderMap) -> Response {
+    if uri.path().starts_with("/dev/") {
+        return web.assets.shell();
+    }
+    let signed_in = match app::server::request::session_token_in(&headers) {
+        Some(token) => {
+            app::server::session::authenticate(&web.state.pool, &web.state.settings, &token)
+                .await
+                .map(|user| user.is_some())
+                .unwrap_or_else(|e| {
+                    tracing::error!(error = %e, "session check for the page shell failed");
+                    false
+                })
+        }
+        None => false,
+    };
+    if signed_in {
+        web.assets.shell()
+    } else {
+        web.assets.signin_shell()
+    }
+}
+
+async fn signin_shell(State(web): State<Web>) -> Response {
+    web.assets.signin_shell()
 }
 
 /// The invitation link opens the acceptance page's own small bundle.

@@ -41,6 +41,8 @@ fn site() -> PathBuf {
         "machtig.css",
         "accept.js",
         "accept_bg.wasm",
+        "signin.js",
+        "signin_bg.wasm",
     ] {
         std::fs::write(pkg.join(file), file).unwrap();
     }
@@ -392,4 +394,69 @@ async fn development_sends_no_hsts_and_no_secure_flag_so_plain_http_on_loopback_
     assert!(!cookie.split(';').any(|a| a.trim() == "Secure"), "{cookie}");
     let mailbox = portal.call("dev/mailbox", json!({}), None).await;
     assert_eq!(mailbox.status(), 200);
+}
+
+/// Which bundle a page address loads: `signin` or `portal` (the HTML shell names its script).
+async fn bundle_at(portal: &Portal, path: &str, cookie: Option<&str>) -> &'static str {
+    let mut request = portal.client.get(format!("{}{path}", portal.base));
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    let response = request.send().await.unwrap();
+    assert_eq!(response.status(), 200, "{path}");
+    let html = response.text().await.unwrap();
+    if html.contains("signin-boot.js") {
+        "signin"
+    } else {
+        assert!(html.contains("/boot.js"), "{path}: {html}");
+        "portal"
+    }
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn a_visitor_without_a_session_downloads_only_the_sign_in_page_at_any_portal_address(
+    pool: PgPool,
+) {
+    let portal = portal(pool.clone(), Environment::Development).await;
+    for path in [
+        "/",
+        "/inloggen",
+        "/beheer/gebruikers",
+        "/mijn-account?x=1",
+        "/bestaat-niet",
+    ] {
+        assert_eq!(bundle_at(&portal, path, None).await, "signin", "{path}");
+        // An ended or made-up session is no session.
+        let made_up = "machtig_session=made-up";
+        assert_eq!(
+            bundle_at(&portal, path, Some(made_up)).await,
+            "signin",
+            "{path}"
+        );
+    }
+    // The development pages are for anyone (in development), so they need no session.
+    assert_eq!(bundle_at(&portal, "/dev/mailbox", None).await, "portal");
+
+    let signed_in = portal.manager_cookie().await;
+    for path in ["/", "/beheer/gebruikers", "/mijn-account", "/bestaat-niet"] {
+        assert_eq!(
+            bundle_at(&portal, path, Some(&signed_in)).await,
+            "portal",
+            "{path}"
+        );
+    }
+    // The sign-in page itself is always its own bundle (it moves a signed-in user on).
+    assert_eq!(
+        bundle_at(&portal, "/inloggen", Some(&signed_in)).await,
+        "signin"
+    );
+
+    // Signed out: the portal's addresses are the sign-in page again.
+    portal
+        .ok("auth/sign_out", json!({}), Some(&signed_in))
+        .await;
+    assert_eq!(
+        bundle_at(&portal, "/beheer/gebruikers", Some(&signed_in)).await,
+        "signin"
+    );
 }

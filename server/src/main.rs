@@ -3,10 +3,13 @@
 //! `server` (or `server serve`) starts the portal; `server seed-users N` adds N generated users
 //! to the demo manager's organizations (for benchmarks); `server embedded-postgres` only runs
 //! the embedded database and prints its URL (for tests); `server bench-baseline` serves the
-//! bare comparison endpoint of the users-list benchmark (see `scripts/bench.sh`).
+//! bare comparison endpoint of the users-list benchmark (see `scripts/bench.sh`);
+//! `server bundle-size [--record]` checks the first downloads of the release build against
+//! their budgets (see `bundle_size`).
 
 mod assets;
 mod bench_baseline;
+mod bundle_size;
 mod embedded_pg;
 mod http;
 mod workers;
@@ -37,8 +40,17 @@ async fn main() {
         }
         Some("embedded-postgres") => embedded_postgres().await,
         Some("bench-baseline") => bench_baseline().await,
+        Some("bundle-size") => Settings::from_env()
+            .map_err(BoxError::from)
+            .and_then(|settings| {
+                bundle_size::run(
+                    &settings.site_root,
+                    std::path::Path::new("docs/bundle-sizes.txt"),
+                    args.get(1).is_some_and(|a| a == "--record"),
+                )
+            }),
         Some(other) => Err(format!(
-            "unknown command {other}; use serve, seed-users N, embedded-postgres or bench-baseline"
+            "unknown command {other}; use serve, seed-users N, embedded-postgres, bench-baseline or bundle-size"
         )
         .into()),
     };

@@ -41,6 +41,10 @@ pub enum ApiError {
     /// Something failed on our side; the cause is in the server log.
     #[error("internal error")]
     Internal,
+    /// The browser could not reach the server (offline, or the connection broke). Made in the
+    /// browser, never sent by the server.
+    #[error("no connection")]
+    Network,
 }
 
 impl ApiError {
@@ -62,6 +66,7 @@ impl ApiError {
             Self::Validation { .. } => 422,
             Self::BadRequest => 400,
             Self::Internal => 500,
+            Self::Network => 503,
         }
     }
 }
@@ -74,9 +79,23 @@ impl FromServerFnError for ApiError {
             ServerFnErrorErr::Args(_)
             | ServerFnErrorErr::MissingArg(_)
             | ServerFnErrorErr::Deserialization(_) => Self::BadRequest,
-            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => Self::Internal,
+            ServerFnErrorErr::Request(_) => Self::Network,
             _ => Self::Internal,
         }
+    }
+
+    /// Every error answer of every server function passes here in the browser: an ended
+    /// session clears the portal and goes to the sign-in page (coming back afterwards), once,
+    /// instead of every page handling it.
+    fn de(data: server_fn::Bytes) -> Self {
+        use server_fn::Decodes;
+        let error = JsonEncoding::decode(data).unwrap_or_else(|e| {
+            Self::from_server_fn_error(ServerFnErrorErr::Deserialization(e.to_string()))
+        });
+        if error == Self::Unauthenticated {
+            crate::ui::location::sign_in_again();
+        }
+        error
     }
 }
 

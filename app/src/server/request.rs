@@ -44,6 +44,11 @@ pub async fn client_ip() -> Option<IpAddr> {
 
 pub async fn session_token() -> Option<String> {
     let headers = leptos_axum::extract::<HeaderMap>().await.ok()?;
+    session_token_in(&headers)
+}
+
+/// The session token in a request's cookies.
+pub fn session_token_in(headers: &HeaderMap) -> Option<String> {
     headers
         .get_all(COOKIE_HEADER)
         .iter()

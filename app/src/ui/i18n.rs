@@ -42,6 +42,12 @@ impl I18n {
         }
     }
 
+    /// A text about `n` things: Dutch and English both take the `one` form for exactly 1 and
+    /// the `other` form (with `{n}`) for every other number, 0 included.
+    pub fn count(&self, n: u64, one: Msg, other: Msg) -> String {
+        plural(self.lang.get(), n, one, other)
+    }
+
     /// The text for a broken field rule.
     pub fn rule(&self, field: &str, rule: &str) -> String {
         Msg::for_rule(field, rule).text(self.lang.get()).to_string()
@@ -59,15 +65,20 @@ impl I18n {
                 format!(
                     "{} {}",
                     Msg::ErrInvalidCode.text(lang),
-                    Msg::AttemptsLeft
-                        .text(lang)
-                        .replace("{n}", &attempts_left.to_string())
+                    plural(
+                        lang,
+                        u64::from(*attempts_left),
+                        Msg::AttemptsLeftOne,
+                        Msg::AttemptsLeft
+                    )
                 )
             }
-            ApiError::TooManyAttempts { retry_after_secs } => {
-                let minutes = retry_after_secs.div_ceil(60).to_string();
-                Msg::ErrTooManyAttempts.text(lang).replace("{n}", &minutes)
-            }
+            ApiError::TooManyAttempts { retry_after_secs } => plural(
+                lang,
+                retry_after_secs.div_ceil(60),
+                Msg::ErrTooManyAttemptsOne,
+                Msg::ErrTooManyAttempts,
+            ),
             ApiError::Validation { field, rule } => {
                 let text = Msg::for_rule(field, rule).text(lang);
                 // A problem with one of several users names the user's place in the list.
@@ -87,6 +98,14 @@ impl I18n {
             }
             other => Msg::for_error(other).text(lang).to_string(),
         }
+    }
+}
+
+fn plural(lang: Lang, n: u64, one: Msg, other: Msg) -> String {
+    if n == 1 {
+        one.text(lang).to_string()
+    } else {
+        other.text(lang).replace("{n}", &n.to_string())
     }
 }
 

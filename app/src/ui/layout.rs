@@ -7,19 +7,38 @@ use super::session::use_session;
 use crate::api::auth::sign_out;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::A;
-use leptos_router::hooks::use_navigate;
+#[cfg(not(feature = "single-page"))]
+use leptos_router::{components::A, hooks::use_location};
 
+/// The first stop for keyboard and screen-reader users: past the header to the page itself.
+#[component]
+pub fn SkipLink() -> impl IntoView {
+    view! { <a class="skip-link" href="#main">{tr(Msg::SkipToContent)}</a> }
+}
+
+#[cfg(not(feature = "single-page"))]
 #[component]
 pub fn Shell(children: Children) -> impl IntoView {
     let session = use_session();
-    let navigate = use_navigate();
+    let i18n = super::i18n::use_i18n();
+    let location = use_location();
+    // Every route change names the new page in the title and moves the focus to its heading;
+    // a language switch only renames the title.
+    Effect::new(move |previous: Option<String>| {
+        let path = location.pathname.get();
+        let title = super::page::title_of_path(&path);
+        super::page::set_title(&super::page::title(title, i18n.lang.get()));
+        if previous.is_some_and(|p| p != path) {
+            super::page::focus_new_heading("main h1");
+        }
+        path
+    });
+    // Signing out clears the portal: the sign-in page is its own bundle.
     let sign_out_click = move |_| {
-        let navigate = navigate.clone();
         spawn_local(async move {
             let _ = sign_out().await;
             session.me.set(None);
-            navigate("/inloggen", Default::default());
+            super::location::load(super::location::SIGN_IN);
         });
     };
     let is_manager = move || {
@@ -33,6 +52,7 @@ pub fn Shell(children: Children) -> impl IntoView {
             .with(|m| m.as_ref().is_some_and(|m| m.is_operator))
     };
     view! {
+        <SkipLink/>
         <header class="topbar">
             <a class="brand" href="/">{tr(Msg::Brand)}</a>
             <Show when=move || session.me.with(Option::is_some)>
@@ -59,12 +79,12 @@ pub fn Shell(children: Children) -> impl IntoView {
             <div class="tools">
                 <LanguageSwitch/>
                 <Show when=move || session.me.with(Option::is_some)>
-                    <button type="button" class="secondary" on:click=sign_out_click.clone()>
+                    <button type="button" class="secondary" on:click=sign_out_click>
                         {tr(Msg::SignOut)}
                     </button>
                 </Show>
             </div>
         </header>
-        <main id="main">{children()}</main>
+        <main id="main" tabindex="-1">{children()}</main>
     }
 }

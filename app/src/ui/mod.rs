@@ -6,32 +6,57 @@ mod fetch;
 pub mod i18n;
 mod layout;
 pub mod locales;
+pub mod location;
+mod page;
 mod pages;
 // The lazily loaded pages export their chunks' entry points, which would keep every page in
-// the acceptance bundle: that bundle leaves the router and its routes out.
-#[cfg(not(feature = "accept"))]
+// the single-page bundles: they leave the router and its routes out.
+#[cfg(not(feature = "single-page"))]
 mod routes;
 mod session;
 
 use leptos::prelude::*;
-#[cfg(not(feature = "accept"))]
+#[cfg(not(feature = "single-page"))]
 use leptos_router::components::{Route, Router, Routes};
-#[cfg(not(feature = "accept"))]
+#[cfg(not(feature = "single-page"))]
 use leptos_router::{path, Lazy};
 
 /// The acceptance page's own app, for `/uitnodiging/<token>`: no router, no session, just the
 /// page, so a new user's phone downloads as little as possible.
 #[component]
 pub fn AcceptApp() -> impl IntoView {
-    i18n::provide_i18n();
+    let i18n = i18n::provide_i18n();
+    Effect::new(move |_| {
+        page::set_title(&page::title(i18n::Msg::InvitationTitle, i18n.lang.get()))
+    });
     let token = invitation_token();
     view! {
+        <layout::SkipLink/>
         <header class="topbar">
             <span class="brand">{i18n::tr(i18n::Msg::Brand)}</span>
             <div class="tools"><components::language_switch::LanguageSwitch/></div>
         </header>
-        <main class="narrow-main">
+        <main id="main" tabindex="-1" class="narrow-main">
             <pages::acceptance::Acceptance token=token/>
+        </main>
+    }
+}
+
+/// The sign-in page's own app: what the server sends for every portal page to a visitor who is
+/// not signed in (and for `/inloggen`). No router and no other page, so the first download
+/// stays small; signing in loads the page the visitor asked for, now with the portal's bundle.
+#[component]
+pub fn SignInApp() -> impl IntoView {
+    let i18n = i18n::provide_i18n();
+    Effect::new(move |_| page::set_title(&page::title(i18n::Msg::SignInTitle, i18n.lang.get())));
+    view! {
+        <layout::SkipLink/>
+        <header class="topbar">
+            <span class="brand">{i18n::tr(i18n::Msg::Brand)}</span>
+            <div class="tools"><components::language_switch::LanguageSwitch/></div>
+        </header>
+        <main id="main" tabindex="-1">
+            <pages::sign_in::SignIn/>
         </main>
     }
 }
@@ -49,7 +74,7 @@ fn invitation_token() -> String {
     String::new()
 }
 
-#[cfg(not(feature = "accept"))]
+#[cfg(not(feature = "single-page"))]
 #[component]
 pub fn App() -> impl IntoView {
     i18n::provide_i18n();
@@ -59,7 +84,6 @@ pub fn App() -> impl IntoView {
             <layout::Shell>
                 <Routes fallback=pages::not_found::NotFound>
                     <Route path=path!("/") view=pages::home::Home/>
-                    <Route path=path!("/inloggen") view=pages::sign_in::SignIn/>
                     <Route path=path!("/beheer/gebruikers") view={Lazy::<routes::UsersRoute>::new()}/>
                     <Route path=path!("/beheer/gebruikers/toevoegen") view={Lazy::<routes::AddUsersRoute>::new()}/>
                     <Route path=path!("/beheer/lopende-aanvragen") view={Lazy::<routes::ApplicationsRoute>::new()}/>

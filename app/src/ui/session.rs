@@ -4,8 +4,6 @@
 use crate::api::auth::{current_user, Me};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::use_navigate;
-use leptos_router::NavigateOptions;
 
 #[derive(Clone, Copy)]
 pub struct Session {
@@ -35,19 +33,13 @@ pub fn use_session() -> Session {
     expect_context::<Session>()
 }
 
-/// Sends a visitor who is not signed in to the sign-in page, once the session is known.
+/// Sends a visitor who is not signed in (any more) to the sign-in page, once the session is
+/// known, to come back here afterwards.
 pub fn require_sign_in() {
     let session = use_session();
-    let navigate = use_navigate();
     Effect::new(move |_| {
         if session.loaded.get() && session.me.with(Option::is_none) {
-            navigate(
-                "/inloggen",
-                NavigateOptions {
-                    replace: true,
-                    ..Default::default()
-                },
-            );
+            super::location::sign_in_again();
         }
     });
 }

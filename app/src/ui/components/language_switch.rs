@@ -13,10 +13,11 @@ pub fn LanguageSwitch() -> impl IntoView {
                 class="lang"
                 aria-pressed=move || (i18n.lang.get() == lang).to_string()
                 lang=lang.code()
-                aria-label=full
                 on:click=move |_| i18n.set(lang)
             >
-                {label}
+                // The accessible name holds the visible text ("NL Nederlands"), so voice
+                // control users can say what they see.
+                {label}<span class="sr-only">" "{full}</span>
             </button>
         }
     };

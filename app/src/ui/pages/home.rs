@@ -15,7 +15,7 @@ pub fn Home() -> impl IntoView {
             return;
         }
         let to = match session.me.get() {
-            None => "/inloggen",
+            None => return crate::ui::location::sign_in_again(),
             Some(me) if me.is_manager => "/beheer/gebruikers",
             Some(_) => "/mijn-account",
         };

@@ -1,19 +1,18 @@
-//! Inloggen: username and password, then for EH2+ and up the SMS code.
+//! Inloggen: username and password, then for EH2+ and up the SMS code. The page has its own
+//! bundle (`signin` feature, no router): once signed in, it loads the page the visitor asked
+//! for (see `ui::location`), and with it the portal's bundle.
 
-use crate::api::auth::{sign_in, verify_code, SignInStep};
+use crate::api::auth::{current_user, sign_in, verify_code, SignInStep};
 use crate::api::ApiError;
 use crate::domain::otp::OneTimeCode;
 use crate::ui::i18n::{tr, use_i18n, Msg};
-use crate::ui::session::use_session;
+use crate::ui::location;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::use_navigate;
 
 #[component]
 pub fn SignIn() -> impl IntoView {
     let i18n = use_i18n();
-    let session = use_session();
-    let navigate = use_navigate();
     let username = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let code = RwSignal::new(String::new());
@@ -21,17 +20,17 @@ pub fn SignIn() -> impl IntoView {
     let error = RwSignal::new(None::<ApiError>);
     let busy = RwSignal::new(false);
 
-    // Someone already signed in has nothing to do here.
-    {
-        let navigate = navigate.clone();
-        Effect::new(move |_| {
-            if session.me.with(Option::is_some) {
-                navigate("/", Default::default());
-            }
-        });
-    }
-    // Signed in: learn who we are; the effect above then moves on.
-    let finish = move || spawn_local(session.refresh());
+    let finish = || {
+        let (path, query) = location::here();
+        location::load(&location::return_target(&path, &query));
+    };
+    // Someone already signed in has nothing to do here. (A link from an e-mail arrives without
+    // the SameSite=Strict cookie, so the server showed this page; this request carries it.)
+    spawn_local(async move {
+        if let Ok(Some(_)) = current_user().await {
+            finish();
+        }
+    });
 
     let submit_password = {
         move |ev: leptos::ev::SubmitEvent| {

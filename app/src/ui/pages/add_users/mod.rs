@@ -163,6 +163,14 @@ fn WizardView(start: WizardStart) -> impl IntoView {
         });
     }
     let step = Memo::new(move |_| wizard.draft.with(|d| d.step));
+    // A new step: its heading takes the focus, as a new page's does.
+    Effect::new(move |previous: Option<_>| {
+        let now = step.get();
+        if previous.is_some_and(|p| p != now) {
+            crate::ui::page::focus_heading(".wizard h2");
+        }
+        now
+    });
     let progress = move || {
         let current = step.get();
         STEPS

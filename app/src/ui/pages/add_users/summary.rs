@@ -54,8 +54,7 @@ pub fn SummaryStep() -> impl IntoView {
             } else if d.all_services {
                 i18n.t(Msg::AllServices).to_string()
             } else {
-                i18n.t(Msg::NServices)
-                    .replace("{n}", &d.services.len().to_string())
+                i18n.count(d.services.len() as u64, Msg::NServicesOne, Msg::NServices)
             }
         })
     };
@@ -106,7 +105,7 @@ pub fn SummaryStep() -> impl IntoView {
             }}</dd>
         </dl>
         <details>
-            <summary>{move || i18n.t(Msg::ShowUsers).replace("{n}", &wizard.draft.with(|d| d.users.len()).to_string())}</summary>
+            <summary>{move || i18n.count(wizard.draft.with(|d| d.users.len()) as u64, Msg::ShowUsersOne, Msg::ShowUsers)}</summary>
             <ul class="user-list">
                 {move || wizard.draft.with(|d| d.users.iter().take(500).map(|u| {
                     let name = crate::domain::new_user::full_name(&u.first_name, &u.infix, &u.last_name);

@@ -403,7 +403,7 @@ fn CsvPreview(preview: RwSignal<Option<Vec<ImportRow>>>) -> impl IntoView {
             <h3 id="preview-title">{tr(Msg::CsvPreview)}</h3>
             <p role="status">{move || {
                 let (ok, bad) = counts();
-                i18n.t(Msg::CsvCounts).replace("{ok}", &ok.to_string()).replace("{bad}", &bad.to_string())
+                i18n.count(ok as u64, Msg::CsvCountsOne, Msg::CsvCounts).replace("{ok}", &ok.to_string()).replace("{bad}", &bad.to_string())
             }}</p>
             <div class="table-wrap">
                 <table class="preview-table">
