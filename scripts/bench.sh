@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks for the budgets in docs/benchmarks.md. Builds the release first, then measures:
 #   bundle  the sign-in page's first download (every /pkg file the page loads, as served, brotli)
+#           and its LCP under Lighthouse's mobile profile (median of 5, cold); then, signed in,
+#           Lopende aanvragen opened cold (the portal's bundle and the page's chunk): bytes, LCP
 #   accept  the acceptance page's first download, and its Largest Contentful Paint and layout
 #           shift under Lighthouse's mobile profile (slow 4G, 4x CPU slowdown), median of 5
 #   start   server start with an initialised embedded database to the first answered request
@@ -58,9 +60,9 @@ stop_last() {
 
 # Sums what a browser downloads to show a page: every /pkg file the HTML shell names, what the
 # boot script names, and what the JS glue statically imports, fetched as served (brotli).
-page_download() { # base path budget-KB
+page_download() { # base path budget-KB [cookie]
   local base=$1 total=0 files
-  files=$(curl -fs "$base$2" | { grep -o '/pkg/[^"'"'"' ]*' || true; } | sort -u)
+  files=$(curl -fs ${4:+-H "Cookie: $4"} "$base$2" | { grep -o '/pkg/[^"'"'"' ]*' || true; } | sort -u)
   for f in $files; do
     local dir=${f%/*}
     files="$files $(curl -fs --compressed "$base$f" | { grep -o '/pkg/[^"'"'"' ]*' || true; })"
@@ -77,9 +79,16 @@ page_download() { # base path budget-KB
 }
 
 bench_bundle() {
-  say "bundle: the sign-in page's first download (brotli, as served)"
+  say "bundle: the sign-in page's first download (brotli, as served), and its LCP on a phone"
   start_server 3201 target/bench-bundle
-  page_download http://127.0.0.1:3201 /inloggen 200
+  local base=http://127.0.0.1:3201 cookie
+  page_download "$base" /inloggen 150
+  echo "  Lighthouse, mobile profile, on the sign-in page (budget: LCP 2.0 s)"
+  (cd end2end && node bench/lighthouse.mjs "$base/inloggen" 5)
+  say "bundle: signed in, Lopende aanvragen opened with a cold cache (portal bundle, chunk, data)"
+  cookie=$(sign_in "$base")
+  page_download "$base" /beheer/lopende-aanvragen 0 "$cookie"
+  (cd end2end && LIGHTHOUSE_COOKIE="$cookie" node bench/lighthouse.mjs "$base/beheer/lopende-aanvragen" 5)
   stop_last
 }
 

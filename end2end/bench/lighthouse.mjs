@@ -1,8 +1,10 @@
 // Benchmark (not a test): Largest Contentful Paint and Cumulative Layout Shift of one page,
 // measured by Lighthouse in Debian's Chromium, median of several cold-cache runs.
-//   node bench/lighthouse.mjs <url> [runs=5]
-// Prints per run LCP (ms) and CLS, then the medians, then a machine-readable last line:
-//   RESULT lcp_ms=1234 cls=0.001 runs=5 retried=0
+//   [LIGHTHOUSE_COOKIE='name=value'] node bench/lighthouse.mjs <url> [runs=5]
+// Prints per run LCP (ms), CLS and the bytes transferred, then the medians, then a
+// machine-readable last line:
+//   RESULT lcp_ms=1234 cls=0.001 bytes=123456 runs=5 retried=0
+// LIGHTHOUSE_COOKIE is sent with every request of the page (a signed-in page: the session).
 // No budgets: it exits non-zero only when Lighthouse itself fails (or the arguments are wrong).
 //
 // Settings: Lighthouse's default mobile profile, spelled out below so that a Lighthouse upgrade
@@ -49,6 +51,7 @@ const settings = {
   emulatedUserAgent:
     'Mozilla/5.0 (Linux; Android 11; moto g power (2022)) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/136.0.0.0 Mobile Safari/537.36',
 };
+if (process.env.LIGHTHOUSE_COOKIE) settings.extraHeaders = { Cookie: process.env.LIGHTHOUSE_COOKIE };
 const config = { extends: 'lighthouse:default', settings };
 
 const lighthouseVersion = JSON.parse(
@@ -129,6 +132,7 @@ async function measureOnce() {
 
 const lcps = [];
 const clss = [];
+const bytes = [];
 try {
   for (let i = 1; i <= runs; i++) {
     let measured = await measureOnce();
@@ -149,9 +153,12 @@ try {
       throw new Error(`Lighthouse measured no LCP or CLS${why ? `: ${why}` : ''}`);
     }
     for (const warning of lhr.runWarnings ?? []) console.log(`  warning: ${warning}`);
+    // Everything the page transferred: HTML, bundle, lazily loaded chunks, API answers.
+    const weight = lhr.audits['total-byte-weight']?.numericValue ?? 0;
     lcps.push(lcp);
     clss.push(cls);
-    console.log(`run ${i}/${runs}: LCP ${Math.round(lcp)} ms, CLS ${cls.toFixed(3)}`);
+    bytes.push(weight);
+    console.log(`run ${i}/${runs}: LCP ${Math.round(lcp)} ms, CLS ${cls.toFixed(3)}, ${Math.round(weight)} bytes`);
   }
 } catch (error) {
   await cleanup();
@@ -161,5 +168,6 @@ try {
 
 const lcp = Math.round(median(lcps));
 const cls = Number(median(clss).toFixed(3));
-console.log(`median: LCP ${lcp} ms, CLS ${cls.toFixed(3)} (${retried} aborted run(s) retried)`);
-console.log(`RESULT lcp_ms=${lcp} cls=${cls.toFixed(3)} runs=${runs} retried=${retried}`);
+const weight = Math.round(median(bytes));
+console.log(`median: LCP ${lcp} ms, CLS ${cls.toFixed(3)}, ${weight} bytes (${retried} aborted run(s) retried)`);
+console.log(`RESULT lcp_ms=${lcp} cls=${cls.toFixed(3)} bytes=${weight} runs=${runs} retried=${retried}`);

@@ -14,9 +14,12 @@ pub struct Session {
 impl Session {
     /// Asks the server who is signed in.
     pub async fn refresh(self) {
-        let who = current_user().await.ok().flatten();
-        self.me.set(who);
-        self.loaded.set(true);
+        // No answer at all (offline) is no reason to sign in again: the session stays unknown,
+        // and the page's own calls say that the connection is gone.
+        if let Ok(who) = current_user().await {
+            self.me.set(who);
+            self.loaded.set(true);
+        }
     }
 }
 

@@ -109,6 +109,22 @@ pub fn Acceptance(token: String) -> impl IntoView {
         });
     };
 
+    // A new step (not the first one shown): its heading takes the focus, as a new page's does.
+    let shown_step = Memo::new(move |_| {
+        state.with(|s| match s {
+            View::At(invitation) => Some(step_number(invitation.step)),
+            View::Done(_) => Some(STEPS + 1),
+            View::Loading | View::Invalid => None,
+        })
+    });
+    Effect::new(move |previous: Option<Option<usize>>| {
+        let now = shown_step.get();
+        if previous.is_some_and(|p| p.is_some() && p != now) {
+            crate::ui::page::focus_heading("main h1");
+        }
+        now
+    });
+
     let on_confirm = move |_| run(Box::pin(confirm_details(token.get_value())));
     let on_send = move |_| run(Box::pin(send_code(token.get_value())));
 
