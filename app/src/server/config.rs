@@ -87,6 +87,8 @@ pub struct Settings {
     pub lockout_threshold: u32,
     pub lockout_minutes: i64,
     pub ip_lockout_threshold: u32,
+    /// The reverse proxies whose `X-Forwarded-For` names the client (none: no proxy).
+    pub trusted_proxies: Vec<super::client_address::AddressRange>,
     pub outbox_workers: bool,
 }
 
@@ -139,6 +141,20 @@ fn flag(source: Source<'_>, key: &'static str, default: bool) -> Result<bool, Co
     }
 }
 
+/// Whether `url`'s host is this machine only (`localhost`, `127.x`, `[::1]`).
+fn is_loopback_url(url: &str) -> bool {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let authority = rest.split('/').next().unwrap_or_default();
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default(),
+        None => authority.split(':').next().unwrap_or_default(),
+    };
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
 impl Settings {
     pub fn from_env() -> Result<Self, ConfigError> {
         Self::from_source(&|key| std::env::var(key).ok())
@@ -148,16 +164,6 @@ impl Settings {
     pub fn from_source(source: Source<'_>) -> Result<Self, ConfigError> {
         let var = |key: &str| var(source, key);
         let flag = |key, default| flag(source, key, default);
-        let environment = match var("MACHTIG_ENV").as_deref() {
-            None | Some("development") => Environment::Development,
-            Some("production") => Environment::Production,
-            Some(other) => {
-                return Err(ConfigError {
-                    key: "MACHTIG_ENV",
-                    problem: format!("expected development or production, got {other}"),
-                })
-            }
-        };
         let listen: SocketAddr = parsed(
             source,
             "MACHTIG_LISTEN",
@@ -167,6 +173,33 @@ impl Settings {
             .unwrap_or_else(|| format!("http://{listen}"))
             .trim_end_matches('/')
             .to_string();
+        let environment = match var("MACHTIG_ENV").as_deref() {
+            Some("development") => Environment::Development,
+            Some("production") => Environment::Production,
+            // Development has demo accounts with published passwords and a mailbox page that
+            // shows every code: only by default where nobody else can reach it.
+            None if listen.ip().is_loopback() && is_loopback_url(&public_url) => {
+                Environment::Development
+            }
+            None => {
+                return Err(ConfigError {
+                    key: "MACHTIG_ENV",
+                    problem: format!(
+                        "not set, and the server would be reachable from other machines \
+                         ({listen}, {public_url}): development mode (demo accounts with \
+                         published passwords, a mailbox page with every code) is only the \
+                         default on loopback. Set MACHTIG_ENV=production, or \
+                         MACHTIG_ENV=development if you really mean it"
+                    ),
+                })
+            }
+            Some(other) => {
+                return Err(ConfigError {
+                    key: "MACHTIG_ENV",
+                    problem: format!("expected development or production, got {other}"),
+                })
+            }
+        };
         let smtp = match var("SMTP_HOST") {
             None => None,
             Some(host) => Some(SmtpSettings {
@@ -285,6 +318,16 @@ impl Settings {
             lockout_threshold: parsed(source, "MACHTIG_LOCKOUT_THRESHOLD", 5)?,
             lockout_minutes: parsed(source, "MACHTIG_LOCKOUT_MINUTES", 15)?,
             ip_lockout_threshold: parsed(source, "MACHTIG_IP_LOCKOUT_THRESHOLD", 50)?,
+            trusted_proxies: var("MACHTIG_TRUSTED_PROXIES")
+                .unwrap_or_default()
+                .split(',')
+                .filter(|r| !r.trim().is_empty())
+                .map(super::client_address::AddressRange::parse)
+                .collect::<Result<_, _>>()
+                .map_err(|problem| ConfigError {
+                    key: "MACHTIG_TRUSTED_PROXIES",
+                    problem,
+                })?,
             outbox_workers: flag("MACHTIG_WORKERS", true)?,
         })
     }
@@ -314,6 +357,7 @@ impl Settings {
             lockout_threshold: 5,
             lockout_minutes: 15,
             ip_lockout_threshold: 50,
+            trusted_proxies: Vec::new(),
             outbox_workers: false,
         }
     }
@@ -405,6 +449,43 @@ mod tests {
         assert!(settings.is_development());
         assert!(settings.demo_data);
         assert_eq!(settings.public_url, "http://127.0.0.1:3000");
+    }
+
+    #[test]
+    fn development_is_the_default_only_where_nobody_else_can_reach_it() {
+        for (listen, url) in [
+            ("127.0.0.1:3000", "http://127.0.0.1:3000"),
+            ("[::1]:3000", "http://[::1]:3000"),
+            ("127.0.0.1:8080", "http://localhost:8080/"),
+        ] {
+            let settings = from(&[("MACHTIG_LISTEN", listen), ("MACHTIG_PUBLIC_URL", url)]);
+            assert!(settings.unwrap().is_development(), "{listen} {url}");
+        }
+        for (listen, url) in [
+            ("0.0.0.0:3000", "http://127.0.0.1:3000"),
+            ("127.0.0.1:3000", "https://machtig.example.nl"),
+            ("127.0.0.1:3000", "http://localhost.example.nl"),
+            ("[::]:3000", "http://[::1]:3000"),
+        ] {
+            let refused = from(&[("MACHTIG_LISTEN", listen), ("MACHTIG_PUBLIC_URL", url)]);
+            let error = refused.unwrap_err();
+            assert_eq!(error.key, "MACHTIG_ENV", "{listen} {url}");
+            assert!(error.problem.contains("MACHTIG_ENV=production"), "{}", error.problem);
+        }
+        // Asked for explicitly, development runs anywhere.
+        let explicit = from(&[
+            ("MACHTIG_ENV", "development"),
+            ("MACHTIG_LISTEN", "0.0.0.0:3000"),
+        ]);
+        assert!(explicit.unwrap().is_development());
+    }
+
+    #[test]
+    fn trusted_proxies_are_a_list_of_addresses_and_ranges() {
+        let settings = from(&[("MACHTIG_TRUSTED_PROXIES", "127.0.0.1, 10.0.0.0/8,fd00::/8")]);
+        assert_eq!(settings.unwrap().trusted_proxies.len(), 3);
+        let bad = from(&[("MACHTIG_TRUSTED_PROXIES", "10.0.0.0/8, de-proxy")]);
+        assert_eq!(bad.unwrap_err().key, "MACHTIG_TRUSTED_PROXIES");
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod account;
 pub mod applications;
 pub mod audit;
 pub mod catalog;
+pub mod client_address;
 pub mod config;
 pub mod demo;
 pub mod error;

@@ -35,11 +35,24 @@ pub fn fail(error: ApiError) -> ApiError {
     error
 }
 
+/// The client's address: the connection's peer, or behind a trusted proxy the address the
+/// proxy saw (see `client_address`).
 pub async fn client_ip() -> Option<IpAddr> {
-    leptos_axum::extract::<ConnectInfo<SocketAddr>>()
-        .await
-        .ok()
-        .map(|ConnectInfo(addr)| addr.ip())
+    let ConnectInfo(peer) = leptos_axum::extract::<ConnectInfo<SocketAddr>>().await.ok()?;
+    let trusted = state().ok()?.settings.trusted_proxies.clone();
+    if trusted.is_empty() {
+        return Some(peer.ip());
+    }
+    let headers = leptos_axum::extract::<HeaderMap>().await.ok()?;
+    let forwarded = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok());
+    Some(super::client_address::client_address(
+        peer.ip(),
+        forwarded,
+        &trusted,
+    ))
 }
 
 pub async fn session_token() -> Option<String> {

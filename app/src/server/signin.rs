@@ -48,7 +48,7 @@ fn account_key(username: &str) -> String {
 }
 
 fn address_key(ip: Option<IpAddr>) -> Option<String> {
-    ip.map(|ip| format!("address:{ip}"))
+    ip.map(super::client_address::lockout_key)
 }
 
 async fn locked_until(pool: &PgPool, key: &str, rule: ThrottleRule) -> ServiceResult<Option<u64>> {
