@@ -6,6 +6,7 @@
 //! A date of birth is required here although the column is nullable: the broker needs it for
 //! the identity check.
 
+use super::codes::{Field, Rule};
 use super::date::{is_plausible_birth_date, Date};
 use super::email::Email;
 use super::phone::MobileNumber;
@@ -14,40 +15,6 @@ use serde::{Deserialize, Serialize};
 pub const MAX_NAME_CHARS: usize = 100;
 pub const MAX_INFIX_CHARS: usize = 30;
 pub const LANGUAGES: [&str; 2] = ["nl", "en"];
-
-/// The field names used in [`FieldProblem::field`]; they match the [`NewUser`] fields.
-pub mod field {
-    pub const FIRST_NAME: &str = "first_name";
-    pub const INFIX: &str = "infix";
-    pub const LAST_NAME: &str = "last_name";
-    pub const EMAIL: &str = "email";
-    pub const MOBILE: &str = "mobile";
-    pub const DATE_OF_BIRTH: &str = "date_of_birth";
-    pub const EMPLOYED: &str = "employed";
-    pub const LANGUAGE: &str = "language";
-}
-
-/// The problem codes used in [`FieldProblem::code`]. They are stable: the UI translates them
-/// and the server may store them.
-pub mod code {
-    /// The field is empty (after trimming).
-    pub const REQUIRED: &str = "required";
-    /// Longer than the database allows.
-    pub const TOO_LONG: &str = "too_long";
-    /// A name holds a control character such as a line break or tab.
-    pub const INVALID_CHARACTERS: &str = "invalid_characters";
-    pub const INVALID_EMAIL: &str = "invalid_email";
-    pub const INVALID_MOBILE: &str = "invalid_mobile";
-    /// Not a date in a form we read, or not a real calendar date.
-    pub const INVALID_DATE: &str = "invalid_date";
-    /// A real date, but in the future or giving an age outside 16..=120.
-    pub const IMPLAUSIBLE_DATE: &str = "implausible_date";
-    pub const INVALID_LANGUAGE: &str = "invalid_language";
-    /// Only from the CSV import: the "employed" cell is not yes/no.
-    pub const INVALID_EMPLOYED: &str = "invalid_employed";
-    /// Only from the CSV import: an earlier row has the same e-mail address or mobile number.
-    pub const DUPLICATE_IN_FILE: &str = "duplicate_in_file";
-}
 
 /// One new user as typed: every text exactly as entered, so it can be shown and corrected.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -82,21 +49,22 @@ impl Default for NewUser {
     }
 }
 
-/// A problem with one field: `field` is one of [`field`], `code` one of [`code`]. Owned
-/// strings so it crosses the server boundary; the server may add its own codes (for instance
-/// when the person is already a user of the organization).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// A problem with one field of a new user: `field` is one of the [`NewUser`] fields, `code`
+/// the rule it broke. The server may add its own (for instance [`Rule::AlreadyMember`] when
+/// the person is already a user of the organization).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct FieldProblem {
-    pub field: String,
-    pub code: String,
+    pub field: Field,
+    pub code: Rule,
 }
 
 impl FieldProblem {
-    pub fn new(field: &str, code: &str) -> Self {
-        Self {
-            field: field.to_string(),
-            code: code.to_string(),
-        }
+    pub fn new(field: Field, code: Rule) -> Self {
+        debug_assert!(
+            field.is_new_user_field() && field.allows(code),
+            "no text for {field}: {code}"
+        );
+        Self { field, code }
     }
 }
 
@@ -148,18 +116,18 @@ pub fn normalized_language(s: &str) -> Option<&'static str> {
 
 fn check_name(
     problems: &mut Vec<FieldProblem>,
-    field: &str,
+    field: Field,
     value: &str,
     required: bool,
     max: usize,
 ) {
     let tidy = tidy_name(value);
     if required && tidy.is_empty() {
-        problems.push(FieldProblem::new(field, code::REQUIRED));
+        problems.push(FieldProblem::new(field, Rule::Required));
     } else if value.trim().chars().any(char::is_control) {
-        problems.push(FieldProblem::new(field, code::INVALID_CHARACTERS));
+        problems.push(FieldProblem::new(field, Rule::InvalidCharacters));
     } else if tidy.chars().count() > max {
-        problems.push(FieldProblem::new(field, code::TOO_LONG));
+        problems.push(FieldProblem::new(field, Rule::TooLong));
     }
 }
 
@@ -169,49 +137,48 @@ pub fn check(user: &NewUser, today: Date) -> Vec<FieldProblem> {
     let mut problems = Vec::new();
     check_name(
         &mut problems,
-        field::FIRST_NAME,
+        Field::FirstName,
         &user.first_name,
         true,
         MAX_NAME_CHARS,
     );
     check_name(
         &mut problems,
-        field::INFIX,
+        Field::Infix,
         &user.infix,
         false,
         MAX_INFIX_CHARS,
     );
     check_name(
         &mut problems,
-        field::LAST_NAME,
+        Field::LastName,
         &user.last_name,
         true,
         MAX_NAME_CHARS,
     );
     if user.email.trim().is_empty() {
-        problems.push(FieldProblem::new(field::EMAIL, code::REQUIRED));
+        problems.push(FieldProblem::new(Field::Email, Rule::Required));
     } else if normalized_email(&user.email).is_none() {
-        problems.push(FieldProblem::new(field::EMAIL, code::INVALID_EMAIL));
+        problems.push(FieldProblem::new(Field::Email, Rule::InvalidEmail));
     }
     if user.mobile.trim().is_empty() {
-        problems.push(FieldProblem::new(field::MOBILE, code::REQUIRED));
+        problems.push(FieldProblem::new(Field::Mobile, Rule::Required));
     } else if MobileNumber::parse(&user.mobile).is_err() {
-        problems.push(FieldProblem::new(field::MOBILE, code::INVALID_MOBILE));
+        problems.push(FieldProblem::new(Field::Mobile, Rule::InvalidMobile));
     }
     if user.date_of_birth.trim().is_empty() {
-        problems.push(FieldProblem::new(field::DATE_OF_BIRTH, code::REQUIRED));
+        problems.push(FieldProblem::new(Field::DateOfBirth, Rule::Required));
     } else {
         match Date::parse_dutch(&user.date_of_birth) {
-            Err(_) => problems.push(FieldProblem::new(field::DATE_OF_BIRTH, code::INVALID_DATE)),
-            Ok(date) if !is_plausible_birth_date(date, today) => problems.push(FieldProblem::new(
-                field::DATE_OF_BIRTH,
-                code::IMPLAUSIBLE_DATE,
-            )),
+            Err(_) => problems.push(FieldProblem::new(Field::DateOfBirth, Rule::InvalidDate)),
+            Ok(date) if !is_plausible_birth_date(date, today) => {
+                problems.push(FieldProblem::new(Field::DateOfBirth, Rule::ImplausibleDate))
+            }
             Ok(_) => {}
         }
     }
     if normalized_language(&user.language).is_none() {
-        problems.push(FieldProblem::new(field::LANGUAGE, code::INVALID_LANGUAGE));
+        problems.push(FieldProblem::new(Field::Language, Rule::InvalidLanguage));
     }
     problems
 }
@@ -255,15 +222,15 @@ mod tests {
         }
     }
 
-    fn codes(user: &NewUser) -> Vec<(String, String)> {
+    fn codes(user: &NewUser) -> Vec<(Field, Rule)> {
         check(user, today())
             .into_iter()
             .map(|p| (p.field, p.code))
             .collect()
     }
 
-    fn one(field: &str, code: &str) -> Vec<(String, String)> {
-        vec![(field.to_string(), code.to_string())]
+    fn one(field: Field, code: Rule) -> Vec<(Field, Rule)> {
+        vec![(field, code)]
     }
 
     #[test]
@@ -283,18 +250,20 @@ mod tests {
     fn the_default_form_is_dutch_and_reports_every_required_field() {
         let user = NewUser::default();
         assert_eq!(user.language, "nl");
-        let fields: Vec<String> = check(&user, today()).into_iter().map(|p| p.field).collect();
+        let fields: Vec<Field> = check(&user, today()).into_iter().map(|p| p.field).collect();
         assert_eq!(
             fields,
             [
-                "first_name",
-                "last_name",
-                "email",
-                "mobile",
-                "date_of_birth"
+                Field::FirstName,
+                Field::LastName,
+                Field::Email,
+                Field::Mobile,
+                Field::DateOfBirth
             ]
         );
-        assert!(check(&user, today()).iter().all(|p| p.code == "required"));
+        assert!(check(&user, today())
+            .iter()
+            .all(|p| p.code == Rule::Required));
         assert_eq!(normalized(&user, today()), None);
     }
 
@@ -310,9 +279,9 @@ mod tests {
         assert_eq!(
             codes(&user),
             vec![
-                ("first_name".into(), "too_long".into()),
-                ("infix".into(), "too_long".into()),
-                ("last_name".into(), "required".into()),
+                (Field::FirstName, Rule::TooLong),
+                (Field::Infix, Rule::TooLong),
+                (Field::LastName, Rule::Required),
             ]
         );
     }
@@ -321,7 +290,7 @@ mod tests {
     fn names_with_line_breaks_are_refused_and_spaces_collapsed() {
         let mut user = sanne();
         user.last_name = "Vries\nJansen".into();
-        assert_eq!(codes(&user), one("last_name", "invalid_characters"));
+        assert_eq!(codes(&user), one(Field::LastName, Rule::InvalidCharacters));
         user.last_name = "  El   Amrani ".into();
         assert_eq!(normalized(&user, today()).unwrap().last_name, "El Amrani");
     }
@@ -330,13 +299,13 @@ mod tests {
     fn contact_details_must_be_valid() {
         let mut user = sanne();
         user.email = "sanne@bakkerij".into();
-        assert_eq!(codes(&user), one("email", "invalid_email"));
+        assert_eq!(codes(&user), one(Field::Email, Rule::InvalidEmail));
         // Email::parse accepts a one-letter top-level domain; the database does not.
         user.email = "sanne@bakkerij.n".into();
-        assert_eq!(codes(&user), one("email", "invalid_email"));
+        assert_eq!(codes(&user), one(Field::Email, Rule::InvalidEmail));
         user = sanne();
         user.mobile = "020-1234567".into();
-        assert_eq!(codes(&user), one("mobile", "invalid_mobile"));
+        assert_eq!(codes(&user), one(Field::Mobile, Rule::InvalidMobile));
         user.mobile = "+31 6 2345 6789".into();
         assert_eq!(normalized(&user, today()).unwrap().mobile, "+31623456789");
     }
@@ -345,9 +314,9 @@ mod tests {
     fn the_date_of_birth_must_be_real_and_plausible() {
         let mut user = sanne();
         user.date_of_birth = "31-02-1988".into();
-        assert_eq!(codes(&user), one("date_of_birth", "invalid_date"));
+        assert_eq!(codes(&user), one(Field::DateOfBirth, Rule::InvalidDate));
         user.date_of_birth = "01-01-2015".into();
-        assert_eq!(codes(&user), one("date_of_birth", "implausible_date"));
+        assert_eq!(codes(&user), one(Field::DateOfBirth, Rule::ImplausibleDate));
         user.date_of_birth = "1988-03-14".into();
         assert!(codes(&user).is_empty());
     }
@@ -359,14 +328,18 @@ mod tests {
         assert_eq!(normalized(&user, today()).unwrap().language, "en");
         for bad in ["", "de", "nederlands"] {
             user.language = bad.into();
-            assert_eq!(codes(&user), one("language", "invalid_language"), "{bad}");
+            assert_eq!(
+                codes(&user),
+                one(Field::Language, Rule::InvalidLanguage),
+                "{bad}"
+            );
         }
     }
 
     #[test]
     fn problems_serialize_with_their_codes() {
         let json =
-            serde_json::to_string(&FieldProblem::new(field::EMAIL, code::INVALID_EMAIL)).unwrap();
+            serde_json::to_string(&FieldProblem::new(Field::Email, Rule::InvalidEmail)).unwrap();
         assert_eq!(json, r#"{"field":"email","code":"invalid_email"}"#);
     }
 
@@ -384,7 +357,7 @@ mod tests {
             let problems = check(&user, today());
             prop_assert_eq!(problems.is_empty(), normalized(&user, today()).is_some());
             // At most one problem per field.
-            let mut fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
+            let mut fields: Vec<Field> = problems.iter().map(|p| p.field).collect();
             fields.dedup();
             prop_assert_eq!(fields.len(), problems.len());
         }

@@ -17,9 +17,10 @@
 //! person is already a user of the organization needs the database: the server appends those
 //! problems to [`ImportRow::problems`].
 
+use super::codes::{Field, Rule};
 use super::csv;
 use super::date::Date;
-use super::new_user::{self, code, field, FieldProblem, NewUser};
+use super::new_user::{self, FieldProblem, NewUser};
 use super::phone::MobileNumber;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
@@ -63,22 +64,22 @@ pub enum ImportError {
     TooManyRows,
     #[error("the file contains no users")]
     Empty,
-    /// The required columns not found in the header, as field names (`first_name`, ...).
+    /// The required columns not found in the header, as the fields they would hold.
     #[error("required columns are missing: {0:?}")]
-    MissingColumns(Vec<String>),
+    MissingColumns(Vec<Field>),
     #[error("the file is not a CSV file")]
     NotCsv,
 }
 
 impl ImportError {
-    /// Stable code for the UI and logs.
-    pub fn code(&self) -> &'static str {
+    /// The rule the file broke, reported for [`Field::Csv`].
+    pub fn rule(&self) -> Rule {
         match self {
-            Self::TooLarge => "too_large",
-            Self::TooManyRows => "too_many_rows",
-            Self::Empty => "empty",
-            Self::MissingColumns(_) => "missing_columns",
-            Self::NotCsv => "not_csv",
+            Self::TooLarge => Rule::TooLarge,
+            Self::TooManyRows => Rule::TooManyRows,
+            Self::Empty => Rule::Empty,
+            Self::MissingColumns(_) => Rule::MissingColumns,
+            Self::NotCsv => Rule::NotCsv,
         }
     }
 }
@@ -173,16 +174,16 @@ impl Column {
         Self::Language,
     ];
 
-    fn field(self) -> &'static str {
+    fn field(self) -> Field {
         match self {
-            Self::FirstName => field::FIRST_NAME,
-            Self::Infix => field::INFIX,
-            Self::LastName => field::LAST_NAME,
-            Self::Email => field::EMAIL,
-            Self::Mobile => field::MOBILE,
-            Self::DateOfBirth => field::DATE_OF_BIRTH,
-            Self::Employed => field::EMPLOYED,
-            Self::Language => field::LANGUAGE,
+            Self::FirstName => Field::FirstName,
+            Self::Infix => Field::Infix,
+            Self::LastName => Field::LastName,
+            Self::Email => Field::Email,
+            Self::Mobile => Field::Mobile,
+            Self::DateOfBirth => Field::DateOfBirth,
+            Self::Employed => Field::Employed,
+            Self::Language => Field::Language,
         }
     }
 
@@ -279,11 +280,11 @@ impl Header {
         self.columns.iter().flatten().count()
     }
 
-    fn missing(&self) -> Vec<String> {
+    fn missing(&self) -> Vec<Field> {
         Column::ALL
             .into_iter()
             .filter(|c| c.required() && !self.columns.contains(&Some(*c)))
-            .map(|c| c.field().to_string())
+            .map(Column::field)
             .collect()
     }
 }
@@ -371,11 +372,11 @@ pub fn duplicates(users: &[NewUser]) -> Vec<Vec<FieldProblem>> {
             let mut problems = Vec::new();
             let email = user.email.trim().to_lowercase();
             if !email.is_empty() && !emails.insert(email) {
-                problems.push(FieldProblem::new(field::EMAIL, code::DUPLICATE_IN_FILE));
+                problems.push(FieldProblem::new(Field::Email, Rule::DuplicateInFile));
             }
             if let Ok(mobile) = MobileNumber::parse(&user.mobile) {
                 if !mobiles.insert(mobile) {
-                    problems.push(FieldProblem::new(field::MOBILE, code::DUPLICATE_IN_FILE));
+                    problems.push(FieldProblem::new(Field::Mobile, Rule::DuplicateInFile));
                 }
             }
             problems
@@ -454,7 +455,7 @@ pub fn parse(bytes: &[u8], today: Date) -> Result<Import, ImportError> {
         .map(|(((user, line), bad_employed), duplicates)| {
             let mut problems = new_user::check(&user, today);
             if bad_employed {
-                problems.push(FieldProblem::new(field::EMPLOYED, code::INVALID_EMPLOYED));
+                problems.push(FieldProblem::new(Field::Employed, Rule::InvalidEmployed));
             }
             problems.extend(duplicates);
             ImportRow {
@@ -678,15 +679,15 @@ C;D;c@voorbeeld.nl;31612345679;01-01-1980;ja\n";
         assert_eq!(
             parse(file, today()),
             Err(ImportError::MissingColumns(vec![
-                "date_of_birth".into(),
-                "employed".into()
+                Field::DateOfBirth,
+                Field::Employed
             ]))
         );
         assert_eq!(
             parse(b"naam,adres\nJan,Dorpsstraat 1\n", today())
                 .unwrap_err()
-                .code(),
-            "missing_columns"
+                .rule(),
+            Rule::MissingColumns
         );
     }
 
@@ -734,7 +735,7 @@ Sanne\tVries\tsanne@voorbeeld.nl\t0612345678\t14-03-1988\tja\r";
             parse(&vec![b'a'; MAX_BYTES + 1], today()),
             Err(ImportError::TooLarge)
         );
-        assert_eq!(ImportError::TooLarge.code(), "too_large");
+        assert_eq!(ImportError::TooLarge.rule(), Rule::TooLarge);
     }
 
     fn valid_file(n: usize) -> String {
@@ -791,8 +792,8 @@ Sanne\tVries\tsanne@voorbeeld.nl\t0612345678\t14-03-1988\tja\r";
             found,
             vec![
                 vec![],
-                vec![FieldProblem::new("mobile", "duplicate_in_file")],
-                vec![FieldProblem::new("email", "duplicate_in_file")],
+                vec![FieldProblem::new(Field::Mobile, Rule::DuplicateInFile)],
+                vec![FieldProblem::new(Field::Email, Rule::DuplicateInFile)],
                 vec![],
                 vec![],
             ]

@@ -10,6 +10,7 @@ use super::{account, audit, catalog, issuing, outbox, passwords, tokens};
 use crate::api::acceptance::{CodeSent, Invitation, Ordered};
 use crate::api::ApiError;
 use crate::domain::acceptance::{code_rules, Event, Progress, Step};
+use crate::domain::codes::{Field, Rule};
 use crate::domain::new_user::full_name;
 use crate::domain::otp::OneTimeCode;
 use crate::domain::password;
@@ -197,7 +198,7 @@ pub async fn send_code(state: &AppState, token: &str) -> ServiceResult<Invitatio
             .into())
         }
         Err(code_rules::Refusal::NoMoreCodes) => {
-            return Err(ApiError::validation("code", "no_more_codes").into())
+            return Err(ApiError::validation(Field::Code, Rule::NoMoreCodes).into())
         }
     }
     sqlx::query(
@@ -238,7 +239,8 @@ pub async fn send_code(state: &AppState, token: &str) -> ServiceResult<Invitatio
 }
 
 pub async fn verify_code(state: &AppState, token: &str, code: &str) -> ServiceResult<Invitation> {
-    let code = OneTimeCode::parse(code).map_err(|_| ApiError::validation("code", "format"))?;
+    let code =
+        OneTimeCode::parse(code).map_err(|_| ApiError::validation(Field::Code, Rule::Format))?;
     let mut tx = state.pool.begin().await?;
     let mut link = lock(&mut tx, token).await?;
     if link.progress.mobile_verified {
@@ -306,10 +308,10 @@ pub async fn choose_credentials(
     username: &str,
     password: String,
 ) -> ServiceResult<Invitation> {
-    let username =
-        Username::parse(username).map_err(|_| ApiError::validation("username", "invalid"))?;
+    let username = Username::parse(username)
+        .map_err(|_| ApiError::validation(Field::Username, Rule::Invalid))?;
     if let Some(rule) = password::check(&password, username.as_str()).first_failure() {
-        return Err(ApiError::validation("password", rule.code()).into());
+        return Err(ApiError::validation(Field::Password, rule.into()).into());
     }
     let mut tx = state.pool.begin().await?;
     let mut link = lock(&mut tx, token).await?;
@@ -323,7 +325,7 @@ pub async fn choose_credentials(
             .fetch_one(&mut *tx)
             .await?;
     if taken {
-        return Err(ApiError::validation("username", "taken").into());
+        return Err(ApiError::validation(Field::Username, Rule::Taken).into());
     }
     let hash = passwords::hash(password).await?;
     let updated = sqlx::query("UPDATE users SET username = $2, password_hash = $3 WHERE id = $1")
@@ -336,7 +338,7 @@ pub async fn choose_credentials(
         Ok(_) => {}
         // Someone took the name between the check and the update.
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-            return Err(ApiError::validation("username", "taken").into())
+            return Err(ApiError::validation(Field::Username, Rule::Taken).into())
         }
         Err(e) => return Err(e.into()),
     }

@@ -12,6 +12,7 @@ use crate::api::ApiError;
 use crate::domain::acceptance::{
     Event, Status, VERIFICATION_DAYS, VERIFICATION_REMINDER_DAYS_BEFORE,
 };
+use crate::domain::codes::{Field, Rule};
 use crate::domain::new_user::full_name;
 use sqlx::{PgConnection, PgPool, Row};
 use uuid::Uuid;
@@ -81,7 +82,7 @@ pub async fn transition(
     let next = a
         .status
         .next(event)
-        .ok_or_else(|| ApiError::validation("applicant", "not_open"))?;
+        .ok_or_else(|| ApiError::validation(Field::Applicant, Rule::NotOpen))?;
     sqlx::query("UPDATE application_users SET status = $2, updated_at = now() WHERE id = $1")
         .bind(a.id)
         .bind(next.as_str())

@@ -2,6 +2,7 @@
 
 use crate::api::auth::{sign_in, verify_code, SignInStep};
 use crate::api::ApiError;
+use crate::domain::codes::{Field, Rule};
 use crate::domain::otp::OneTimeCode;
 use crate::ui::i18n::{tr, use_i18n, Msg};
 use crate::ui::session::use_session;
@@ -65,7 +66,7 @@ pub fn SignIn() -> impl IntoView {
         }
         // The same rule as the server's, answered at once.
         if OneTimeCode::parse(&code.get()).is_err() {
-            error.set(Some(ApiError::validation("code", "six_digits")));
+            error.set(Some(ApiError::validation(Field::Code, Rule::SixDigits)));
             return;
         }
         let Some((c, _)) = challenge.get() else {

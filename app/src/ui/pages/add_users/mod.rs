@@ -12,6 +12,7 @@ use crate::api::wizard::{
     load_wizard, wizard_check_kvk, wizard_discard, wizard_save, Draft, OrgDetails, WizardStart,
 };
 use crate::api::ApiError;
+use crate::domain::codes::Field;
 use crate::ui::fetch::fetch;
 use crate::ui::i18n::{tr, use_i18n, Msg};
 use crate::ui::session::require_sign_in;
@@ -226,10 +227,14 @@ fn WizardView(start: WizardStart) -> impl IntoView {
 }
 
 /// The error the server gave, if it concerns `field`, translated.
-pub fn field_error(wizard: Wizard, field: &'static str) -> impl Fn() -> Option<String> + Copy {
+pub fn field_error(wizard: Wizard, field: Field) -> impl Fn() -> Option<String> + Copy {
     let i18n = use_i18n();
     move || match wizard.error.get() {
-        Some(ApiError::Validation { field: f, rule }) if f == field => Some(i18n.rule(&f, &rule)),
+        Some(ApiError::Validation {
+            field: f,
+            row: None,
+            rule,
+        }) if f == field => Some(i18n.rule(f, rule)),
         _ => None,
     }
 }
@@ -241,14 +246,18 @@ pub fn StepError() -> impl IntoView {
     let i18n = use_i18n();
     move || {
         wizard.error.get().and_then(|e| match &e {
-            ApiError::Validation { field, .. }
-                if matches!(
-                    field.as_str(),
-                    "level" | "kvk" | "branch" | "services" | "validity" | "terms" | "csv"
-                ) =>
-            {
-                None
-            }
+            ApiError::Validation {
+                field:
+                    Field::Level
+                    | Field::Kvk
+                    | Field::Branch
+                    | Field::Services
+                    | Field::Validity
+                    | Field::Terms
+                    | Field::Csv,
+                row: None,
+                ..
+            } => None,
             _ => Some(view! { <p class="error" role="alert">{i18n.error(&e)}</p> }),
         })
     }

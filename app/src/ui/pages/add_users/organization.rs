@@ -3,6 +3,7 @@
 
 use super::{field_error, use_wizard, StepButtons, StepError};
 use crate::api::wizard::wizard_check_kvk;
+use crate::domain::codes::Field;
 use crate::domain::kvk::KvkNumber;
 use crate::domain::level::AssuranceLevel;
 use crate::ui::i18n::{tr, use_i18n, Msg};
@@ -58,7 +59,7 @@ pub fn ChooseOrganization() -> impl IntoView {
             }).collect_view()}
         </fieldset>
         <p class="hint">{tr(Msg::LevelHint)}</p>
-        <p class="field-error" id="level-error" role="alert">{level_missing}{field_error(wizard, "level")}</p>
+        <p class="field-error" id="level-error" role="alert">{level_missing}{field_error(wizard, Field::Level)}</p>
         <StepButtons next_label=Signal::derive(move || i18n.t(Msg::Next)) next_disabled=Signal::derive(|| false) on_next=next/>
     }
 }
@@ -112,7 +113,7 @@ pub fn CheckKvk() -> impl IntoView {
         local_error
             .get()
             .map(str::to_string)
-            .or_else(field_error(wizard, "kvk"))
+            .or_else(field_error(wizard, Field::Kvk))
     };
     view! {
         <h2>{tr(Msg::StepKvk)}</h2>
@@ -161,7 +162,7 @@ pub fn CheckKvk() -> impl IntoView {
             <Show when=move || branches().is_empty()>
                 <p class="hint">{tr(Msg::NoBranches)}</p>
             </Show>
-            <p class="field-error" id="branch-error" role="alert">{field_error(wizard, "branch")}</p>
+            <p class="field-error" id="branch-error" role="alert">{field_error(wizard, Field::Branch)}</p>
         </Show>
         <StepButtons back=1 next_label=Signal::derive(move || i18n.t(Msg::Next))
             next_disabled=Signal::derive(move || !ready())
