@@ -5,12 +5,12 @@
 mod common;
 
 use app::api::acceptance::Ordered;
-use app::api::wizard::Draft;
+use app::api::wizard::{Draft, WizardStep};
 use app::api::ApiError;
 use app::domain::acceptance::Step;
 use app::domain::codes::{Field, Rule};
 use app::domain::level::AssuranceLevel;
-use app::domain::new_user::NewUser;
+use app::domain::new_user::{Language, NewUser};
 use app::server::demo::{MANAGER, OPERATOR};
 use app::server::error::ServiceError;
 use app::server::identity_verification::sign;
@@ -42,7 +42,7 @@ fn person(first: &str, email: &str, mobile: &str, employed: bool) -> NewUser {
         mobile: mobile.into(),
         date_of_birth: "14-03-1988".into(),
         employed,
-        language: "nl".into(),
+        language: Language::Nl,
     }
 }
 
@@ -68,7 +68,7 @@ async fn submit(state: &AppState, users: Vec<NewUser>, tax_office: bool, years: 
             vec![]
         },
         validity_years: years,
-        step: 6,
+        step: WizardStep::Summary,
         ..start.draft
     };
     wizard::submit(state, &manager, &draft, 1, true)

@@ -5,12 +5,12 @@
 mod common;
 
 use app::api::applications::ApplicationFilter;
-use app::api::wizard::Draft;
+use app::api::wizard::{Draft, WizardStep};
 use app::api::ApiError;
 use app::domain::acceptance::Status;
 use app::domain::codes::{Field, Rule};
 use app::domain::level::AssuranceLevel;
-use app::domain::new_user::NewUser;
+use app::domain::new_user::{Language, NewUser};
 use app::server::demo::{MANAGER, USER};
 use app::server::error::ServiceError;
 use app::server::session::SessionUser;
@@ -55,7 +55,7 @@ fn person(first: &str, last: &str, email: &str, mobile: &str, employed: bool) ->
         mobile: mobile.into(),
         date_of_birth: "14-03-1988".into(),
         employed,
-        language: "nl".into(),
+        language: Language::Nl,
     }
 }
 
@@ -70,7 +70,7 @@ async fn full_draft(state: &AppState, manager: &SessionUser) -> Draft {
         person("Anna", "Smit", "anna.smit@example.nl", "06-11111111", true),
         person("Bram", "Bos", "bram.bos@example.nl", "06 22222222", false),
         NewUser {
-            language: "en".into(),
+            language: Language::En,
             ..person("Chris", "Kok", "chris.kok@example.nl", "+31633333333", true)
         },
     ];
@@ -78,7 +78,7 @@ async fn full_draft(state: &AppState, manager: &SessionUser) -> Draft {
     draft.all_services = false;
     draft.services = vec![TAX_OFFICE.into(), CUSTOMS.into()];
     draft.validity_years = 3;
-    draft.step = 6;
+    draft.step = WizardStep::Summary;
     draft
 }
 

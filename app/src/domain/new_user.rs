@@ -2,7 +2,7 @@
 //! spreadsheet), the checks on them, and their normalized form for storage.
 //!
 //! The limits match the `users` table: first and last name 1 to 100 characters, infix at most
-//! 30, an e-mail address the database accepts, an E.164 mobile number, language `nl` or `en`.
+//! 30, an e-mail address the database accepts, an E.164 mobile number, a [`Language`].
 //! A date of birth is required here although the column is nullable: the broker needs it for
 //! the identity check.
 
@@ -14,7 +14,37 @@ use serde::{Deserialize, Serialize};
 
 pub const MAX_NAME_CHARS: usize = 100;
 pub const MAX_INFIX_CHARS: usize = 30;
-pub const LANGUAGES: [&str; 2] = ["nl", "en"];
+
+/// The language of a new user's e-mails, text messages and portal. On the wire and in the
+/// database as `nl` or `en`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Language {
+    /// Dutch, as the database default.
+    #[default]
+    Nl,
+    En,
+}
+
+impl Language {
+    pub const ALL: [Language; 2] = [Language::Nl, Language::En];
+
+    /// The code stored in `users.language`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Language::Nl => "nl",
+            Language::En => "en",
+        }
+    }
+
+    /// The language for its code (`nl`/`en`, any case, spaces ignored).
+    pub fn parse(s: &str) -> Option<Language> {
+        let s = s.trim();
+        Self::ALL
+            .into_iter()
+            .find(|l| l.as_str().eq_ignore_ascii_case(s))
+    }
+}
 
 /// One new user as typed: every text exactly as entered, so it can be shown and corrected.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -29,8 +59,8 @@ pub struct NewUser {
     /// Employed by the organization ("in loondienst"): the means is issued without a
     /// separate identity verification.
     pub employed: bool,
-    /// `nl` or `en`: the language of the user's e-mails and portal.
-    pub language: String,
+    /// The language of the user's e-mails and portal.
+    pub language: Language,
 }
 
 impl Default for NewUser {
@@ -44,7 +74,7 @@ impl Default for NewUser {
             mobile: String::new(),
             date_of_birth: String::new(),
             employed: false,
-            language: "nl".to_string(),
+            language: Language::Nl,
         }
     }
 }
@@ -82,8 +112,7 @@ pub struct ValidUser {
     pub mobile: String,
     pub date_of_birth: Date,
     pub employed: bool,
-    /// `nl` or `en`.
-    pub language: String,
+    pub language: Language,
 }
 
 /// A person's name as shown: first name, infix and last name, leaving out empty parts.
@@ -106,12 +135,6 @@ pub fn normalized_email(s: &str) -> Option<Email> {
     let email = Email::parse(&s.trim().to_lowercase()).ok()?;
     let tld = email.as_str().rsplit('.').next().unwrap_or_default();
     (tld.chars().count() >= 2).then_some(email)
-}
-
-/// The language code, if it is one the portal speaks (`nl`/`en`, any case, spaces ignored).
-pub fn normalized_language(s: &str) -> Option<&'static str> {
-    let s = s.trim();
-    LANGUAGES.into_iter().find(|l| l.eq_ignore_ascii_case(s))
 }
 
 fn check_name(
@@ -177,9 +200,6 @@ pub fn check(user: &NewUser, today: Date) -> Vec<FieldProblem> {
             Ok(_) => {}
         }
     }
-    if normalized_language(&user.language).is_none() {
-        problems.push(FieldProblem::new(Field::Language, Rule::InvalidLanguage));
-    }
     problems
 }
 
@@ -196,7 +216,7 @@ pub fn normalized(user: &NewUser, today: Date) -> Option<ValidUser> {
         mobile: MobileNumber::parse(&user.mobile).ok()?.into(),
         date_of_birth: Date::parse_dutch(&user.date_of_birth).ok()?,
         employed: user.employed,
-        language: normalized_language(&user.language)?.to_string(),
+        language: user.language,
     })
 }
 
@@ -218,7 +238,7 @@ mod tests {
             mobile: "06-12345678".into(),
             date_of_birth: "14-03-1988".into(),
             employed: true,
-            language: "nl".into(),
+            language: Language::Nl,
         }
     }
 
@@ -243,13 +263,13 @@ mod tests {
         assert_eq!(valid.mobile, "+31612345678");
         assert_eq!(valid.date_of_birth, Date::new(1988, 3, 14).unwrap());
         assert!(valid.employed);
-        assert_eq!(valid.language, "nl");
+        assert_eq!(valid.language, Language::Nl);
     }
 
     #[test]
     fn the_default_form_is_dutch_and_reports_every_required_field() {
         let user = NewUser::default();
-        assert_eq!(user.language, "nl");
+        assert_eq!(user.language, Language::Nl);
         let fields: Vec<Field> = check(&user, today()).into_iter().map(|p| p.field).collect();
         assert_eq!(
             fields,
@@ -323,17 +343,19 @@ mod tests {
 
     #[test]
     fn only_dutch_and_english_are_languages() {
-        let mut user = sanne();
-        user.language = " EN ".into();
-        assert_eq!(normalized(&user, today()).unwrap().language, "en");
+        assert_eq!(Language::parse(" EN "), Some(Language::En));
+        assert_eq!(Language::parse("nl"), Some(Language::Nl));
         for bad in ["", "de", "nederlands"] {
-            user.language = bad.into();
-            assert_eq!(
-                codes(&user),
-                one(Field::Language, Rule::InvalidLanguage),
-                "{bad}"
-            );
+            assert_eq!(Language::parse(bad), None, "{bad}");
         }
+        let mut user = sanne();
+        user.language = Language::En;
+        assert_eq!(normalized(&user, today()).unwrap().language, Language::En);
+        assert_eq!(serde_json::to_string(&Language::En).unwrap(), r#""en""#);
+        assert_eq!(
+            serde_json::from_str::<Language>(r#""nl""#).unwrap(),
+            Language::Nl
+        );
     }
 
     #[test]
@@ -348,8 +370,9 @@ mod tests {
         fn check_never_panics_and_normalized_agrees_with_it(
             first in "\\PC{0,110}", infix in ".{0,3}", last in "[a-zA-Z \n]{0,5}",
             email in "[a-z.@]{0,12}", mobile in "[0-9 +-]{0,14}", dob in "[0-9-]{0,11}",
-            lang in "nl|en|NL|xx|",
+            en: bool,
         ) {
+            let lang = if en { Language::En } else { Language::Nl };
             let user = NewUser {
                 first_name: first, infix, last_name: last, email, mobile,
                 date_of_birth: dob, employed: false, language: lang,

@@ -20,7 +20,7 @@
 use super::codes::{Field, Rule};
 use super::csv;
 use super::date::Date;
-use super::new_user::{self, FieldProblem, NewUser};
+use super::new_user::{self, FieldProblem, Language, NewUser};
 use super::phone::MobileNumber;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
@@ -46,7 +46,8 @@ pub struct ImportRow {
     pub line: usize,
     /// The row's values as found (trimmed), so they can be corrected in place.
     pub user: NewUser,
-    /// Problems from [`new_user::check`], plus `invalid_employed` and `duplicate_in_file`.
+    /// Problems from [`new_user::check`], plus `invalid_language`, `invalid_employed` and
+    /// `duplicate_in_file`.
     pub problems: Vec<FieldProblem>,
 }
 
@@ -333,14 +334,13 @@ fn parse_employed(s: &str) -> Option<bool> {
     }
 }
 
-/// `nl`/`en` for the usual ways of naming the languages; empty means Dutch; anything else is
-/// kept as found for [`new_user::check`] to report.
-fn import_language(s: &str) -> String {
-    let s = s.trim();
-    match s.to_lowercase().as_str() {
-        "" | "nl" | "nld" | "ned" | "nederlands" | "dutch" => "nl".to_string(),
-        "en" | "eng" | "engels" | "english" => "en".to_string(),
-        _ => s.to_string(),
+/// The language for the usual ways of naming Dutch and English; empty means Dutch; anything
+/// else is none: reported as `invalid_language`, with Dutch in the row.
+fn import_language(s: &str) -> Option<Language> {
+    match s.trim().to_lowercase().as_str() {
+        "" | "nl" | "nld" | "ned" | "nederlands" | "dutch" => Some(Language::Nl),
+        "en" | "eng" | "engels" | "english" => Some(Language::En),
+        _ => None,
     }
 }
 
@@ -415,6 +415,7 @@ pub fn parse(bytes: &[u8], today: Date) -> Result<Import, ImportError> {
     let mut lines = Vec::new();
     let mut users = Vec::new();
     let mut employed_problems = Vec::new();
+    let mut language_problems = Vec::new();
     for (line, record) in records.filter(|(_, r)| !is_blank_record(r)) {
         if users.len() == MAX_ROWS {
             return Err(ImportError::TooManyRows);
@@ -437,9 +438,11 @@ pub fn parse(bytes: &[u8], today: Date) -> Result<Import, ImportError> {
             }
         }
         user.employed = employed.unwrap_or(false);
-        user.language = import_language(language);
+        let language = import_language(language);
+        user.language = language.unwrap_or_default();
         lines.push(line);
         employed_problems.push(employed.is_none());
+        language_problems.push(language.is_none());
         users.push(user);
     }
     if users.is_empty() {
@@ -451,19 +454,25 @@ pub fn parse(bytes: &[u8], today: Date) -> Result<Import, ImportError> {
         .into_iter()
         .zip(lines)
         .zip(employed_problems)
+        .zip(language_problems)
         .zip(dups)
-        .map(|(((user, line), bad_employed), duplicates)| {
-            let mut problems = new_user::check(&user, today);
-            if bad_employed {
-                problems.push(FieldProblem::new(Field::Employed, Rule::InvalidEmployed));
-            }
-            problems.extend(duplicates);
-            ImportRow {
-                line,
-                user,
-                problems,
-            }
-        })
+        .map(
+            |((((user, line), bad_employed), bad_language), duplicates)| {
+                let mut problems = new_user::check(&user, today);
+                if bad_language {
+                    problems.push(FieldProblem::new(Field::Language, Rule::InvalidLanguage));
+                }
+                if bad_employed {
+                    problems.push(FieldProblem::new(Field::Employed, Rule::InvalidEmployed));
+                }
+                problems.extend(duplicates);
+                ImportRow {
+                    line,
+                    user,
+                    problems,
+                }
+            },
+        )
         .collect();
     Ok(Import {
         rows,
@@ -515,7 +524,7 @@ Joost;van der;Berg;joost@berg-advies.nl;0031687654321;30-06-1991;nee\r\n";
         assert_eq!(mohamed.last_name, "El Amrani");
         assert_eq!(mohamed.mobile, "+31 6 2345 6789");
         assert!(mohamed.employed);
-        assert_eq!(mohamed.language, "nl");
+        assert_eq!(mohamed.language, Language::Nl);
         let joost = &import.rows[2].user;
         assert_eq!(joost.infix, "van der");
         assert!(!joost.employed);
@@ -526,7 +535,7 @@ Joost;van der;Berg;joost@berg-advies.nl;0031687654321;30-06-1991;nee\r\n";
         let import = parse(example_csv().as_bytes(), today()).unwrap();
         assert_eq!(import.rows.len(), 2);
         assert!(import.rows.iter().all(ImportRow::is_ok), "{import:?}");
-        assert_eq!(import.rows[1].user.language, "en");
+        assert_eq!(import.rows[1].user.language, Language::En);
         assert!(example_csv().starts_with(
             "voornaam;tussenvoegsel;achternaam;e-mail;mobiel;geboortedatum;in loondienst;taal\r\n"
         ));
@@ -545,8 +554,8 @@ Ren\xE9;Lef\xE8vre;rene@voorbeeld.nl;0612345678;01-02-1990;nee;Nederlands\r\n\
         assert_eq!(import.rows[0].user.first_name, "René");
         assert_eq!(import.rows[0].user.last_name, "Lefèvre");
         assert_eq!(import.rows[1].user.first_name, "€uro");
-        assert_eq!(import.rows[0].user.language, "nl");
-        assert_eq!(import.rows[1].user.language, "en");
+        assert_eq!(import.rows[0].user.language, Language::Nl);
+        assert_eq!(import.rows[1].user.language, Language::En);
         assert!(import.rows.iter().all(ImportRow::is_ok), "{import:?}");
     }
 
@@ -580,10 +589,10 @@ Piet,van,Dam,piet@example.com,0612345678,4-7-1985,No,\n";
         assert_eq!(jane.last_name, "Doe");
         assert_eq!(jane.date_of_birth, "1985-07-04");
         assert!(jane.employed);
-        assert_eq!(jane.language, "en");
+        assert_eq!(jane.language, Language::En);
         assert_eq!(import.rows[1].user.infix, "van");
         assert!(!import.rows[1].user.employed);
-        assert_eq!(import.rows[1].user.language, "nl");
+        assert_eq!(import.rows[1].user.language, Language::Nl);
     }
 
     #[test]
@@ -644,7 +653,8 @@ Tim;;Tol;tim@voorbeeld.nl;06-1234;14-03-1970;nee;en\n";
                 ("employed", "invalid_employed"),
             ]
         );
-        assert_eq!(import.rows[1].user.language, "de");
+        // Not a language: reported, and Dutch until corrected.
+        assert_eq!(import.rows[1].user.language, Language::Nl);
         assert_eq!(
             problems(&import.rows[2]),
             [

@@ -32,7 +32,7 @@ impl Link {
     async fn audit(
         &self,
         conn: &mut PgConnection,
-        action: &str,
+        action: audit::Action,
         mut details: serde_json::Value,
     ) -> Result<(), sqlx::Error> {
         details["applicant_id"] = serde_json::json!(self.applicant_id);
@@ -166,7 +166,7 @@ pub async fn confirm(state: &AppState, token: &str) -> ServiceResult<Invitation>
         .await?;
         link.audit(
             &mut tx,
-            "acceptance.details_confirmed",
+            audit::Action::AcceptanceDetailsConfirmed,
             serde_json::json!({}),
         )
         .await?;
@@ -228,7 +228,7 @@ pub async fn send_code(state: &AppState, token: &str) -> ServiceResult<Invitatio
     outbox::enqueue_sms(&mut tx, &mobile, &text, outbox::Content::Secret).await?;
     link.audit(
         &mut tx,
-        "acceptance.code_sent",
+        audit::Action::AcceptanceCodeSent,
         serde_json::json!({ "codes": sent + 1 }),
     )
     .await?;
@@ -272,7 +272,7 @@ pub async fn verify_code(state: &AppState, token: &str, code: &str) -> ServiceRe
             .await?;
         link.audit(
             &mut tx,
-            "acceptance.code_wrong",
+            audit::Action::AcceptanceCodeWrong,
             serde_json::json!({ "attempts": attempts }),
         )
         .await?;
@@ -293,8 +293,12 @@ pub async fn verify_code(state: &AppState, token: &str, code: &str) -> ServiceRe
     .bind(link.applicant_id)
     .execute(&mut *tx)
     .await?;
-    link.audit(&mut tx, "acceptance.mobile_verified", serde_json::json!({}))
-        .await?;
+    link.audit(
+        &mut tx,
+        audit::Action::AcceptanceMobileVerified,
+        serde_json::json!({}),
+    )
+    .await?;
     link.progress.mobile_verified = true;
     let invitation = view(&mut tx, &link).await?;
     tx.commit().await?;
@@ -351,7 +355,7 @@ pub async fn choose_credentials(
     .await?;
     link.audit(
         &mut tx,
-        "acceptance.credentials_chosen",
+        audit::Action::AcceptanceCredentialsChosen,
         serde_json::json!({}),
     )
     .await?;
@@ -384,7 +388,7 @@ pub async fn order(state: &AppState, token: &str) -> ServiceResult<Ordered> {
     audit::record(
         &mut tx,
         Some(a.user_id),
-        "acceptance.ordered",
+        audit::Action::AcceptanceOrdered,
         Some(a.org_id),
         serde_json::json!({ "applicant_id": a.id }),
     )

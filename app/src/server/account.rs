@@ -88,7 +88,7 @@ pub async fn change_password(
     audit::record(
         &mut tx,
         Some(caller.user_id),
-        "account.password_changed",
+        audit::Action::AccountPasswordChanged,
         None,
         serde_json::json!({}),
     )

@@ -281,7 +281,7 @@ pub async fn resend(
     audit::record(
         &mut tx,
         Some(caller.user_id),
-        "invitation.resent",
+        audit::Action::InvitationResent,
         Some(p.org),
         serde_json::json!({ "applicant_id": p.id }),
     )
@@ -337,7 +337,7 @@ pub async fn correct(
     audit::record(
         &mut tx,
         Some(caller.user_id),
-        "applicant.corrected",
+        audit::Action::ApplicantCorrected,
         Some(p.org),
         serde_json::json!({ "applicant_id": p.id }),
     )
@@ -397,7 +397,7 @@ pub async fn cancel_applicant(
     audit::record(
         &mut tx,
         Some(caller.user_id),
-        "applicant.cancelled",
+        audit::Action::ApplicantCancelled,
         Some(p.org),
         serde_json::json!({ "applicant_id": p.id }),
     )
@@ -439,7 +439,7 @@ pub async fn cancel_application(
     audit::record(
         &mut tx,
         Some(caller.user_id),
-        "application.cancelled",
+        audit::Action::ApplicationCancelled,
         Some(org),
         serde_json::json!({ "application_id": id, "users": open.len() }),
     )

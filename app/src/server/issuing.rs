@@ -166,7 +166,7 @@ pub async fn issue(
     audit::record(
         &mut *conn,
         actor,
-        "applicant.issued",
+        audit::Action::ApplicantIssued,
         Some(a.org_id),
         serde_json::json!({ "applicant_id": a.id }),
     )
@@ -208,7 +208,7 @@ pub async fn reject(
     audit::record(
         &mut *conn,
         actor,
-        "applicant.rejected",
+        audit::Action::ApplicantRejected,
         Some(a.org_id),
         serde_json::json!({ "applicant_id": a.id, "reason": reason }),
     )
@@ -279,7 +279,7 @@ pub async fn start_verification(
     audit::record(
         &mut *conn,
         None,
-        "applicant.verification_started",
+        audit::Action::ApplicantVerificationStarted,
         Some(a.org_id),
         serde_json::json!({ "applicant_id": a.id }),
     )
@@ -378,7 +378,7 @@ pub async fn receive_webhook(
         audit::record(
             &mut tx,
             None,
-            "applicant.verification_passed",
+            audit::Action::ApplicantVerificationPassed,
             Some(a.org_id),
             serde_json::json!({ "applicant_id": a.id }),
         )
@@ -430,7 +430,7 @@ pub async fn run_deadlines(pool: &PgPool, public_url: &str) -> ServiceResult<(u6
         audit::record(
             &mut tx,
             None,
-            "applicant.expired",
+            audit::Action::ApplicantExpired,
             Some(a.org_id),
             serde_json::json!({ "applicant_id": a.id }),
         )

@@ -106,7 +106,7 @@ pub async fn save(pool: &PgPool, caller: &SessionUser, draft: &Draft) -> Service
     if draft.users.len() > MAX_USERS {
         return Err(ApiError::validation(Field::Users, Rule::TooMany).into());
     }
-    if Uuid::parse_str(&draft.submission_key).is_err() || !(1..=6).contains(&draft.step) {
+    if Uuid::parse_str(&draft.submission_key).is_err() {
         return Err(ApiError::BadRequest.into());
     }
     let size = serde_json::to_vec(draft)
@@ -515,7 +515,7 @@ pub async fn submit(
     .bind(c.users.iter().map(|u| u.mobile.as_str().to_string()).collect::<Vec<_>>())
     .bind(c.users.iter().map(|u| u.date_of_birth.to_iso()).collect::<Vec<_>>())
     .bind(c.level.as_str())
-    .bind(c.users.iter().map(|u| u.language.clone()).collect::<Vec<_>>())
+    .bind(c.users.iter().map(|u| u.language.as_str()).collect::<Vec<_>>())
     .execute(&mut *tx)
     .await?;
     sqlx::query(
@@ -577,7 +577,7 @@ pub async fn submit(
                 (
                     u.email.as_str().to_string(),
                     u.first_name.clone(),
-                    u.language.clone(),
+                    u.language.as_str().to_string(),
                 )
             })
             .collect::<Vec<_>>(),
@@ -586,7 +586,7 @@ pub async fn submit(
     audit::record(
         &mut tx,
         Some(caller.user_id),
-        "application.submitted",
+        audit::Action::ApplicationSubmitted,
         Some(c.org),
         serde_json::json!({
             "application_id": application,

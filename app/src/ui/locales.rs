@@ -370,7 +370,6 @@ impl Msg {
                 F::Username => Msg::ErrUsernameInvalid,
                 F::Kvk => Msg::KvkFormat,
                 F::Validity => Msg::ErrValidity,
-                F::Code => Msg::ErrCodeFormat,
                 _ => Msg::ErrInvalidField,
             },
             R::Format | R::SixDigits => Msg::ErrCodeFormat,

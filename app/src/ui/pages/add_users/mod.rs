@@ -10,6 +10,7 @@ mod users;
 
 use crate::api::wizard::{
     load_wizard, wizard_check_kvk, wizard_discard, wizard_save, Draft, OrgDetails, WizardStart,
+    WizardStep,
 };
 use crate::api::ApiError;
 use crate::domain::codes::Field;
@@ -44,7 +45,7 @@ enum SaveState {
 }
 
 impl Wizard {
-    pub fn go(&self, step: u8) {
+    pub fn go(&self, step: WizardStep) {
         self.error.set(None);
         self.edit(|d| d.step = step);
         scroll_to_top();
@@ -170,7 +171,7 @@ fn WizardView(start: WizardStart) -> impl IntoView {
             .iter()
             .enumerate()
             .map(|(i, msg)| {
-                let n = i as u8 + 1;
+                let n = WizardStep::ALL[i];
                 let state = if n < current {
                     "done"
                 } else if n == current {
@@ -180,7 +181,7 @@ fn WizardView(start: WizardStart) -> impl IntoView {
                 };
                 view! {
                     <li class=state aria-current=(n == current).then_some("step")>
-                        <span class="step-no">{n}</span>" "{i18n.t(*msg)}
+                        <span class="step-no">{n.number()}</span>" "{i18n.t(*msg)}
                     </li>
                 }
             })
@@ -204,12 +205,14 @@ fn WizardView(start: WizardStart) -> impl IntoView {
         });
     };
     let body = move || match step.get() {
-        1 => view! { <organization::ChooseOrganization/> }.into_any(),
-        2 => view! { <organization::CheckKvk/> }.into_any(),
-        3 => view! { <organization::OrganizationDetails/> }.into_any(),
-        4 => view! { <users::UsersStep/> }.into_any(),
-        5 => view! { <authorizations::AuthorizationsStep/> }.into_any(),
-        _ => view! { <summary::SummaryStep/> }.into_any(),
+        WizardStep::Organization => view! { <organization::ChooseOrganization/> }.into_any(),
+        WizardStep::Kvk => view! { <organization::CheckKvk/> }.into_any(),
+        WizardStep::OrganizationDetails => {
+            view! { <organization::OrganizationDetails/> }.into_any()
+        }
+        WizardStep::Users => view! { <users::UsersStep/> }.into_any(),
+        WizardStep::Authorizations => view! { <authorizations::AuthorizationsStep/> }.into_any(),
+        WizardStep::Summary => view! { <summary::SummaryStep/> }.into_any(),
     };
     view! {
         <Show when=move || wizard.submitted.with(Option::is_none) fallback=move || view! { <summary::Submitted/> }>
@@ -266,7 +269,7 @@ pub fn StepError() -> impl IntoView {
 /// Back and Next (or another label) at the bottom of a step.
 #[component]
 pub fn StepButtons(
-    #[prop(optional)] back: Option<u8>,
+    #[prop(optional)] back: Option<WizardStep>,
     #[prop(into)] next_label: Signal<&'static str>,
     #[prop(into)] next_disabled: Signal<bool>,
     on_next: impl Fn() + 'static,

@@ -2,7 +2,7 @@
 //! question, and the organization's data from the register.
 
 use super::{field_error, use_wizard, StepButtons, StepError};
-use crate::api::wizard::wizard_check_kvk;
+use crate::api::wizard::{wizard_check_kvk, WizardStep};
 use crate::domain::codes::Field;
 use crate::domain::kvk::KvkNumber;
 use crate::domain::level::AssuranceLevel;
@@ -27,7 +27,7 @@ pub fn ChooseOrganization() -> impl IntoView {
     let next = move || {
         tried.set(true);
         if !org().is_empty() && level().is_some() {
-            wizard.go(2);
+            wizard.go(WizardStep::Kvk);
         }
     };
     view! {
@@ -74,7 +74,7 @@ pub fn CheckKvk() -> impl IntoView {
     let local_error = RwSignal::new(None::<&'static str>);
     let check = move || {
         let Some(org_id) = wizard.draft.with_untracked(|d| d.org_id.clone()) else {
-            wizard.go(1);
+            wizard.go(WizardStep::Organization);
             return;
         };
         if KvkNumber::parse(&kvk()).is_err() {
@@ -164,9 +164,9 @@ pub fn CheckKvk() -> impl IntoView {
             </Show>
             <p class="field-error" id="branch-error" role="alert">{field_error(wizard, Field::Branch)}</p>
         </Show>
-        <StepButtons back=1 next_label=Signal::derive(move || i18n.t(Msg::Next))
+        <StepButtons back=WizardStep::Organization next_label=Signal::derive(move || i18n.t(Msg::Next))
             next_disabled=Signal::derive(move || !ready())
-            on_next=move || { if ready() { wizard.go(3) } }/>
+            on_next=move || { if ready() { wizard.go(WizardStep::OrganizationDetails) } }/>
     }
 }
 
@@ -200,8 +200,8 @@ pub fn OrganizationDetails() -> impl IntoView {
                 </dl>
             }.into_any(),
         }}
-        <StepButtons back=2 next_label=Signal::derive(move || i18n.t(Msg::Next))
+        <StepButtons back=WizardStep::Kvk next_label=Signal::derive(move || i18n.t(Msg::Next))
             next_disabled=Signal::derive(move || wizard.org.with(Option::is_none))
-            on_next=move || { wizard.go(4) }/>
+            on_next=move || { wizard.go(WizardStep::Users) }/>
     }
 }

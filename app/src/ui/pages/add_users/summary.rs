@@ -3,7 +3,7 @@
 
 use super::authorizations::Price;
 use super::{field_error, use_wizard, StepError};
-use crate::api::wizard::{wizard_discard, wizard_submit};
+use crate::api::wizard::{wizard_discard, wizard_submit, WizardStep};
 use crate::api::ApiError;
 use crate::domain::codes::Field;
 use crate::ui::i18n::{tr, use_i18n, Lang, Msg};
@@ -12,14 +12,14 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 
 /// The step where the server found a problem with `field` (of a new user when `row`).
-fn step_of(field: Field, row: Option<u32>) -> u8 {
+fn step_of(field: Field, row: Option<u32>) -> WizardStep {
     match field {
-        _ if row.is_some() => 4,
-        Field::Level => 1,
-        Field::Kvk | Field::Branch => 2,
-        Field::Users => 4,
-        Field::Services | Field::Validity => 5,
-        _ => 6,
+        _ if row.is_some() => WizardStep::Users,
+        Field::Level => WizardStep::Organization,
+        Field::Kvk | Field::Branch => WizardStep::Kvk,
+        Field::Users => WizardStep::Users,
+        Field::Services | Field::Validity => WizardStep::Authorizations,
+        _ => WizardStep::Summary,
     }
 }
 
@@ -75,7 +75,7 @@ pub fn SummaryStep() -> impl IntoView {
                 Err(e) => {
                     if let ApiError::Validation { field, row, .. } = &e {
                         let step = step_of(*field, *row);
-                        if step != 6 {
+                        if step != WizardStep::Summary {
                             wizard.draft.update(|d| d.step = step);
                         }
                     }
@@ -126,7 +126,7 @@ pub fn SummaryStep() -> impl IntoView {
         </label>
         <p class="field-error" id="terms-error" role="alert">{not_agreed}{field_error(wizard, Field::Terms)}</p>
         <div class="step-buttons">
-            <button type="button" class="secondary" on:click=move |_| wizard.go(5)>{tr(Msg::Back)}</button>
+            <button type="button" class="secondary" on:click=move |_| wizard.go(WizardStep::Authorizations)>{tr(Msg::Back)}</button>
             <button type="button" class="primary" disabled=busy on:click=submit>{tr(Msg::Agree)}</button>
         </div>
     }

@@ -3,9 +3,9 @@
 //! over, invalid ones can be corrected in place and taken over after.
 
 use super::{use_wizard, StepButtons, StepError, Wizard};
-use crate::api::wizard::{wizard_existing_emails, wizard_import_csv, MAX_USERS};
+use crate::api::wizard::{wizard_existing_emails, wizard_import_csv, WizardStep, MAX_USERS};
 use crate::domain::codes::{Field, Rule};
-use crate::domain::new_user::{check, FieldProblem, NewUser};
+use crate::domain::new_user::{check, FieldProblem, Language, NewUser};
 use crate::domain::user_import::{duplicates, ImportRow};
 use crate::ui::i18n::{tr, use_i18n, I18n, Msg};
 use leptos::prelude::*;
@@ -98,9 +98,9 @@ pub fn UsersStep() -> impl IntoView {
             </div>
         </Show>
         {move || preview.with(Option::is_some).then(|| view! { <CsvPreview preview/> })}
-        <StepButtons back=3 next_label=Signal::derive(move || i18n.t(Msg::Next))
+        <StepButtons back=WizardStep::OrganizationDetails next_label=Signal::derive(move || i18n.t(Msg::Next))
             next_disabled=Signal::derive(move || count() == 0 || editing.with(Option::is_some) || preview.with(Option::is_some))
-            on_next=move || { wizard.go(5) }/>
+            on_next=move || { wizard.go(WizardStep::Authorizations) }/>
     }
 }
 
@@ -178,9 +178,9 @@ fn UserForm(index: Option<usize>, on_close: impl Fn() + Copy + 'static) -> impl 
             </fieldset>
             <p class="hint">{tr(Msg::EmployedHint)}</p>
             <label for="user-language">{tr(Msg::Language)}</label>
-            <select id="user-language" on:change=move |ev| { let v = event_target_value(&ev); user.update(|u| u.language = v); }>
-                <option value="nl" selected=move || { user.with(|u| u.language != "en") }>"Nederlands"</option>
-                <option value="en" selected=move || { user.with(|u| u.language == "en") }>"English"</option>
+            <select id="user-language" on:change=move |ev| { let v = Language::parse(&event_target_value(&ev)).unwrap_or_default(); user.update(|u| u.language = v); }>
+                <option value="nl" selected=move || { user.with(|u| u.language == Language::Nl) }>"Nederlands"</option>
+                <option value="en" selected=move || { user.with(|u| u.language == Language::En) }>"English"</option>
             </select>
             <div class="step-buttons">
                 <button type="button" class="secondary" on:click=move |_| on_close()>{tr(Msg::Cancel)}</button>
@@ -324,10 +324,11 @@ fn CsvPreview(preview: RwSignal<Option<Vec<ImportRow>>>) -> impl IntoView {
                 let dups = duplicates(&all);
                 for (row, dup) in rows.iter_mut().zip(dups.into_iter().skip(taken.len())) {
                     // "In loondienst" unreadable in the file: only the choice in the row ends it.
+                    // An unreadable language stays: the row has no cell to correct it in.
                     let mut problems: Vec<FieldProblem> = row
                         .problems
                         .iter()
-                        .filter(|p| p.field == Field::Employed)
+                        .filter(|p| matches!(p.field, Field::Employed | Field::Language))
                         .cloned()
                         .collect();
                     problems.extend(check(&row.user, today));
