@@ -5,11 +5,12 @@
 mod common;
 
 use app::api::acceptance::Ordered;
-use app::api::wizard::Draft;
+use app::api::wizard::{Draft, WizardStep};
 use app::api::ApiError;
 use app::domain::acceptance::Step;
+use app::domain::codes::{Field, Rule};
 use app::domain::level::AssuranceLevel;
-use app::domain::new_user::NewUser;
+use app::domain::new_user::{Language, NewUser};
 use app::server::demo::{MANAGER, OPERATOR};
 use app::server::error::ServiceError;
 use app::server::identity_verification::sign;
@@ -41,7 +42,7 @@ fn person(first: &str, email: &str, mobile: &str, employed: bool) -> NewUser {
         mobile: mobile.into(),
         date_of_birth: "14-03-1988".into(),
         employed,
-        language: "nl".into(),
+        language: Language::Nl,
     }
 }
 
@@ -67,7 +68,7 @@ async fn submit(state: &AppState, users: Vec<NewUser>, tax_office: bool, years: 
             vec![]
         },
         validity_years: years,
-        step: 6,
+        step: WizardStep::Summary,
         ..start.draft
     };
     wizard::submit(state, &manager, &draft, 1, true)
@@ -239,7 +240,7 @@ async fn the_link_resumes_and_the_code_keeps_its_rules(pool: PgPool) {
         api(acceptance::verify_code(&state, &t, "12ab")
             .await
             .unwrap_err()),
-        ApiError::validation("code", "format")
+        ApiError::validation(Field::Code, Rule::Format)
     );
     let right = last_code(&state.pool, "+31611111111").await;
     let wrong = if right == "000000" {
@@ -282,7 +283,7 @@ async fn the_link_resumes_and_the_code_keeps_its_rules(pool: PgPool) {
         .unwrap();
     assert_eq!(
         api(acceptance::send_code(&state, &t).await.unwrap_err()),
-        ApiError::validation("code", "no_more_codes")
+        ApiError::validation(Field::Code, Rule::NoMoreCodes)
     );
     // Codes are stored hashed, never as typed: the row holds sha256(code id, code).
     let newest = last_code(&state.pool, "+31611111111").await;
@@ -337,17 +338,17 @@ async fn bad_credentials_change_nothing(pool: PgPool) {
         (
             "a",
             GOOD_PASSWORD,
-            ApiError::validation("username", "invalid"),
+            ApiError::validation(Field::Username, Rule::Invalid),
         ),
         (
             "anna.t",
             "short",
-            ApiError::validation("password", "min_length"),
+            ApiError::validation(Field::Password, Rule::MinLength),
         ),
         (
             "demo.beheerder",
             GOOD_PASSWORD,
-            ApiError::validation("username", "taken"),
+            ApiError::validation(Field::Username, Rule::Taken),
         ),
     ];
     for (username, password, expected) in cases {
@@ -552,7 +553,7 @@ async fn failed_verifications_and_rejections_end_the_application(pool: PgPool) {
         api(final_check::reject(&state, &operator, &app2, "  ")
             .await
             .unwrap_err()),
-        ApiError::validation("reason", "required")
+        ApiError::validation(Field::Reason, Rule::Required)
     );
     final_check::reject(
         &state,
@@ -1007,8 +1008,8 @@ async fn lopende_aanvragen_shows_each_step_an_applicant_took_with_its_time(pool:
             .expect(name);
         for (step, at) in &applicant.steps {
             // "YYYY-MM-DD HH:MM", Dutch time, today.
-            assert_eq!(at.len(), 16, "{step} {at}");
-            assert!(at.starts_with(&today), "{step} {at}");
+            assert_eq!(at.len(), 16, "{step:?} {at}");
+            assert!(at.starts_with(&today), "{step:?} {at}");
             assert!(chrono::NaiveDateTime::parse_from_str(at, "%Y-%m-%d %H:%M").is_ok());
         }
         applicant

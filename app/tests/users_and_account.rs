@@ -4,6 +4,7 @@ mod common;
 
 use app::api::users::PAGE_SIZE;
 use app::api::ApiError;
+use app::domain::codes::{Field, Rule};
 use app::server::demo::{MANAGER, USER};
 use app::server::error::ServiceError;
 use app::server::{account, signin, users};
@@ -88,7 +89,7 @@ async fn search_matches_name_email_and_username_and_takes_wildcards_literally(po
             .await
             .err()
             .unwrap()),
-        ApiError::validation("search", "too_long")
+        ApiError::validation(Field::Search, Rule::TooLong)
     );
 }
 
@@ -118,19 +119,19 @@ async fn changing_the_password_enforces_the_policy_and_the_last_five(pool: PgPoo
             .await
             .err()
             .unwrap()),
-        ApiError::validation("current_password", "wrong")
+        ApiError::validation(Field::CurrentPassword, Rule::Wrong)
     );
     assert_eq!(
         api(change(USER.1, "kort").await.err().unwrap()),
-        ApiError::validation("new_password", "min_length")
+        ApiError::validation(Field::NewPassword, Rule::MinLength)
     );
     assert_eq!(
         api(change(USER.1, "Xdemo.gebruikerX-1").await.err().unwrap()),
-        ApiError::validation("new_password", "not_username")
+        ApiError::validation(Field::NewPassword, Rule::NotUsername)
     );
     assert_eq!(
         api(change(USER.1, USER.1).await.err().unwrap()),
-        ApiError::validation("new_password", "recently_used")
+        ApiError::validation(Field::NewPassword, Rule::RecentlyUsed)
     );
     // Refused changes wrote nothing.
     let mails: i64 = sqlx::query_scalar("SELECT count(*) FROM outbox")
@@ -148,7 +149,7 @@ async fn changing_the_password_enforces_the_policy_and_the_last_five(pool: PgPoo
     // The first new one is still among the last five, the original is not any more.
     assert_eq!(
         api(change(&current, "Nieuw-Wachtwoord1").await.err().unwrap()),
-        ApiError::validation("new_password", "recently_used")
+        ApiError::validation(Field::NewPassword, Rule::RecentlyUsed)
     );
     change(&current, USER.1).await.unwrap();
 

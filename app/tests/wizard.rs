@@ -5,10 +5,12 @@
 mod common;
 
 use app::api::applications::ApplicationFilter;
-use app::api::wizard::Draft;
+use app::api::wizard::{Draft, WizardStep};
 use app::api::ApiError;
+use app::domain::acceptance::Status;
+use app::domain::codes::{Field, Rule};
 use app::domain::level::AssuranceLevel;
-use app::domain::new_user::NewUser;
+use app::domain::new_user::{Language, NewUser};
 use app::server::demo::{MANAGER, USER};
 use app::server::error::ServiceError;
 use app::server::session::SessionUser;
@@ -31,7 +33,7 @@ fn api(e: ServiceError) -> ApiError {
     }
 }
 
-fn invalid(field: &str, rule: &str) -> ApiError {
+fn invalid(field: Field, rule: Rule) -> ApiError {
     ApiError::validation(field, rule)
 }
 
@@ -53,7 +55,7 @@ fn person(first: &str, last: &str, email: &str, mobile: &str, employed: bool) ->
         mobile: mobile.into(),
         date_of_birth: "14-03-1988".into(),
         employed,
-        language: "nl".into(),
+        language: Language::Nl,
     }
 }
 
@@ -68,7 +70,7 @@ async fn full_draft(state: &AppState, manager: &SessionUser) -> Draft {
         person("Anna", "Smit", "anna.smit@example.nl", "06-11111111", true),
         person("Bram", "Bos", "bram.bos@example.nl", "06 22222222", false),
         NewUser {
-            language: "en".into(),
+            language: Language::En,
             ..person("Chris", "Kok", "chris.kok@example.nl", "+31633333333", true)
         },
     ];
@@ -76,7 +78,7 @@ async fn full_draft(state: &AppState, manager: &SessionUser) -> Draft {
     draft.all_services = false;
     draft.services = vec![TAX_OFFICE.into(), CUSTOMS.into()];
     draft.validity_years = 3;
-    draft.step = 6;
+    draft.step = WizardStep::Summary;
     draft
 }
 
@@ -111,13 +113,13 @@ async fn the_kvk_check_knows_the_organization_and_its_branches(pool: PgPool) {
         api(wizard::check_kvk(&state, &manager, &org, "56789012")
             .await
             .unwrap_err()),
-        invalid("kvk", "mismatch")
+        invalid(Field::Kvk, Rule::Mismatch)
     );
     assert_eq!(
         api(wizard::check_kvk(&state, &manager, &org, "1234")
             .await
             .unwrap_err()),
-        invalid("kvk", "invalid")
+        invalid(Field::Kvk, Rule::Invalid)
     );
     let other = org_id(&state.pool, "70123456").await;
     assert_eq!(
@@ -264,7 +266,7 @@ async fn crafted_drafts_are_refused_and_change_nothing(pool: PgPool) {
     let cases: Vec<(DraftChange, ApiError)> = vec![
         (
             Box::new(|d| d.level = Some(AssuranceLevel::Eh4)),
-            invalid("level", "above_own_level"),
+            invalid(Field::Level, Rule::AboveOwnLevel),
         ),
         (
             Box::new(move |d| {
@@ -275,57 +277,60 @@ async fn crafted_drafts_are_refused_and_change_nothing(pool: PgPool) {
         ),
         (
             Box::new(|d| d.kvk = "56789012".into()),
-            invalid("kvk", "mismatch"),
+            invalid(Field::Kvk, Rule::Mismatch),
         ),
         (
             Box::new(|d| d.validity_years = 6),
-            invalid("validity", "invalid"),
+            invalid(Field::Validity, Rule::Invalid),
         ),
         (
             Box::new(|d| d.services = vec![UWV_DATA.into()]),
-            invalid("services", "above_level"),
+            invalid(Field::Services, Rule::AboveLevel),
         ),
         (
             Box::new(|d| {
                 d.level = Some(AssuranceLevel::Eh2Plus);
             }),
-            invalid("services", "above_level"),
+            invalid(Field::Services, Rule::AboveLevel),
         ),
         (
             Box::new(|d| d.services = vec![uuid::Uuid::new_v4().to_string()]),
-            invalid("services", "unknown"),
+            invalid(Field::Services, Rule::Unknown),
         ),
         (
             Box::new(|d| d.services.clear()),
-            invalid("services", "required"),
+            invalid(Field::Services, Rule::Required),
         ),
         (
             Box::new(|d| d.users[1].email = "geen-email".into()),
-            invalid("users.1.email", "invalid_email"),
+            ApiError::in_row(1, Field::Email, Rule::InvalidEmail),
         ),
         (
             Box::new(|d| d.users[2].mobile = "12".into()),
-            invalid("users.2.mobile", "invalid_mobile"),
+            ApiError::in_row(2, Field::Mobile, Rule::InvalidMobile),
         ),
         (
             Box::new(|d| d.users[0].date_of_birth = "31-02-1990".into()),
-            invalid("users.0.date_of_birth", "invalid_date"),
+            ApiError::in_row(0, Field::DateOfBirth, Rule::InvalidDate),
         ),
         (
             Box::new(|d| d.users[2].email = "ANNA.smit@example.nl".into()),
-            invalid("users.2.email", "duplicate_in_file"),
+            ApiError::in_row(2, Field::Email, Rule::DuplicateInFile),
         ),
         (
             Box::new(|d| d.users[0].email = "pieter.vandam@bakkerij-devries.nl".into()),
-            invalid("users.0.email", "already_member"),
+            ApiError::in_row(0, Field::Email, Rule::AlreadyMember),
         ),
-        (Box::new(|d| d.users.clear()), invalid("users", "required")),
+        (
+            Box::new(|d| d.users.clear()),
+            invalid(Field::Users, Rule::Required),
+        ),
         (
             Box::new(|d| {
                 d.restrict_to_branch = true;
                 d.branch_id = Some(uuid::Uuid::new_v4().to_string());
             }),
-            invalid("branch", "unknown"),
+            invalid(Field::Branch, Rule::Unknown),
         ),
     ];
     for (change, expected) in cases {
@@ -340,13 +345,13 @@ async fn crafted_drafts_are_refused_and_change_nothing(pool: PgPool) {
         api(wizard::submit(&state, &manager, &good, 1, false)
             .await
             .unwrap_err()),
-        invalid("terms", "not_agreed")
+        invalid(Field::Terms, Rule::NotAgreed)
     );
     assert_eq!(
         api(wizard::submit(&state, &manager, &good, 0, true)
             .await
             .unwrap_err()),
-        invalid("terms", "outdated")
+        invalid(Field::Terms, Rule::Outdated)
     );
     let (_, user) = sign_in(&state, USER).await;
     assert_eq!(
@@ -412,24 +417,20 @@ async fn the_csv_preview_shows_every_rows_problems(pool: PgPool) {
     assert_eq!(rows.len(), 4);
     assert!(rows[0].problems.is_empty(), "{:?}", rows[0].problems);
     assert_eq!(rows[0].line, 2);
-    let codes = |i: usize| -> Vec<(String, String)> {
-        rows[i]
-            .problems
-            .iter()
-            .map(|p| (p.field.clone(), p.code.clone()))
-            .collect()
+    let codes = |i: usize| -> Vec<(Field, Rule)> {
+        rows[i].problems.iter().map(|p| (p.field, p.code)).collect()
     };
-    assert!(codes(1).contains(&("email".into(), "already_member".into())));
-    assert!(codes(2).contains(&("first_name".into(), "required".into())));
-    assert!(codes(3).contains(&("email".into(), "duplicate_in_file".into())));
-    assert!(codes(3).contains(&("date_of_birth".into(), "invalid_date".into())));
+    assert!(codes(1).contains(&(Field::Email, Rule::AlreadyMember)));
+    assert!(codes(2).contains(&(Field::FirstName, Rule::Required)));
+    assert!(codes(3).contains(&(Field::Email, Rule::DuplicateInFile)));
+    assert!(codes(3).contains(&(Field::DateOfBirth, Rule::InvalidDate)));
 
     let huge = base64::engine::general_purpose::STANDARD.encode(vec![b'a'; 2 * 1024 * 1024]);
     assert_eq!(
         api(wizard::import_csv(&state.pool, &manager, &org, &huge)
             .await
             .unwrap_err()),
-        invalid("csv", "too_large")
+        invalid(Field::Csv, Rule::TooLarge)
     );
     assert_eq!(
         api(
@@ -437,7 +438,7 @@ async fn the_csv_preview_shows_every_rows_problems(pool: PgPool) {
                 .await
                 .unwrap_err()
         ),
-        invalid("csv", "not_csv")
+        invalid(Field::Csv, Rule::NotCsv)
     );
     let other = org_id(&state.pool, "70123456").await;
     assert_eq!(
@@ -473,7 +474,7 @@ async fn managers_follow_resend_correct_and_cancel(pool: PgPool) {
         .await
         .unwrap();
     assert_eq!(list.len(), 1);
-    assert_eq!(list[0].statuses, vec![("invited".to_string(), 3)]);
+    assert_eq!(list[0].statuses, vec![(Status::Invited, 3)]);
     let detail = applications::detail(&state.pool, &manager, &id)
         .await
         .unwrap();
@@ -514,7 +515,7 @@ async fn managers_follow_resend_correct_and_cancel(pool: PgPool) {
                 .await
                 .unwrap_err()
         ),
-        invalid("mobile", "invalid_mobile")
+        invalid(Field::Mobile, Rule::InvalidMobile)
     );
     applications::correct(
         &state,
@@ -553,13 +554,13 @@ async fn managers_follow_resend_correct_and_cancel(pool: PgPool) {
         api(applications::resend(&state, &manager, &ids[2])
             .await
             .unwrap_err()),
-        invalid("applicant", "not_invited")
+        invalid(Field::Applicant, Rule::NotInvited)
     );
     let filtered = applications::list(
         &state.pool,
         &manager,
         &ApplicationFilter {
-            status: Some("cancelled".into()),
+            status: Some(Status::Cancelled),
             org_id: None,
         },
     )
@@ -599,7 +600,7 @@ async fn managers_follow_resend_correct_and_cancel(pool: PgPool) {
         api(applications::cancel_application(&state.pool, &manager, &id)
             .await
             .unwrap_err()),
-        invalid("application", "not_open")
+        invalid(Field::Application, Rule::NotOpen)
     );
 }
 
@@ -691,7 +692,7 @@ async fn branch_bound_users_get_authorizations_for_that_branch_only(pool: PgPool
         api(wizard::submit(&state, &manager, &draft, 1, true)
             .await
             .unwrap_err()),
-        invalid("branch", "required")
+        invalid(Field::Branch, Rule::Required)
     );
     let zorggroep = org_id(&state.pool, "70123456").await;
     sqlx::query(
@@ -712,7 +713,7 @@ async fn branch_bound_users_get_authorizations_for_that_branch_only(pool: PgPool
         api(wizard::submit(&state, &manager, &draft, 1, true)
             .await
             .unwrap_err()),
-        invalid("branch", "unknown")
+        invalid(Field::Branch, Rule::Unknown)
     );
     assert_eq!(
         count(&state.pool, "SELECT count(*) FROM applications").await,

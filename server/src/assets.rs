@@ -243,9 +243,10 @@ impl Assets {
         names
             .into_iter()
             .map(|name| {
-                let size = self.files.get(&name).map_or(0, |a| {
-                    a.brotli.as_ref().map_or(a.body.len(), |br| br.len())
-                });
+                let size = self
+                    .files
+                    .get(&name)
+                    .map_or(0, |a| a.brotli.as_ref().map_or(a.body.len(), |br| br.len()));
                 (name, size)
             })
             .collect()
@@ -281,7 +282,6 @@ impl Assets {
         response
     }
 }
-
 
 /// The pages that have a shell of their own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -114,7 +114,10 @@ mod tests {
     #[test]
     fn a_page_over_its_budget_says_so_and_what_grew() {
         let recorded = HashMap::from([
-            (("sign-in".to_string(), "signin_bg.wasm".to_string()), 140_000),
+            (
+                ("sign-in".to_string(), "signin_bg.wasm".to_string()),
+                140_000,
+            ),
             (("sign-in".to_string(), "machtig.css".to_string()), 2_000),
         ]);
         let files = vec![
@@ -126,6 +129,9 @@ mod tests {
         assert!(text.contains("OVER the budget of 150.0 KB"), "{text}");
         assert!(text.contains("(+9000 B)"), "{text}");
         let (text, _) = page_report("sign-in", Some(160_000), &files, &recorded);
-        assert!(text.contains("within the budget of 160.0 KB (9.0 KB left)"), "{text}");
+        assert!(
+            text.contains("within the budget of 160.0 KB (9.0 KB left)"),
+            "{text}"
+        );
     }
 }

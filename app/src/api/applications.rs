@@ -7,20 +7,44 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use server_fn::codec::Json;
 
-/// Where a new user of an application stands: the names of the domain's states, in order.
-pub const STATUSES: [&str; 8] = {
-    let mut names = [""; 8];
-    let mut i = 0;
-    while i < names.len() {
-        names[i] = Status::ALL[i].as_str();
-        i += 1;
-    }
-    names
-};
+/// A step a new user took, with its time in [`Applicant::steps`]. On the wire as the
+/// snake_case name (`mobile_verified`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProgressStep {
+    Confirmed,
+    MobileVerified,
+    Ordered,
+    Verified,
+    Issued,
+    Rejected,
+}
 
-/// Statuses in which the application can still be changed or cancelled for the user.
-pub fn is_open(status: &str) -> bool {
-    Status::parse(status).is_some_and(|s| !s.is_final())
+impl ProgressStep {
+    pub const ALL: [ProgressStep; 6] = [
+        ProgressStep::Confirmed,
+        ProgressStep::MobileVerified,
+        ProgressStep::Ordered,
+        ProgressStep::Verified,
+        ProgressStep::Issued,
+        ProgressStep::Rejected,
+    ];
+
+    /// The name the server's query gives the step.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProgressStep::Confirmed => "confirmed",
+            ProgressStep::MobileVerified => "mobile_verified",
+            ProgressStep::Ordered => "ordered",
+            ProgressStep::Verified => "verified",
+            ProgressStep::Issued => "issued",
+            ProgressStep::Rejected => "rejected",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ProgressStep> {
+        Self::ALL.into_iter().find(|x| x.as_str() == s)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -32,8 +56,8 @@ pub struct ApplicationSummary {
     pub submitted_at: String,
     pub submitted_by: String,
     pub total_cents: i64,
-    /// (status, number of users in it), in the order of `STATUSES`.
-    pub statuses: Vec<(String, i64)>,
+    /// (status, number of users in it), in the order of `Status::ALL`.
+    pub statuses: Vec<(Status, i64)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -43,12 +67,11 @@ pub struct Applicant {
     pub email: String,
     pub mobile: String,
     pub employed: bool,
-    pub status: String,
+    pub status: Status,
     /// Until when the current invitation link works, if there is one.
     pub invitation_valid_until: Option<String>,
-    /// The steps taken so far, in order: (step, "YYYY-MM-DD HH:MM" Dutch time). Steps are
-    /// `confirmed`, `mobile_verified`, `ordered`, `verified`, `issued`, `rejected`.
-    pub steps: Vec<(String, String)>,
+    /// The steps taken so far, in order: (step, "YYYY-MM-DD HH:MM" Dutch time).
+    pub steps: Vec<(ProgressStep, String)>,
     /// Why the final check or the verification said no.
     pub rejection_reason: Option<String>,
 }
@@ -69,7 +92,7 @@ pub struct ApplicationDetail {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApplicationFilter {
     /// Only applications with a user in this status.
-    pub status: Option<String>,
+    pub status: Option<Status>,
     pub org_id: Option<String>,
 }
 

@@ -43,11 +43,12 @@ pub async fn sign_in(username: String, password: String) -> Result<SignInStep, A
 
 #[server(prefix = "/api", endpoint = "auth/verify_code", input = Json)]
 pub async fn verify_code(challenge: String, code: String) -> Result<(), ApiError> {
+    use crate::domain::codes::{Field, Rule};
     use crate::domain::otp::OneTimeCode;
     use crate::server::{request, signin};
     let state = request::state()?;
     let code = OneTimeCode::parse(&code)
-        .map_err(|_| request::fail(ApiError::validation("code", "six_digits")))?;
+        .map_err(|_| request::fail(ApiError::validation(Field::Code, Rule::SixDigits)))?;
     let ip = request::client_ip().await;
     let done = request::respond(signin::verify_code(&state, &challenge, code.as_str(), ip).await)?;
     request::set_session_cookie(&state, &done.token);

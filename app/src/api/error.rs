@@ -1,6 +1,7 @@
 //! The one error type every server function returns: stable codes the UI translates, never a
 //! database message or other internal cause (the server logs those and sends `Internal`).
 
+pub use crate::domain::codes::{Field, Rule};
 use serde::{Deserialize, Serialize};
 use server_fn::codec::JsonEncoding;
 use server_fn::error::{FromServerFnError, ServerFnErrorErr};
@@ -29,9 +30,15 @@ pub enum ApiError {
     /// Too many failed attempts; try again after the given number of seconds.
     #[error("too many attempts")]
     TooManyAttempts { retry_after_secs: u64 },
-    /// A field broke a rule; `field` names the form field, `rule` the broken rule.
-    #[error("invalid {field}: {rule}")]
-    Validation { field: String, rule: String },
+    /// A field broke a rule; `field` names the form field, `rule` the broken rule. A field of
+    /// one of several new users comes with `row`, the user's index in the list (from 0).
+    #[error("invalid {field}{}: {rule}", row.map(|r| format!(" of user {r}")).unwrap_or_default())]
+    Validation {
+        field: Field,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        row: Option<u32>,
+        rule: Rule,
+    },
     /// The request came from another origin.
     #[error("cross-origin request refused")]
     CrossOrigin,
@@ -48,10 +55,23 @@ pub enum ApiError {
 }
 
 impl ApiError {
-    pub fn validation(field: &str, rule: &str) -> Self {
+    /// `field` broke `rule`; the combination must be one of [`Field::rules`].
+    pub fn validation(field: Field, rule: Rule) -> Self {
+        debug_assert!(field.allows(rule), "no text for {field}: {rule}");
         Self::Validation {
-            field: field.to_string(),
-            rule: rule.to_string(),
+            field,
+            row: None,
+            rule,
+        }
+    }
+
+    /// `field` of the new user at index `row` of the list broke `rule`.
+    pub fn in_row(row: usize, field: Field, rule: Rule) -> Self {
+        debug_assert!(field.allows(rule), "no text for {field}: {rule}");
+        Self::Validation {
+            field,
+            row: Some(u32::try_from(row).unwrap_or(u32::MAX)),
+            rule,
         }
     }
 
@@ -115,5 +135,32 @@ mod tests {
         );
         let back: ApiError = serde_json::from_str(&json).unwrap();
         assert_eq!(back.status(), 429);
+    }
+
+    #[test]
+    fn a_broken_rule_travels_as_field_and_rule_and_the_row_only_when_there_is_one() {
+        let error = ApiError::validation(Field::Kvk, Rule::Mismatch);
+        let json = serde_json::to_string(&error).unwrap();
+        assert_eq!(
+            json,
+            r#"{"code":"validation","field":"kvk","rule":"mismatch"}"#
+        );
+        assert_eq!(serde_json::from_str::<ApiError>(&json).unwrap(), error);
+
+        let error = ApiError::in_row(3, Field::Email, Rule::AlreadyMember);
+        let json = serde_json::to_string(&error).unwrap();
+        assert_eq!(
+            json,
+            r#"{"code":"validation","field":"email","row":3,"rule":"already_member"}"#
+        );
+        assert_eq!(serde_json::from_str::<ApiError>(&json).unwrap(), error);
+        assert_eq!(error.status(), 422);
+        assert_eq!(error.to_string(), "invalid email of user 3: already_member");
+
+        // An unknown code is a bad answer, not a generic "invalid".
+        assert!(serde_json::from_str::<ApiError>(
+            r#"{"code":"validation","field":"email","rule":"typo"}"#
+        )
+        .is_err());
     }
 }

@@ -15,11 +15,62 @@ use server_fn::codec::Json;
 /// The most users one application (or one CSV file) may hold.
 pub const MAX_USERS: usize = 10_000;
 
+/// The wizard's steps, in order. On the wire (and in a stored draft) as its number, 1 to 6.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(into = "u8", try_from = "u8")]
+pub enum WizardStep {
+    /// The organization and the assurance level.
+    Organization = 1,
+    /// The KvK number, checked in the register.
+    Kvk = 2,
+    /// The organization's details and an optional branch.
+    OrganizationDetails = 3,
+    /// The new users, typed or from a CSV file.
+    Users = 4,
+    /// Authorizations, services and validity.
+    Authorizations = 5,
+    /// The summary, the terms and "Akkoord".
+    Summary = 6,
+}
+
+impl WizardStep {
+    pub const ALL: [WizardStep; 6] = [
+        WizardStep::Organization,
+        WizardStep::Kvk,
+        WizardStep::OrganizationDetails,
+        WizardStep::Users,
+        WizardStep::Authorizations,
+        WizardStep::Summary,
+    ];
+
+    /// The step's number as shown, 1 to 6.
+    pub fn number(self) -> u8 {
+        self as u8
+    }
+}
+
+impl From<WizardStep> for u8 {
+    fn from(step: WizardStep) -> u8 {
+        step.number()
+    }
+}
+
+impl TryFrom<u8> for WizardStep {
+    type Error = &'static str;
+
+    fn try_from(n: u8) -> Result<Self, Self::Error> {
+        WizardStep::ALL
+            .into_iter()
+            .find(|s| s.number() == n)
+            .ok_or("a wizard step is 1 to 6")
+    }
+}
+
 /// Everything the manager entered so far. Stored as it is; checked when submitted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Draft {
-    /// The step shown, 1 to 6.
-    pub step: u8,
+    /// The step shown.
+    pub step: WizardStep,
     pub org_id: Option<String>,
     pub level: Option<AssuranceLevel>,
     /// The KvK number the manager typed to check the organization.
@@ -49,7 +100,7 @@ impl Draft {
 
     pub fn new(submission_key: String) -> Self {
         Self {
-            step: 1,
+            step: WizardStep::Organization,
             org_id: None,
             level: None,
             kvk: String::new(),
@@ -191,4 +242,23 @@ pub async fn wizard_submit(
     use crate::server::{request, wizard};
     let (state, caller) = request::caller().await?;
     request::respond(wizard::submit(&state, &caller, &draft, terms_version, agreed).await)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_step_travels_and_is_stored_as_its_number() {
+        for (i, step) in WizardStep::ALL.into_iter().enumerate() {
+            assert_eq!(usize::from(step.number()), i + 1);
+            assert_eq!(serde_json::to_string(&step).unwrap(), (i + 1).to_string());
+            assert_eq!(WizardStep::try_from(step.number()), Ok(step));
+        }
+        assert!(serde_json::from_str::<WizardStep>("0").is_err());
+        assert!(serde_json::from_str::<WizardStep>("7").is_err());
+        let draft = Draft::new("key".into());
+        let json = serde_json::to_value(&draft).unwrap();
+        assert_eq!(json["step"], 1);
+    }
 }

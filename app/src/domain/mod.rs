@@ -2,6 +2,7 @@
 //! Nothing here does I/O.
 
 pub mod acceptance;
+pub mod codes;
 pub mod csv;
 pub mod date;
 pub mod email;

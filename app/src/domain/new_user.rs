@@ -2,10 +2,11 @@
 //! spreadsheet), the checks on them, and their normalized form for storage.
 //!
 //! The limits match the `users` table: first and last name 1 to 100 characters, infix at most
-//! 30, an e-mail address the database accepts, an E.164 mobile number, language `nl` or `en`.
+//! 30, an e-mail address the database accepts, an E.164 mobile number, a [`Language`].
 //! A date of birth is required here although the column is nullable: the broker needs it for
 //! the identity check.
 
+use super::codes::{Field, Rule};
 use super::date::{is_plausible_birth_date, Date};
 use super::email::Email;
 use super::phone::MobileNumber;
@@ -13,40 +14,36 @@ use serde::{Deserialize, Serialize};
 
 pub const MAX_NAME_CHARS: usize = 100;
 pub const MAX_INFIX_CHARS: usize = 30;
-pub const LANGUAGES: [&str; 2] = ["nl", "en"];
 
-/// The field names used in [`FieldProblem::field`]; they match the [`NewUser`] fields.
-pub mod field {
-    pub const FIRST_NAME: &str = "first_name";
-    pub const INFIX: &str = "infix";
-    pub const LAST_NAME: &str = "last_name";
-    pub const EMAIL: &str = "email";
-    pub const MOBILE: &str = "mobile";
-    pub const DATE_OF_BIRTH: &str = "date_of_birth";
-    pub const EMPLOYED: &str = "employed";
-    pub const LANGUAGE: &str = "language";
+/// The language of a new user's e-mails, text messages and portal. On the wire and in the
+/// database as `nl` or `en`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Language {
+    /// Dutch, as the database default.
+    #[default]
+    Nl,
+    En,
 }
 
-/// The problem codes used in [`FieldProblem::code`]. They are stable: the UI translates them
-/// and the server may store them.
-pub mod code {
-    /// The field is empty (after trimming).
-    pub const REQUIRED: &str = "required";
-    /// Longer than the database allows.
-    pub const TOO_LONG: &str = "too_long";
-    /// A name holds a control character such as a line break or tab.
-    pub const INVALID_CHARACTERS: &str = "invalid_characters";
-    pub const INVALID_EMAIL: &str = "invalid_email";
-    pub const INVALID_MOBILE: &str = "invalid_mobile";
-    /// Not a date in a form we read, or not a real calendar date.
-    pub const INVALID_DATE: &str = "invalid_date";
-    /// A real date, but in the future or giving an age outside 16..=120.
-    pub const IMPLAUSIBLE_DATE: &str = "implausible_date";
-    pub const INVALID_LANGUAGE: &str = "invalid_language";
-    /// Only from the CSV import: the "employed" cell is not yes/no.
-    pub const INVALID_EMPLOYED: &str = "invalid_employed";
-    /// Only from the CSV import: an earlier row has the same e-mail address or mobile number.
-    pub const DUPLICATE_IN_FILE: &str = "duplicate_in_file";
+impl Language {
+    pub const ALL: [Language; 2] = [Language::Nl, Language::En];
+
+    /// The code stored in `users.language`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Language::Nl => "nl",
+            Language::En => "en",
+        }
+    }
+
+    /// The language for its code (`nl`/`en`, any case, spaces ignored).
+    pub fn parse(s: &str) -> Option<Language> {
+        let s = s.trim();
+        Self::ALL
+            .into_iter()
+            .find(|l| l.as_str().eq_ignore_ascii_case(s))
+    }
 }
 
 /// One new user as typed: every text exactly as entered, so it can be shown and corrected.
@@ -62,8 +59,8 @@ pub struct NewUser {
     /// Employed by the organization ("in loondienst"): the means is issued without a
     /// separate identity verification.
     pub employed: bool,
-    /// `nl` or `en`: the language of the user's e-mails and portal.
-    pub language: String,
+    /// The language of the user's e-mails and portal.
+    pub language: Language,
 }
 
 impl Default for NewUser {
@@ -77,26 +74,27 @@ impl Default for NewUser {
             mobile: String::new(),
             date_of_birth: String::new(),
             employed: false,
-            language: "nl".to_string(),
+            language: Language::Nl,
         }
     }
 }
 
-/// A problem with one field: `field` is one of [`field`], `code` one of [`code`]. Owned
-/// strings so it crosses the server boundary; the server may add its own codes (for instance
-/// when the person is already a user of the organization).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// A problem with one field of a new user: `field` is one of the [`NewUser`] fields, `code`
+/// the rule it broke. The server may add its own (for instance [`Rule::AlreadyMember`] when
+/// the person is already a user of the organization).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct FieldProblem {
-    pub field: String,
-    pub code: String,
+    pub field: Field,
+    pub code: Rule,
 }
 
 impl FieldProblem {
-    pub fn new(field: &str, code: &str) -> Self {
-        Self {
-            field: field.to_string(),
-            code: code.to_string(),
-        }
+    pub fn new(field: Field, code: Rule) -> Self {
+        debug_assert!(
+            field.is_new_user_field() && field.allows(code),
+            "no text for {field}: {code}"
+        );
+        Self { field, code }
     }
 }
 
@@ -114,8 +112,7 @@ pub struct ValidUser {
     pub mobile: String,
     pub date_of_birth: Date,
     pub employed: bool,
-    /// `nl` or `en`.
-    pub language: String,
+    pub language: Language,
 }
 
 /// A person's name as shown: first name, infix and last name, leaving out empty parts.
@@ -140,26 +137,20 @@ pub fn normalized_email(s: &str) -> Option<Email> {
     (tld.chars().count() >= 2).then_some(email)
 }
 
-/// The language code, if it is one the portal speaks (`nl`/`en`, any case, spaces ignored).
-pub fn normalized_language(s: &str) -> Option<&'static str> {
-    let s = s.trim();
-    LANGUAGES.into_iter().find(|l| l.eq_ignore_ascii_case(s))
-}
-
 fn check_name(
     problems: &mut Vec<FieldProblem>,
-    field: &str,
+    field: Field,
     value: &str,
     required: bool,
     max: usize,
 ) {
     let tidy = tidy_name(value);
     if required && tidy.is_empty() {
-        problems.push(FieldProblem::new(field, code::REQUIRED));
+        problems.push(FieldProblem::new(field, Rule::Required));
     } else if value.trim().chars().any(char::is_control) {
-        problems.push(FieldProblem::new(field, code::INVALID_CHARACTERS));
+        problems.push(FieldProblem::new(field, Rule::InvalidCharacters));
     } else if tidy.chars().count() > max {
-        problems.push(FieldProblem::new(field, code::TOO_LONG));
+        problems.push(FieldProblem::new(field, Rule::TooLong));
     }
 }
 
@@ -169,49 +160,45 @@ pub fn check(user: &NewUser, today: Date) -> Vec<FieldProblem> {
     let mut problems = Vec::new();
     check_name(
         &mut problems,
-        field::FIRST_NAME,
+        Field::FirstName,
         &user.first_name,
         true,
         MAX_NAME_CHARS,
     );
     check_name(
         &mut problems,
-        field::INFIX,
+        Field::Infix,
         &user.infix,
         false,
         MAX_INFIX_CHARS,
     );
     check_name(
         &mut problems,
-        field::LAST_NAME,
+        Field::LastName,
         &user.last_name,
         true,
         MAX_NAME_CHARS,
     );
     if user.email.trim().is_empty() {
-        problems.push(FieldProblem::new(field::EMAIL, code::REQUIRED));
+        problems.push(FieldProblem::new(Field::Email, Rule::Required));
     } else if normalized_email(&user.email).is_none() {
-        problems.push(FieldProblem::new(field::EMAIL, code::INVALID_EMAIL));
+        problems.push(FieldProblem::new(Field::Email, Rule::InvalidEmail));
     }
     if user.mobile.trim().is_empty() {
-        problems.push(FieldProblem::new(field::MOBILE, code::REQUIRED));
+        problems.push(FieldProblem::new(Field::Mobile, Rule::Required));
     } else if MobileNumber::parse(&user.mobile).is_err() {
-        problems.push(FieldProblem::new(field::MOBILE, code::INVALID_MOBILE));
+        problems.push(FieldProblem::new(Field::Mobile, Rule::InvalidMobile));
     }
     if user.date_of_birth.trim().is_empty() {
-        problems.push(FieldProblem::new(field::DATE_OF_BIRTH, code::REQUIRED));
+        problems.push(FieldProblem::new(Field::DateOfBirth, Rule::Required));
     } else {
         match Date::parse_dutch(&user.date_of_birth) {
-            Err(_) => problems.push(FieldProblem::new(field::DATE_OF_BIRTH, code::INVALID_DATE)),
-            Ok(date) if !is_plausible_birth_date(date, today) => problems.push(FieldProblem::new(
-                field::DATE_OF_BIRTH,
-                code::IMPLAUSIBLE_DATE,
-            )),
+            Err(_) => problems.push(FieldProblem::new(Field::DateOfBirth, Rule::InvalidDate)),
+            Ok(date) if !is_plausible_birth_date(date, today) => {
+                problems.push(FieldProblem::new(Field::DateOfBirth, Rule::ImplausibleDate))
+            }
             Ok(_) => {}
         }
-    }
-    if normalized_language(&user.language).is_none() {
-        problems.push(FieldProblem::new(field::LANGUAGE, code::INVALID_LANGUAGE));
     }
     problems
 }
@@ -229,7 +216,7 @@ pub fn normalized(user: &NewUser, today: Date) -> Option<ValidUser> {
         mobile: MobileNumber::parse(&user.mobile).ok()?.into(),
         date_of_birth: Date::parse_dutch(&user.date_of_birth).ok()?,
         employed: user.employed,
-        language: normalized_language(&user.language)?.to_string(),
+        language: user.language,
     })
 }
 
@@ -251,19 +238,19 @@ mod tests {
             mobile: "06-12345678".into(),
             date_of_birth: "14-03-1988".into(),
             employed: true,
-            language: "nl".into(),
+            language: Language::Nl,
         }
     }
 
-    fn codes(user: &NewUser) -> Vec<(String, String)> {
+    fn codes(user: &NewUser) -> Vec<(Field, Rule)> {
         check(user, today())
             .into_iter()
             .map(|p| (p.field, p.code))
             .collect()
     }
 
-    fn one(field: &str, code: &str) -> Vec<(String, String)> {
-        vec![(field.to_string(), code.to_string())]
+    fn one(field: Field, code: Rule) -> Vec<(Field, Rule)> {
+        vec![(field, code)]
     }
 
     #[test]
@@ -276,25 +263,27 @@ mod tests {
         assert_eq!(valid.mobile, "+31612345678");
         assert_eq!(valid.date_of_birth, Date::new(1988, 3, 14).unwrap());
         assert!(valid.employed);
-        assert_eq!(valid.language, "nl");
+        assert_eq!(valid.language, Language::Nl);
     }
 
     #[test]
     fn the_default_form_is_dutch_and_reports_every_required_field() {
         let user = NewUser::default();
-        assert_eq!(user.language, "nl");
-        let fields: Vec<String> = check(&user, today()).into_iter().map(|p| p.field).collect();
+        assert_eq!(user.language, Language::Nl);
+        let fields: Vec<Field> = check(&user, today()).into_iter().map(|p| p.field).collect();
         assert_eq!(
             fields,
             [
-                "first_name",
-                "last_name",
-                "email",
-                "mobile",
-                "date_of_birth"
+                Field::FirstName,
+                Field::LastName,
+                Field::Email,
+                Field::Mobile,
+                Field::DateOfBirth
             ]
         );
-        assert!(check(&user, today()).iter().all(|p| p.code == "required"));
+        assert!(check(&user, today())
+            .iter()
+            .all(|p| p.code == Rule::Required));
         assert_eq!(normalized(&user, today()), None);
     }
 
@@ -310,9 +299,9 @@ mod tests {
         assert_eq!(
             codes(&user),
             vec![
-                ("first_name".into(), "too_long".into()),
-                ("infix".into(), "too_long".into()),
-                ("last_name".into(), "required".into()),
+                (Field::FirstName, Rule::TooLong),
+                (Field::Infix, Rule::TooLong),
+                (Field::LastName, Rule::Required),
             ]
         );
     }
@@ -321,7 +310,7 @@ mod tests {
     fn names_with_line_breaks_are_refused_and_spaces_collapsed() {
         let mut user = sanne();
         user.last_name = "Vries\nJansen".into();
-        assert_eq!(codes(&user), one("last_name", "invalid_characters"));
+        assert_eq!(codes(&user), one(Field::LastName, Rule::InvalidCharacters));
         user.last_name = "  El   Amrani ".into();
         assert_eq!(normalized(&user, today()).unwrap().last_name, "El Amrani");
     }
@@ -330,13 +319,13 @@ mod tests {
     fn contact_details_must_be_valid() {
         let mut user = sanne();
         user.email = "sanne@bakkerij".into();
-        assert_eq!(codes(&user), one("email", "invalid_email"));
+        assert_eq!(codes(&user), one(Field::Email, Rule::InvalidEmail));
         // Email::parse accepts a one-letter top-level domain; the database does not.
         user.email = "sanne@bakkerij.n".into();
-        assert_eq!(codes(&user), one("email", "invalid_email"));
+        assert_eq!(codes(&user), one(Field::Email, Rule::InvalidEmail));
         user = sanne();
         user.mobile = "020-1234567".into();
-        assert_eq!(codes(&user), one("mobile", "invalid_mobile"));
+        assert_eq!(codes(&user), one(Field::Mobile, Rule::InvalidMobile));
         user.mobile = "+31 6 2345 6789".into();
         assert_eq!(normalized(&user, today()).unwrap().mobile, "+31623456789");
     }
@@ -345,28 +334,34 @@ mod tests {
     fn the_date_of_birth_must_be_real_and_plausible() {
         let mut user = sanne();
         user.date_of_birth = "31-02-1988".into();
-        assert_eq!(codes(&user), one("date_of_birth", "invalid_date"));
+        assert_eq!(codes(&user), one(Field::DateOfBirth, Rule::InvalidDate));
         user.date_of_birth = "01-01-2015".into();
-        assert_eq!(codes(&user), one("date_of_birth", "implausible_date"));
+        assert_eq!(codes(&user), one(Field::DateOfBirth, Rule::ImplausibleDate));
         user.date_of_birth = "1988-03-14".into();
         assert!(codes(&user).is_empty());
     }
 
     #[test]
     fn only_dutch_and_english_are_languages() {
-        let mut user = sanne();
-        user.language = " EN ".into();
-        assert_eq!(normalized(&user, today()).unwrap().language, "en");
+        assert_eq!(Language::parse(" EN "), Some(Language::En));
+        assert_eq!(Language::parse("nl"), Some(Language::Nl));
         for bad in ["", "de", "nederlands"] {
-            user.language = bad.into();
-            assert_eq!(codes(&user), one("language", "invalid_language"), "{bad}");
+            assert_eq!(Language::parse(bad), None, "{bad}");
         }
+        let mut user = sanne();
+        user.language = Language::En;
+        assert_eq!(normalized(&user, today()).unwrap().language, Language::En);
+        assert_eq!(serde_json::to_string(&Language::En).unwrap(), r#""en""#);
+        assert_eq!(
+            serde_json::from_str::<Language>(r#""nl""#).unwrap(),
+            Language::Nl
+        );
     }
 
     #[test]
     fn problems_serialize_with_their_codes() {
         let json =
-            serde_json::to_string(&FieldProblem::new(field::EMAIL, code::INVALID_EMAIL)).unwrap();
+            serde_json::to_string(&FieldProblem::new(Field::Email, Rule::InvalidEmail)).unwrap();
         assert_eq!(json, r#"{"field":"email","code":"invalid_email"}"#);
     }
 
@@ -375,8 +370,9 @@ mod tests {
         fn check_never_panics_and_normalized_agrees_with_it(
             first in "\\PC{0,110}", infix in ".{0,3}", last in "[a-zA-Z \n]{0,5}",
             email in "[a-z.@]{0,12}", mobile in "[0-9 +-]{0,14}", dob in "[0-9-]{0,11}",
-            lang in "nl|en|NL|xx|",
+            en: bool,
         ) {
+            let lang = if en { Language::En } else { Language::Nl };
             let user = NewUser {
                 first_name: first, infix, last_name: last, email, mobile,
                 date_of_birth: dob, employed: false, language: lang,
@@ -384,7 +380,7 @@ mod tests {
             let problems = check(&user, today());
             prop_assert_eq!(problems.is_empty(), normalized(&user, today()).is_some());
             // At most one problem per field.
-            let mut fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
+            let mut fields: Vec<Field> = problems.iter().map(|p| p.field).collect();
             fields.dedup();
             prop_assert_eq!(fields.len(), problems.len());
         }

@@ -30,17 +30,6 @@ impl Rule {
         Rule::Special,
         Rule::NotUsername,
     ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Rule::MinLength => "min_length",
-            Rule::Lowercase => "lowercase",
-            Rule::Uppercase => "uppercase",
-            Rule::Digit => "digit",
-            Rule::Special => "special",
-            Rule::NotUsername => "not_username",
-        }
-    }
 }
 
 /// Which rules a candidate password meets.

@@ -17,9 +17,10 @@
 //! person is already a user of the organization needs the database: the server appends those
 //! problems to [`ImportRow::problems`].
 
+use super::codes::{Field, Rule};
 use super::csv;
 use super::date::Date;
-use super::new_user::{self, code, field, FieldProblem, NewUser};
+use super::new_user::{self, FieldProblem, Language, NewUser};
 use super::phone::MobileNumber;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
@@ -45,7 +46,8 @@ pub struct ImportRow {
     pub line: usize,
     /// The row's values as found (trimmed), so they can be corrected in place.
     pub user: NewUser,
-    /// Problems from [`new_user::check`], plus `invalid_employed` and `duplicate_in_file`.
+    /// Problems from [`new_user::check`], plus `invalid_language`, `invalid_employed` and
+    /// `duplicate_in_file`.
     pub problems: Vec<FieldProblem>,
 }
 
@@ -63,22 +65,22 @@ pub enum ImportError {
     TooManyRows,
     #[error("the file contains no users")]
     Empty,
-    /// The required columns not found in the header, as field names (`first_name`, ...).
+    /// The required columns not found in the header, as the fields they would hold.
     #[error("required columns are missing: {0:?}")]
-    MissingColumns(Vec<String>),
+    MissingColumns(Vec<Field>),
     #[error("the file is not a CSV file")]
     NotCsv,
 }
 
 impl ImportError {
-    /// Stable code for the UI and logs.
-    pub fn code(&self) -> &'static str {
+    /// The rule the file broke, reported for [`Field::Csv`].
+    pub fn rule(&self) -> Rule {
         match self {
-            Self::TooLarge => "too_large",
-            Self::TooManyRows => "too_many_rows",
-            Self::Empty => "empty",
-            Self::MissingColumns(_) => "missing_columns",
-            Self::NotCsv => "not_csv",
+            Self::TooLarge => Rule::TooLarge,
+            Self::TooManyRows => Rule::TooManyRows,
+            Self::Empty => Rule::Empty,
+            Self::MissingColumns(_) => Rule::MissingColumns,
+            Self::NotCsv => Rule::NotCsv,
         }
     }
 }
@@ -173,16 +175,16 @@ impl Column {
         Self::Language,
     ];
 
-    fn field(self) -> &'static str {
+    fn field(self) -> Field {
         match self {
-            Self::FirstName => field::FIRST_NAME,
-            Self::Infix => field::INFIX,
-            Self::LastName => field::LAST_NAME,
-            Self::Email => field::EMAIL,
-            Self::Mobile => field::MOBILE,
-            Self::DateOfBirth => field::DATE_OF_BIRTH,
-            Self::Employed => field::EMPLOYED,
-            Self::Language => field::LANGUAGE,
+            Self::FirstName => Field::FirstName,
+            Self::Infix => Field::Infix,
+            Self::LastName => Field::LastName,
+            Self::Email => Field::Email,
+            Self::Mobile => Field::Mobile,
+            Self::DateOfBirth => Field::DateOfBirth,
+            Self::Employed => Field::Employed,
+            Self::Language => Field::Language,
         }
     }
 
@@ -279,11 +281,11 @@ impl Header {
         self.columns.iter().flatten().count()
     }
 
-    fn missing(&self) -> Vec<String> {
+    fn missing(&self) -> Vec<Field> {
         Column::ALL
             .into_iter()
             .filter(|c| c.required() && !self.columns.contains(&Some(*c)))
-            .map(|c| c.field().to_string())
+            .map(Column::field)
             .collect()
     }
 }
@@ -332,14 +334,13 @@ fn parse_employed(s: &str) -> Option<bool> {
     }
 }
 
-/// `nl`/`en` for the usual ways of naming the languages; empty means Dutch; anything else is
-/// kept as found for [`new_user::check`] to report.
-fn import_language(s: &str) -> String {
-    let s = s.trim();
-    match s.to_lowercase().as_str() {
-        "" | "nl" | "nld" | "ned" | "nederlands" | "dutch" => "nl".to_string(),
-        "en" | "eng" | "engels" | "english" => "en".to_string(),
-        _ => s.to_string(),
+/// The language for the usual ways of naming Dutch and English; empty means Dutch; anything
+/// else is none: reported as `invalid_language`, with Dutch in the row.
+fn import_language(s: &str) -> Option<Language> {
+    match s.trim().to_lowercase().as_str() {
+        "" | "nl" | "nld" | "ned" | "nederlands" | "dutch" => Some(Language::Nl),
+        "en" | "eng" | "engels" | "english" => Some(Language::En),
+        _ => None,
     }
 }
 
@@ -371,11 +372,11 @@ pub fn duplicates(users: &[NewUser]) -> Vec<Vec<FieldProblem>> {
             let mut problems = Vec::new();
             let email = user.email.trim().to_lowercase();
             if !email.is_empty() && !emails.insert(email) {
-                problems.push(FieldProblem::new(field::EMAIL, code::DUPLICATE_IN_FILE));
+                problems.push(FieldProblem::new(Field::Email, Rule::DuplicateInFile));
             }
             if let Ok(mobile) = MobileNumber::parse(&user.mobile) {
                 if !mobiles.insert(mobile) {
-                    problems.push(FieldProblem::new(field::MOBILE, code::DUPLICATE_IN_FILE));
+                    problems.push(FieldProblem::new(Field::Mobile, Rule::DuplicateInFile));
                 }
             }
             problems
@@ -414,6 +415,7 @@ pub fn parse(bytes: &[u8], today: Date) -> Result<Import, ImportError> {
     let mut lines = Vec::new();
     let mut users = Vec::new();
     let mut employed_problems = Vec::new();
+    let mut language_problems = Vec::new();
     for (line, record) in records.filter(|(_, r)| !is_blank_record(r)) {
         if users.len() == MAX_ROWS {
             return Err(ImportError::TooManyRows);
@@ -436,9 +438,11 @@ pub fn parse(bytes: &[u8], today: Date) -> Result<Import, ImportError> {
             }
         }
         user.employed = employed.unwrap_or(false);
-        user.language = import_language(language);
+        let language = import_language(language);
+        user.language = language.unwrap_or_default();
         lines.push(line);
         employed_problems.push(employed.is_none());
+        language_problems.push(language.is_none());
         users.push(user);
     }
     if users.is_empty() {
@@ -450,19 +454,25 @@ pub fn parse(bytes: &[u8], today: Date) -> Result<Import, ImportError> {
         .into_iter()
         .zip(lines)
         .zip(employed_problems)
+        .zip(language_problems)
         .zip(dups)
-        .map(|(((user, line), bad_employed), duplicates)| {
-            let mut problems = new_user::check(&user, today);
-            if bad_employed {
-                problems.push(FieldProblem::new(field::EMPLOYED, code::INVALID_EMPLOYED));
-            }
-            problems.extend(duplicates);
-            ImportRow {
-                line,
-                user,
-                problems,
-            }
-        })
+        .map(
+            |((((user, line), bad_employed), bad_language), duplicates)| {
+                let mut problems = new_user::check(&user, today);
+                if bad_language {
+                    problems.push(FieldProblem::new(Field::Language, Rule::InvalidLanguage));
+                }
+                if bad_employed {
+                    problems.push(FieldProblem::new(Field::Employed, Rule::InvalidEmployed));
+                }
+                problems.extend(duplicates);
+                ImportRow {
+                    line,
+                    user,
+                    problems,
+                }
+            },
+        )
         .collect();
     Ok(Import {
         rows,
@@ -514,7 +524,7 @@ Joost;van der;Berg;joost@berg-advies.nl;0031687654321;30-06-1991;nee\r\n";
         assert_eq!(mohamed.last_name, "El Amrani");
         assert_eq!(mohamed.mobile, "+31 6 2345 6789");
         assert!(mohamed.employed);
-        assert_eq!(mohamed.language, "nl");
+        assert_eq!(mohamed.language, Language::Nl);
         let joost = &import.rows[2].user;
         assert_eq!(joost.infix, "van der");
         assert!(!joost.employed);
@@ -525,7 +535,7 @@ Joost;van der;Berg;joost@berg-advies.nl;0031687654321;30-06-1991;nee\r\n";
         let import = parse(example_csv().as_bytes(), today()).unwrap();
         assert_eq!(import.rows.len(), 2);
         assert!(import.rows.iter().all(ImportRow::is_ok), "{import:?}");
-        assert_eq!(import.rows[1].user.language, "en");
+        assert_eq!(import.rows[1].user.language, Language::En);
         assert!(example_csv().starts_with(
             "voornaam;tussenvoegsel;achternaam;e-mail;mobiel;geboortedatum;in loondienst;taal\r\n"
         ));
@@ -544,8 +554,8 @@ Ren\xE9;Lef\xE8vre;rene@voorbeeld.nl;0612345678;01-02-1990;nee;Nederlands\r\n\
         assert_eq!(import.rows[0].user.first_name, "René");
         assert_eq!(import.rows[0].user.last_name, "Lefèvre");
         assert_eq!(import.rows[1].user.first_name, "€uro");
-        assert_eq!(import.rows[0].user.language, "nl");
-        assert_eq!(import.rows[1].user.language, "en");
+        assert_eq!(import.rows[0].user.language, Language::Nl);
+        assert_eq!(import.rows[1].user.language, Language::En);
         assert!(import.rows.iter().all(ImportRow::is_ok), "{import:?}");
     }
 
@@ -579,10 +589,10 @@ Piet,van,Dam,piet@example.com,0612345678,4-7-1985,No,\n";
         assert_eq!(jane.last_name, "Doe");
         assert_eq!(jane.date_of_birth, "1985-07-04");
         assert!(jane.employed);
-        assert_eq!(jane.language, "en");
+        assert_eq!(jane.language, Language::En);
         assert_eq!(import.rows[1].user.infix, "van");
         assert!(!import.rows[1].user.employed);
-        assert_eq!(import.rows[1].user.language, "nl");
+        assert_eq!(import.rows[1].user.language, Language::Nl);
     }
 
     #[test]
@@ -643,7 +653,8 @@ Tim;;Tol;tim@voorbeeld.nl;06-1234;14-03-1970;nee;en\n";
                 ("employed", "invalid_employed"),
             ]
         );
-        assert_eq!(import.rows[1].user.language, "de");
+        // Not a language: reported, and Dutch until corrected.
+        assert_eq!(import.rows[1].user.language, Language::Nl);
         assert_eq!(
             problems(&import.rows[2]),
             [
@@ -678,15 +689,15 @@ C;D;c@voorbeeld.nl;31612345679;01-01-1980;ja\n";
         assert_eq!(
             parse(file, today()),
             Err(ImportError::MissingColumns(vec![
-                "date_of_birth".into(),
-                "employed".into()
+                Field::DateOfBirth,
+                Field::Employed
             ]))
         );
         assert_eq!(
             parse(b"naam,adres\nJan,Dorpsstraat 1\n", today())
                 .unwrap_err()
-                .code(),
-            "missing_columns"
+                .rule(),
+            Rule::MissingColumns
         );
     }
 
@@ -734,7 +745,7 @@ Sanne\tVries\tsanne@voorbeeld.nl\t0612345678\t14-03-1988\tja\r";
             parse(&vec![b'a'; MAX_BYTES + 1], today()),
             Err(ImportError::TooLarge)
         );
-        assert_eq!(ImportError::TooLarge.code(), "too_large");
+        assert_eq!(ImportError::TooLarge.rule(), Rule::TooLarge);
     }
 
     fn valid_file(n: usize) -> String {
@@ -791,8 +802,8 @@ Sanne\tVries\tsanne@voorbeeld.nl\t0612345678\t14-03-1988\tja\r";
             found,
             vec![
                 vec![],
-                vec![FieldProblem::new("mobile", "duplicate_in_file")],
-                vec![FieldProblem::new("email", "duplicate_in_file")],
+                vec![FieldProblem::new(Field::Mobile, Rule::DuplicateInFile)],
+                vec![FieldProblem::new(Field::Email, Rule::DuplicateInFile)],
                 vec![],
                 vec![],
             ]

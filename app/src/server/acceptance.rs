@@ -10,6 +10,7 @@ use super::{account, audit, catalog, issuing, outbox, passwords, tokens};
 use crate::api::acceptance::{CodeSent, Invitation, Ordered};
 use crate::api::ApiError;
 use crate::domain::acceptance::{code_rules, Event, Progress, Step};
+use crate::domain::codes::{Field, Rule};
 use crate::domain::new_user::full_name;
 use crate::domain::otp::OneTimeCode;
 use crate::domain::password;
@@ -31,7 +32,7 @@ impl Link {
     async fn audit(
         &self,
         conn: &mut PgConnection,
-        action: &str,
+        action: audit::Action,
         mut details: serde_json::Value,
     ) -> Result<(), sqlx::Error> {
         details["applicant_id"] = serde_json::json!(self.applicant_id);
@@ -165,7 +166,7 @@ pub async fn confirm(state: &AppState, token: &str) -> ServiceResult<Invitation>
         .await?;
         link.audit(
             &mut tx,
-            "acceptance.details_confirmed",
+            audit::Action::AcceptanceDetailsConfirmed,
             serde_json::json!({}),
         )
         .await?;
@@ -197,7 +198,7 @@ pub async fn send_code(state: &AppState, token: &str) -> ServiceResult<Invitatio
             .into())
         }
         Err(code_rules::Refusal::NoMoreCodes) => {
-            return Err(ApiError::validation("code", "no_more_codes").into())
+            return Err(ApiError::validation(Field::Code, Rule::NoMoreCodes).into())
         }
     }
     sqlx::query(
@@ -227,7 +228,7 @@ pub async fn send_code(state: &AppState, token: &str) -> ServiceResult<Invitatio
     outbox::enqueue_sms(&mut tx, &mobile, &text, outbox::Content::Secret).await?;
     link.audit(
         &mut tx,
-        "acceptance.code_sent",
+        audit::Action::AcceptanceCodeSent,
         serde_json::json!({ "codes": sent + 1 }),
     )
     .await?;
@@ -238,7 +239,8 @@ pub async fn send_code(state: &AppState, token: &str) -> ServiceResult<Invitatio
 }
 
 pub async fn verify_code(state: &AppState, token: &str, code: &str) -> ServiceResult<Invitation> {
-    let code = OneTimeCode::parse(code).map_err(|_| ApiError::validation("code", "format"))?;
+    let code =
+        OneTimeCode::parse(code).map_err(|_| ApiError::validation(Field::Code, Rule::Format))?;
     let mut tx = state.pool.begin().await?;
     let mut link = lock(&mut tx, token).await?;
     if link.progress.mobile_verified {
@@ -270,7 +272,7 @@ pub async fn verify_code(state: &AppState, token: &str, code: &str) -> ServiceRe
             .await?;
         link.audit(
             &mut tx,
-            "acceptance.code_wrong",
+            audit::Action::AcceptanceCodeWrong,
             serde_json::json!({ "attempts": attempts }),
         )
         .await?;
@@ -291,8 +293,12 @@ pub async fn verify_code(state: &AppState, token: &str, code: &str) -> ServiceRe
     .bind(link.applicant_id)
     .execute(&mut *tx)
     .await?;
-    link.audit(&mut tx, "acceptance.mobile_verified", serde_json::json!({}))
-        .await?;
+    link.audit(
+        &mut tx,
+        audit::Action::AcceptanceMobileVerified,
+        serde_json::json!({}),
+    )
+    .await?;
     link.progress.mobile_verified = true;
     let invitation = view(&mut tx, &link).await?;
     tx.commit().await?;
@@ -306,10 +312,10 @@ pub async fn choose_credentials(
     username: &str,
     password: String,
 ) -> ServiceResult<Invitation> {
-    let username =
-        Username::parse(username).map_err(|_| ApiError::validation("username", "invalid"))?;
+    let username = Username::parse(username)
+        .map_err(|_| ApiError::validation(Field::Username, Rule::Invalid))?;
     if let Some(rule) = password::check(&password, username.as_str()).first_failure() {
-        return Err(ApiError::validation("password", rule.code()).into());
+        return Err(ApiError::validation(Field::Password, rule.into()).into());
     }
     let mut tx = state.pool.begin().await?;
     let mut link = lock(&mut tx, token).await?;
@@ -323,7 +329,7 @@ pub async fn choose_credentials(
             .fetch_one(&mut *tx)
             .await?;
     if taken {
-        return Err(ApiError::validation("username", "taken").into());
+        return Err(ApiError::validation(Field::Username, Rule::Taken).into());
     }
     let hash = passwords::hash(password).await?;
     let updated = sqlx::query("UPDATE users SET username = $2, password_hash = $3 WHERE id = $1")
@@ -336,7 +342,7 @@ pub async fn choose_credentials(
         Ok(_) => {}
         // Someone took the name between the check and the update.
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-            return Err(ApiError::validation("username", "taken").into())
+            return Err(ApiError::validation(Field::Username, Rule::Taken).into())
         }
         Err(e) => return Err(e.into()),
     }
@@ -349,7 +355,7 @@ pub async fn choose_credentials(
     .await?;
     link.audit(
         &mut tx,
-        "acceptance.credentials_chosen",
+        audit::Action::AcceptanceCredentialsChosen,
         serde_json::json!({}),
     )
     .await?;
@@ -382,7 +388,7 @@ pub async fn order(state: &AppState, token: &str) -> ServiceResult<Ordered> {
     audit::record(
         &mut tx,
         Some(a.user_id),
-        "acceptance.ordered",
+        audit::Action::AcceptanceOrdered,
         Some(a.org_id),
         serde_json::json!({ "applicant_id": a.id }),
     )

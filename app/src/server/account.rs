@@ -6,6 +6,7 @@ use super::state::AppState;
 use super::{audit, outbox, passwords, session};
 use crate::api::auth::Me;
 use crate::api::ApiError;
+use crate::domain::codes::{Field, Rule};
 use crate::domain::level::AssuranceLevel;
 use crate::domain::new_user::full_name;
 use crate::domain::password::{self, HISTORY_SIZE};
@@ -41,7 +42,7 @@ pub async fn change_password(
     new: String,
 ) -> ServiceResult<()> {
     if let Some(rule) = password::check(&new, &caller.username).first_failure() {
-        return Err(ApiError::validation("new_password", rule.code()).into());
+        return Err(ApiError::validation(Field::NewPassword, rule.into()).into());
     }
     let mut tx = state.pool.begin().await?;
     let user = sqlx::query(
@@ -51,7 +52,7 @@ pub async fn change_password(
     .fetch_one(&mut *tx)
     .await?;
     if !passwords::matches_any(current, vec![user.get("password_hash")]).await? {
-        return Err(ApiError::validation("current_password", "wrong").into());
+        return Err(ApiError::validation(Field::CurrentPassword, Rule::Wrong).into());
     }
     let history: Vec<String> = sqlx::query_scalar(
         "SELECT hash FROM password_history WHERE user_id = $1 ORDER BY id DESC LIMIT $2",
@@ -61,7 +62,7 @@ pub async fn change_password(
     .fetch_all(&mut *tx)
     .await?;
     if passwords::matches_any(new.clone(), history).await? {
-        return Err(ApiError::validation("new_password", "recently_used").into());
+        return Err(ApiError::validation(Field::NewPassword, Rule::RecentlyUsed).into());
     }
     let hash = passwords::hash(new).await?;
     sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
@@ -87,7 +88,7 @@ pub async fn change_password(
     audit::record(
         &mut tx,
         Some(caller.user_id),
-        "account.password_changed",
+        audit::Action::AccountPasswordChanged,
         None,
         serde_json::json!({}),
     )

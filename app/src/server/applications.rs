@@ -8,10 +8,12 @@ use super::session::SessionUser;
 use super::state::AppState;
 use super::{audit, catalog, tokens, wizard};
 use crate::api::applications::{
-    is_open, Applicant, ApplicationDetail, ApplicationFilter, ApplicationSummary, STATUSES,
+    Applicant, ApplicationDetail, ApplicationFilter, ApplicationSummary, ProgressStep,
 };
 use crate::api::wizard::OrgOption;
 use crate::api::ApiError;
+use crate::domain::acceptance::Status;
+use crate::domain::codes::{Field, Rule};
 use crate::domain::new_user::normalized_email;
 use crate::domain::phone::MobileNumber;
 use sqlx::postgres::PgRow;
@@ -23,6 +25,11 @@ const LIST_LIMIT: i64 = 200;
 
 fn parse_id(id: &str) -> ServiceResult<Uuid> {
     Uuid::parse_str(id).map_err(|_| ApiError::NotFound.into())
+}
+
+/// The row's `status` column as the domain's state.
+fn status_of(r: &PgRow) -> ServiceResult<Status> {
+    Status::parse(r.get("status")).ok_or_else(|| ServiceError::internal("unknown applicant status"))
 }
 
 const SUMMARY_COLUMNS: &str = "
@@ -46,9 +53,9 @@ fn summary(r: &PgRow) -> ApplicationSummary {
         submitted_at: r.get("submitted_at"),
         submitted_by: r.get("submitted_by"),
         total_cents: r.get("total_cents"),
-        statuses: STATUSES
-            .iter()
-            .filter_map(|s| counts[*s].as_i64().map(|n| (s.to_string(), n)))
+        statuses: Status::ALL
+            .into_iter()
+            .filter_map(|s| counts[s.as_str()].as_i64().map(|n| (s, n)))
             .collect(),
     }
 }
@@ -84,11 +91,7 @@ pub async fn list(
     filter: &ApplicationFilter,
 ) -> ServiceResult<Vec<ApplicationSummary>> {
     caller.require_manager()?;
-    let status = match filter.status.as_deref() {
-        None | Some("") => None,
-        Some(s) if STATUSES.contains(&s) => Some(s),
-        Some(_) => return Err(ApiError::validation("status", "invalid").into()),
-    };
+    let status = filter.status.map(Status::as_str);
     let orgs: Vec<Uuid> = match filter.org_id.as_deref() {
         None | Some("") => caller.managed_orgs.clone(),
         // Another organization's id filters down to nothing, as a missing one would.
@@ -162,22 +165,27 @@ pub async fn detail(
     .fetch_all(pool)
     .await?
     .into_iter()
-    .map(|a| Applicant {
-        id: a.get::<Uuid, _>("id").to_string(),
-        name: a.get("name"),
-        email: a.get("email"),
-        mobile: a.get("mobile"),
-        employed: a.get("employed"),
-        status: a.get("status"),
-        invitation_valid_until: a.get("valid_until"),
-        steps: a
-            .get::<Vec<String>, _>("steps")
-            .into_iter()
-            .filter_map(|s| s.split_once(' ').map(|(k, t)| (k.to_string(), t.to_string())))
-            .collect(),
-        rejection_reason: a.get("rejection_reason"),
+    .map(|a| {
+        Ok(Applicant {
+            id: a.get::<Uuid, _>("id").to_string(),
+            name: a.get("name"),
+            email: a.get("email"),
+            mobile: a.get("mobile"),
+            employed: a.get("employed"),
+            status: status_of(&a)?,
+            invitation_valid_until: a.get("valid_until"),
+            steps: a
+                .get::<Vec<String>, _>("steps")
+                .into_iter()
+                .filter_map(|s| {
+                    let (step, at) = s.split_once(' ')?;
+                    Some((ProgressStep::parse(step)?, at.to_string()))
+                })
+                .collect(),
+            rejection_reason: a.get("rejection_reason"),
+        })
     })
-    .collect();
+    .collect::<ServiceResult<_>>()?;
     Ok(ApplicationDetail {
         summary: summary(&r),
         branch: r.get("branch"),
@@ -197,7 +205,7 @@ struct Pending {
     user_id: Uuid,
     org: Uuid,
     org_name: String,
-    status: String,
+    status: Status,
     first_name: String,
     email: String,
     language: String,
@@ -231,7 +239,7 @@ async fn lock_applicant(
         user_id: r.get("user_id"),
         org: r.get("org_id"),
         org_name: r.get("org_name"),
-        status: r.get("status"),
+        status: status_of(&r)?,
         first_name: r.get("first_name"),
         email: r.get("email"),
         language: r.get("language"),
@@ -266,14 +274,14 @@ pub async fn resend(
     caller.require_manager()?;
     let mut tx = state.pool.begin().await?;
     let p = lock_applicant(&mut tx, caller, applicant_id).await?;
-    if p.status != "invited" {
-        return Err(ApiError::validation("applicant", "not_invited").into());
+    if p.status != Status::Invited {
+        return Err(ApiError::validation(Field::Applicant, Rule::NotInvited).into());
     }
     reinvite(&mut tx, state, &p).await?;
     audit::record(
         &mut tx,
         Some(caller.user_id),
-        "invitation.resent",
+        audit::Action::InvitationResent,
         Some(p.org),
         serde_json::json!({ "applicant_id": p.id }),
     )
@@ -290,14 +298,14 @@ pub async fn correct(
     mobile: &str,
 ) -> ServiceResult<()> {
     caller.require_manager()?;
-    let email =
-        normalized_email(email).ok_or_else(|| ApiError::validation("email", "invalid_email"))?;
+    let email = normalized_email(email)
+        .ok_or_else(|| ApiError::validation(Field::Email, Rule::InvalidEmail))?;
     let mobile = MobileNumber::parse(mobile)
-        .map_err(|_| ApiError::validation("mobile", "invalid_mobile"))?;
+        .map_err(|_| ApiError::validation(Field::Mobile, Rule::InvalidMobile))?;
     let mut tx = state.pool.begin().await?;
     let mut p = lock_applicant(&mut tx, caller, applicant_id).await?;
-    if p.status != "invited" {
-        return Err(ApiError::validation("applicant", "not_invited").into());
+    if p.status != Status::Invited {
+        return Err(ApiError::validation(Field::Applicant, Rule::NotInvited).into());
     }
     let taken: bool = sqlx::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM users u JOIN memberships m ON m.user_id = u.id
@@ -309,7 +317,7 @@ pub async fn correct(
     .fetch_one(&mut *tx)
     .await?;
     if taken {
-        return Err(ApiError::validation("email", "already_member").into());
+        return Err(ApiError::validation(Field::Email, Rule::AlreadyMember).into());
     }
     sqlx::query("UPDATE users SET email = $2, mobile = $3 WHERE id = $1")
         .bind(p.user_id)
@@ -329,7 +337,7 @@ pub async fn correct(
     audit::record(
         &mut tx,
         Some(caller.user_id),
-        "applicant.corrected",
+        audit::Action::ApplicantCorrected,
         Some(p.org),
         serde_json::json!({ "applicant_id": p.id }),
     )
@@ -382,14 +390,14 @@ pub async fn cancel_applicant(
     caller.require_manager()?;
     let mut tx = pool.begin().await?;
     let p = lock_applicant(&mut tx, caller, applicant_id).await?;
-    if !is_open(&p.status) {
-        return Err(ApiError::validation("applicant", "not_open").into());
+    if p.status.is_final() {
+        return Err(ApiError::validation(Field::Applicant, Rule::NotOpen).into());
     }
     cancel(&mut tx, &[p.id]).await?;
     audit::record(
         &mut tx,
         Some(caller.user_id),
-        "applicant.cancelled",
+        audit::Action::ApplicantCancelled,
         Some(p.org),
         serde_json::json!({ "applicant_id": p.id }),
     )
@@ -425,13 +433,13 @@ pub async fn cancel_application(
     .fetch_all(&mut *tx)
     .await?;
     if open.is_empty() {
-        return Err(ApiError::validation("application", "not_open").into());
+        return Err(ApiError::validation(Field::Application, Rule::NotOpen).into());
     }
     cancel(&mut tx, &open).await?;
     audit::record(
         &mut tx,
         Some(caller.user_id),
-        "application.cancelled",
+        audit::Action::ApplicationCancelled,
         Some(org),
         serde_json::json!({ "application_id": id, "users": open.len() }),
     )

@@ -3,6 +3,7 @@
 
 use super::error::{ServiceError, ServiceResult};
 use crate::api::wizard::ServiceOption;
+use crate::domain::codes::{Field, Rule};
 use crate::domain::level::AssuranceLevel;
 use crate::domain::tariff::{PriceList, Tariff};
 use sqlx::{PgConnection, PgPool, Row};
@@ -20,7 +21,7 @@ pub async fn search(
 ) -> ServiceResult<Vec<ServiceOption>> {
     let search = search.trim().to_lowercase();
     if search.chars().count() > 100 {
-        return Err(crate::api::ApiError::validation("service_search", "too_long").into());
+        return Err(crate::api::ApiError::validation(Field::ServiceSearch, Rule::TooLong).into());
     }
     let pattern = match search.as_str() {
         "" | "all" | "alle" | "alles" => None,

@@ -37,11 +37,15 @@ impl AddressRange {
     pub fn contains(&self, ip: IpAddr) -> bool {
         match (self.network, canonical(ip)) {
             (IpAddr::V4(net), IpAddr::V4(ip)) => {
-                let mask = u32::MAX.checked_shl(32 - u32::from(self.prefix)).unwrap_or(0);
+                let mask = u32::MAX
+                    .checked_shl(32 - u32::from(self.prefix))
+                    .unwrap_or(0);
                 u32::from(net) & mask == u32::from(ip) & mask
             }
             (IpAddr::V6(net), IpAddr::V6(ip)) => {
-                let mask = u128::MAX.checked_shl(128 - u32::from(self.prefix)).unwrap_or(0);
+                let mask = u128::MAX
+                    .checked_shl(128 - u32::from(self.prefix))
+                    .unwrap_or(0);
                 u128::from(net) & mask == u128::from(ip) & mask
             }
             _ => false,
@@ -108,7 +112,9 @@ mod tests {
     }
 
     fn ranges(list: &[&str]) -> Vec<AddressRange> {
-        list.iter().map(|r| AddressRange::parse(r).unwrap()).collect()
+        list.iter()
+            .map(|r| AddressRange::parse(r).unwrap())
+            .collect()
     }
 
     #[test]
@@ -117,9 +123,15 @@ mod tests {
         assert!(r.contains(ip("10.1.200.3")));
         assert!(!r.contains(ip("10.2.0.1")));
         assert!(r.contains(ip("::ffff:10.1.0.9")));
-        assert!(AddressRange::parse("0.0.0.0/0").unwrap().contains(ip("8.8.8.8")));
-        assert!(AddressRange::parse("fd00::/8").unwrap().contains(ip("fd12::1")));
-        assert!(AddressRange::parse("127.0.0.1").unwrap().contains(ip("127.0.0.1")));
+        assert!(AddressRange::parse("0.0.0.0/0")
+            .unwrap()
+            .contains(ip("8.8.8.8")));
+        assert!(AddressRange::parse("fd00::/8")
+            .unwrap()
+            .contains(ip("fd12::1")));
+        assert!(AddressRange::parse("127.0.0.1")
+            .unwrap()
+            .contains(ip("127.0.0.1")));
         for bad in ["10.0.0.0/33", "::/129", "proxy", "10.0.0.0/x", ""] {
             assert!(AddressRange::parse(bad).is_err(), "{bad}");
         }
@@ -155,7 +167,11 @@ mod tests {
         );
         // Two proxies of ours: skip both.
         assert_eq!(
-            client_address(ip("10.0.0.2"), ["1.2.3.4, 198.51.100.7, 10.0.0.3"], &trusted),
+            client_address(
+                ip("10.0.0.2"),
+                ["1.2.3.4, 198.51.100.7, 10.0.0.3"],
+                &trusted
+            ),
             ip("198.51.100.7")
         );
         // Garbage in the header: the proxy is the client (it still counts, and locks only it).

@@ -470,7 +470,11 @@ mod tests {
             let refused = from(&[("MACHTIG_LISTEN", listen), ("MACHTIG_PUBLIC_URL", url)]);
             let error = refused.unwrap_err();
             assert_eq!(error.key, "MACHTIG_ENV", "{listen} {url}");
-            assert!(error.problem.contains("MACHTIG_ENV=production"), "{}", error.problem);
+            assert!(
+                error.problem.contains("MACHTIG_ENV=production"),
+                "{}",
+                error.problem
+            );
         }
         // Asked for explicitly, development runs anywhere.
         let explicit = from(&[

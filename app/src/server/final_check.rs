@@ -10,6 +10,7 @@ use super::state::AppState;
 use crate::api::final_check::{CheckDetail, CheckItem, SimulatedVerification};
 use crate::api::ApiError;
 use crate::domain::acceptance::Event;
+use crate::domain::codes::{Field, Rule};
 use sqlx::postgres::PgRow;
 use sqlx::{PgPool, Row};
 use uuid::Uuid;
@@ -141,10 +142,10 @@ pub async fn reject(
     require_operator(caller)?;
     let reason = reason.trim();
     if reason.is_empty() {
-        return Err(ApiError::validation("reason", "required").into());
+        return Err(ApiError::validation(Field::Reason, Rule::Required).into());
     }
     if reason.chars().count() > REASON_MAX {
-        return Err(ApiError::validation("reason", "too_long").into());
+        return Err(ApiError::validation(Field::Reason, Rule::TooLong).into());
     }
     let mut tx = state.pool.begin().await?;
     let mut a = lock_waiting(&mut tx, id).await?;

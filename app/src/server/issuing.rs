@@ -12,6 +12,7 @@ use crate::api::ApiError;
 use crate::domain::acceptance::{
     Event, Status, VERIFICATION_DAYS, VERIFICATION_REMINDER_DAYS_BEFORE,
 };
+use crate::domain::codes::{Field, Rule};
 use crate::domain::new_user::full_name;
 use sqlx::{PgConnection, PgPool, Row};
 use uuid::Uuid;
@@ -81,7 +82,7 @@ pub async fn transition(
     let next = a
         .status
         .next(event)
-        .ok_or_else(|| ApiError::validation("applicant", "not_open"))?;
+        .ok_or_else(|| ApiError::validation(Field::Applicant, Rule::NotOpen))?;
     sqlx::query("UPDATE application_users SET status = $2, updated_at = now() WHERE id = $1")
         .bind(a.id)
         .bind(next.as_str())
@@ -165,7 +166,7 @@ pub async fn issue(
     audit::record(
         &mut *conn,
         actor,
-        "applicant.issued",
+        audit::Action::ApplicantIssued,
         Some(a.org_id),
         serde_json::json!({ "applicant_id": a.id }),
     )
@@ -207,7 +208,7 @@ pub async fn reject(
     audit::record(
         &mut *conn,
         actor,
-        "applicant.rejected",
+        audit::Action::ApplicantRejected,
         Some(a.org_id),
         serde_json::json!({ "applicant_id": a.id, "reason": reason }),
     )
@@ -278,7 +279,7 @@ pub async fn start_verification(
     audit::record(
         &mut *conn,
         None,
-        "applicant.verification_started",
+        audit::Action::ApplicantVerificationStarted,
         Some(a.org_id),
         serde_json::json!({ "applicant_id": a.id }),
     )
@@ -377,7 +378,7 @@ pub async fn receive_webhook(
         audit::record(
             &mut tx,
             None,
-            "applicant.verification_passed",
+            audit::Action::ApplicantVerificationPassed,
             Some(a.org_id),
             serde_json::json!({ "applicant_id": a.id }),
         )
@@ -429,7 +430,7 @@ pub async fn run_deadlines(pool: &PgPool, public_url: &str) -> ServiceResult<(u6
         audit::record(
             &mut tx,
             None,
-            "applicant.expired",
+            audit::Action::ApplicantExpired,
             Some(a.org_id),
             serde_json::json!({ "applicant_id": a.id }),
         )

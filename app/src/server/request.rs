@@ -38,7 +38,9 @@ pub fn fail(error: ApiError) -> ApiError {
 /// The client's address: the connection's peer, or behind a trusted proxy the address the
 /// proxy saw (see `client_address`).
 pub async fn client_ip() -> Option<IpAddr> {
-    let ConnectInfo(peer) = leptos_axum::extract::<ConnectInfo<SocketAddr>>().await.ok()?;
+    let ConnectInfo(peer) = leptos_axum::extract::<ConnectInfo<SocketAddr>>()
+        .await
+        .ok()?;
     let trusted = state().ok()?.settings.trusted_proxies.clone();
     if trusted.is_empty() {
         return Some(peer.ip());

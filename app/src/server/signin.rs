@@ -98,7 +98,7 @@ async fn record_failure(pool: &PgPool, username: &str, ip: Option<IpAddr>) -> Se
     audit::record(
         &mut tx,
         None,
-        "signin.failed",
+        audit::Action::SigninFailed,
         None,
         serde_json::json!({ "username": username.trim().to_lowercase() }),
     )
@@ -159,7 +159,7 @@ pub async fn sign_in(
         audit::record(
             &mut tx,
             Some(user_id),
-            "signin.code_sent",
+            audit::Action::SigninCodeSent,
             None,
             serde_json::json!({}),
         )
@@ -173,7 +173,7 @@ pub async fn sign_in(
         audit::record(
             &mut tx,
             Some(user_id),
-            "signin.succeeded",
+            audit::Action::SigninSucceeded,
             None,
             serde_json::json!({}),
         )
@@ -218,7 +218,7 @@ pub async fn verify_code(
         audit::record(
             &mut tx,
             Some(user_id),
-            "signin.code_wrong",
+            audit::Action::SigninCodeWrong,
             None,
             serde_json::json!({ "attempts": attempts }),
         )
@@ -238,7 +238,7 @@ pub async fn verify_code(
     audit::record(
         &mut tx,
         Some(user_id),
-        "signin.succeeded",
+        audit::Action::SigninSucceeded,
         None,
         serde_json::json!({}),
     )

@@ -5,6 +5,7 @@ use super::error::ServiceResult;
 use super::session::SessionUser;
 use crate::api::users::{UserRow, UsersCursor, UsersPage, PAGE_SIZE};
 use crate::api::ApiError;
+use crate::domain::codes::{Field, Rule};
 use crate::domain::new_user::full_name;
 use sqlx::{PgPool, Row};
 
@@ -31,7 +32,7 @@ pub async fn list(
         return Err(ApiError::Forbidden.into());
     }
     if search.chars().count() > 100 {
-        return Err(ApiError::validation("search", "too_long").into());
+        return Err(ApiError::validation(Field::Search, Rule::TooLong).into());
     }
     let after = match after {
         None => None,

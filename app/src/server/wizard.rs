@@ -9,6 +9,7 @@ use super::state::AppState;
 use super::{applications, audit, catalog, outbox, tokens};
 use crate::api::wizard::{Branch, Draft, OrgDetails, Terms, WizardStart, MAX_USERS};
 use crate::api::ApiError;
+use crate::domain::codes::{Field, Rule};
 use crate::domain::date::Date;
 use crate::domain::kvk::KvkNumber;
 use crate::domain::level::AssuranceLevel;
@@ -103,16 +104,16 @@ pub async fn current_terms(conn: &mut PgConnection) -> ServiceResult<Terms> {
 pub async fn save(pool: &PgPool, caller: &SessionUser, draft: &Draft) -> ServiceResult<()> {
     caller.require_manager()?;
     if draft.users.len() > MAX_USERS {
-        return Err(ApiError::validation("users", "too_many").into());
+        return Err(ApiError::validation(Field::Users, Rule::TooMany).into());
     }
-    if Uuid::parse_str(&draft.submission_key).is_err() || !(1..=6).contains(&draft.step) {
+    if Uuid::parse_str(&draft.submission_key).is_err() {
         return Err(ApiError::BadRequest.into());
     }
     let size = serde_json::to_vec(draft)
         .map_err(ServiceError::internal)?
         .len();
     if size > MAX_DRAFT_BYTES {
-        return Err(ApiError::validation("users", "too_many").into());
+        return Err(ApiError::validation(Field::Users, Rule::TooMany).into());
     }
     let mut conn = pool.acquire().await?;
     store(&mut conn, caller, draft).await
@@ -136,16 +137,16 @@ pub async fn check_kvk(
 ) -> ServiceResult<OrgDetails> {
     caller.require_manager()?;
     let org = managed_org(caller, org_id)?;
-    let kvk = KvkNumber::parse(kvk).map_err(|_| ApiError::validation("kvk", "invalid"))?;
+    let kvk = KvkNumber::parse(kvk).map_err(|_| ApiError::validation(Field::Kvk, Rule::Invalid))?;
     let own: String = sqlx::query_scalar("SELECT kvk_number FROM organizations WHERE id = $1")
         .bind(org)
         .fetch_one(&state.pool)
         .await?;
     if own != kvk.as_str() {
-        return Err(ApiError::validation("kvk", "mismatch").into());
+        return Err(ApiError::validation(Field::Kvk, Rule::Mismatch).into());
     }
     let Some(registration) = state.kvk.lookup(&state.pool, &kvk).await? else {
-        return Err(ApiError::validation("kvk", "not_registered").into());
+        return Err(ApiError::validation(Field::Kvk, Rule::NotRegistered).into());
     };
     let numbers: Vec<String> = registration
         .branches
@@ -247,7 +248,7 @@ pub async fn existing_emails(
     caller.require_manager()?;
     let org = managed_org(caller, org_id)?;
     if emails.len() > MAX_USERS {
-        return Err(ApiError::validation("users", "too_many").into());
+        return Err(ApiError::validation(Field::Users, Rule::TooMany).into());
     }
     let mut conn = pool.acquire().await?;
     let mut found: Vec<String> = members_among(&mut conn, org, emails)
@@ -269,13 +270,13 @@ pub async fn import_csv(
     caller.require_manager()?;
     let org = managed_org(caller, org_id)?;
     if file_base64.len() > user_import::MAX_BYTES / 3 * 4 + 4 {
-        return Err(ApiError::validation("csv", "too_large").into());
+        return Err(ApiError::validation(Field::Csv, Rule::TooLarge).into());
     }
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(file_base64.trim())
-        .map_err(|_| ApiError::validation("csv", "not_csv"))?;
-    let import =
-        user_import::parse(&bytes, today()).map_err(|e| ApiError::validation("csv", e.code()))?;
+        .map_err(|_| ApiError::validation(Field::Csv, Rule::NotCsv))?;
+    let import = user_import::parse(&bytes, today())
+        .map_err(|e| ApiError::validation(Field::Csv, e.rule()))?;
     let mut rows = import.rows;
     let emails: Vec<String> = rows.iter().map(|r| r.user.email.clone()).collect();
     let mut conn = pool.acquire().await?;
@@ -283,7 +284,7 @@ pub async fn import_csv(
     for row in &mut rows {
         if members.contains(&row.user.email.trim().to_lowercase()) {
             row.problems
-                .push(FieldProblem::new("email", "already_member"));
+                .push(FieldProblem::new(Field::Email, Rule::AlreadyMember));
         }
     }
     Ok(rows)
@@ -311,9 +312,9 @@ async fn check_draft(
     let org = managed_org(caller, draft.org_id.as_deref().unwrap_or_default())?;
     let level = draft
         .level
-        .ok_or_else(|| ApiError::validation("level", "required"))?;
+        .ok_or_else(|| ApiError::validation(Field::Level, Rule::Required))?;
     if level > caller.level {
-        return Err(ApiError::validation("level", "above_own_level").into());
+        return Err(ApiError::validation(Field::Level, Rule::AboveOwnLevel).into());
     }
     let (org_name, org_kvk): (String, String) =
         sqlx::query_as("SELECT name, kvk_number FROM organizations WHERE id = $1")
@@ -321,14 +322,14 @@ async fn check_draft(
             .fetch_one(&mut *conn)
             .await?;
     if KvkNumber::parse(&draft.kvk).map(|k| k.as_str() == org_kvk) != Ok(true) {
-        return Err(ApiError::validation("kvk", "mismatch").into());
+        return Err(ApiError::validation(Field::Kvk, Rule::Mismatch).into());
     }
     let branch = if draft.restrict_to_branch {
         let id = draft
             .branch_id
             .as_deref()
             .and_then(|b| Uuid::parse_str(b).ok())
-            .ok_or_else(|| ApiError::validation("branch", "required"))?;
+            .ok_or_else(|| ApiError::validation(Field::Branch, Rule::Required))?;
         let ours: bool = sqlx::query_scalar(
             "SELECT EXISTS (SELECT 1 FROM branches WHERE id = $1 AND org_id = $2)",
         )
@@ -337,7 +338,7 @@ async fn check_draft(
         .fetch_one(&mut *conn)
         .await?;
         if !ours {
-            return Err(ApiError::validation("branch", "unknown").into());
+            return Err(ApiError::validation(Field::Branch, Rule::Unknown).into());
         }
         Some(id)
     } else {
@@ -345,10 +346,10 @@ async fn check_draft(
     };
 
     if draft.users.is_empty() {
-        return Err(ApiError::validation("users", "required").into());
+        return Err(ApiError::validation(Field::Users, Rule::Required).into());
     }
     if draft.users.len() > MAX_USERS {
-        return Err(ApiError::validation("users", "too_many").into());
+        return Err(ApiError::validation(Field::Users, Rule::TooMany).into());
     }
     let today = today();
     let mut users = Vec::with_capacity(draft.users.len());
@@ -356,19 +357,16 @@ async fn check_draft(
     let mut mobiles = HashSet::with_capacity(draft.users.len());
     for (i, user) in draft.users.iter().enumerate() {
         if let Some(p) = new_user::check(user, today).into_iter().next() {
-            return Err(ApiError::validation(&format!("users.{i}.{}", p.field), &p.code).into());
+            return Err(ApiError::in_row(i, p.field, p.code).into());
         }
         let valid = new_user::normalized(user, today)
-            .ok_or_else(|| ApiError::validation(&format!("users.{i}"), "invalid"))?;
+            // `check` found nothing, so this cannot fail.
+            .ok_or(ApiError::Internal)?;
         if !emails.insert(valid.email.as_str().to_string()) {
-            return Err(
-                ApiError::validation(&format!("users.{i}.email"), "duplicate_in_file").into(),
-            );
+            return Err(ApiError::in_row(i, Field::Email, Rule::DuplicateInFile).into());
         }
         if !mobiles.insert(valid.mobile.as_str().to_string()) {
-            return Err(
-                ApiError::validation(&format!("users.{i}.mobile"), "duplicate_in_file").into(),
-            );
+            return Err(ApiError::in_row(i, Field::Mobile, Rule::DuplicateInFile).into());
         }
         users.push(valid);
     }
@@ -378,16 +376,17 @@ async fn check_draft(
         .iter()
         .position(|u| members.contains(u.email.as_str()))
     {
-        return Err(ApiError::validation(&format!("users.{i}.email"), "already_member").into());
+        return Err(ApiError::in_row(i, Field::Email, Rule::AlreadyMember).into());
     }
 
     let services = if draft.with_authorizations && !draft.all_services {
         if draft.services.is_empty() {
-            return Err(ApiError::validation("services", "required").into());
+            return Err(ApiError::validation(Field::Services, Rule::Required).into());
         }
         let mut ids = Vec::with_capacity(draft.services.len());
         for s in &draft.services {
-            let id = Uuid::parse_str(s).map_err(|_| ApiError::validation("services", "unknown"))?;
+            let id = Uuid::parse_str(s)
+                .map_err(|_| ApiError::validation(Field::Services, Rule::Unknown))?;
             if !ids.contains(&id) {
                 ids.push(id);
             }
@@ -408,26 +407,26 @@ async fn check_draft(
             .fetch_one(&mut *conn)
             .await?;
             let rule = if known as usize == ids.len() {
-                "above_level"
+                Rule::AboveLevel
             } else {
-                "unknown"
+                Rule::Unknown
             };
-            return Err(ApiError::validation("services", rule).into());
+            return Err(ApiError::validation(Field::Services, rule).into());
         }
         ids
     } else {
         Vec::new()
     };
     let validity = Validity::parse(draft.validity_years)
-        .map_err(|_| ApiError::validation("validity", "invalid"))?;
+        .map_err(|_| ApiError::validation(Field::Validity, Rule::Invalid))?;
     if !agreed {
-        return Err(ApiError::validation("terms", "not_agreed").into());
+        return Err(ApiError::validation(Field::Terms, Rule::NotAgreed).into());
     }
     let current: i32 = sqlx::query_scalar("SELECT max(version) FROM terms")
         .fetch_one(&mut *conn)
         .await?;
     if terms_version != current {
-        return Err(ApiError::validation("terms", "outdated").into());
+        return Err(ApiError::validation(Field::Terms, Rule::Outdated).into());
     }
     let per_user = draft.authorizations_per_user();
     let prices = catalog::price_list(conn).await?;
@@ -516,7 +515,7 @@ pub async fn submit(
     .bind(c.users.iter().map(|u| u.mobile.as_str().to_string()).collect::<Vec<_>>())
     .bind(c.users.iter().map(|u| u.date_of_birth.to_iso()).collect::<Vec<_>>())
     .bind(c.level.as_str())
-    .bind(c.users.iter().map(|u| u.language.clone()).collect::<Vec<_>>())
+    .bind(c.users.iter().map(|u| u.language.as_str()).collect::<Vec<_>>())
     .execute(&mut *tx)
     .await?;
     sqlx::query(
@@ -578,7 +577,7 @@ pub async fn submit(
                 (
                     u.email.as_str().to_string(),
                     u.first_name.clone(),
-                    u.language.clone(),
+                    u.language.as_str().to_string(),
                 )
             })
             .collect::<Vec<_>>(),
@@ -587,7 +586,7 @@ pub async fn submit(
     audit::record(
         &mut tx,
         Some(caller.user_id),
-        "application.submitted",
+        audit::Action::ApplicationSubmitted,
         Some(c.org),
         serde_json::json!({
             "application_id": application,

@@ -3,6 +3,7 @@
 //! on `<html lang>`.
 
 use crate::api::ApiError;
+use crate::domain::codes::{Field, Rule};
 use leptos::prelude::*;
 
 pub use super::locales::Msg;
@@ -49,12 +50,13 @@ impl I18n {
     }
 
     /// The text for a broken field rule.
-    pub fn rule(&self, field: &str, rule: &str) -> String {
+    pub fn rule(&self, field: Field, rule: Rule) -> String {
         Msg::for_rule(field, rule).text(self.lang.get()).to_string()
     }
 
-    pub fn field_name(&self, field: &str) -> &'static str {
-        Msg::for_field(field).text(self.lang.get())
+    /// The label of a new user's field.
+    pub fn field_name(&self, field: Field) -> &'static str {
+        Msg::for_field(field).map_or("", |m| m.text(self.lang.get()))
     }
 
     /// The text for an error code from the server.
@@ -79,21 +81,17 @@ impl I18n {
                 Msg::ErrTooManyAttemptsOne,
                 Msg::ErrTooManyAttempts,
             ),
-            ApiError::Validation { field, rule } => {
-                let text = Msg::for_rule(field, rule).text(lang);
+            ApiError::Validation { field, row, rule } => {
+                let text = Msg::for_rule(*field, *rule).text(lang);
                 // A problem with one of several users names the user's place in the list.
-                match field
-                    .split('.')
-                    .nth(1)
-                    .and_then(|i| i.parse::<usize>().ok())
-                {
-                    Some(i) => format!(
+                match (row, Msg::for_field(*field)) {
+                    (Some(i), Some(label)) => format!(
                         "{} {}: {} – {text}",
                         Msg::UserN.text(lang),
-                        i + 1,
-                        Msg::for_field(field).text(lang)
+                        u64::from(*i) + 1,
+                        label.text(lang)
                     ),
-                    None => text.to_string(),
+                    _ => text.to_string(),
                 }
             }
             other => Msg::for_error(other).text(lang).to_string(),

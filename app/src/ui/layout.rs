@@ -13,7 +13,9 @@ use leptos_router::{components::A, hooks::use_location};
 /// The first stop for keyboard and screen-reader users: past the header to the page itself.
 #[component]
 pub fn SkipLink() -> impl IntoView {
-    view! { <a class="skip-link" href="#main">{tr(Msg::SkipToContent)}</a> }
+    // `rel="external"`: the router would take the click and only scroll; the browser's own
+    // handling of the fragment also moves the focus to `main` (tabindex -1).
+    view! { <a class="skip-link" href="#main" rel="external">{tr(Msg::SkipToContent)}</a> }
 }
 
 #[cfg(not(feature = "single-page"))]
@@ -33,11 +35,12 @@ pub fn Shell(children: Children) -> impl IntoView {
         }
         path
     });
-    // Signing out clears the portal: the sign-in page is its own bundle.
+    // Signing out clears the portal: the sign-in page is its own bundle. (The session signal is
+    // left alone: clearing it would make the page ask to come back here after signing in, and
+    // the next person would land on this page.)
     let sign_out_click = move |_| {
         spawn_local(async move {
             let _ = sign_out().await;
-            session.me.set(None);
             super::location::load(super::location::SIGN_IN);
         });
     };

@@ -376,70 +376,101 @@ impl Msg {
         }
     }
 
-    /// The message for a field rule the server (or a shared domain check) reported. Fields of
-    /// one of several users come as `users.<i>.<field>`.
-    pub fn for_rule(field: &str, rule: &str) -> Msg {
-        let field = field.rsplit('.').next().unwrap_or(field);
-        match (field, rule) {
-            ("code", "no_more_codes") => Msg::ErrNoMoreCodes,
-            ("code", _) => Msg::ErrCodeFormat,
-            ("username", "taken") => Msg::ErrUsernameTaken,
-            ("username", _) => Msg::ErrUsernameInvalid,
-            ("password", _) => Msg::ErrPolicy,
-            ("repeat", _) => Msg::PasswordsDiffer,
-            ("reason", "too_long") => Msg::ErrTooLong,
-            ("current_password", _) => Msg::ErrWrongCurrentPassword,
-            ("new_password", "recently_used") => Msg::ErrRecentlyUsed,
-            ("new_password", _) => Msg::ErrPolicy,
-            ("search" | "service_search", _) => Msg::ErrSearchTooLong,
-            ("level", "required") => Msg::ChooseALevel,
-            ("level", _) => Msg::ErrAboveOwnLevel,
-            ("kvk", "mismatch") => Msg::ErrKvkMismatch,
-            ("kvk", "not_registered") => Msg::ErrKvkNotRegistered,
-            ("kvk", _) => Msg::KvkFormat,
-            ("branch", _) => Msg::ErrBranch,
-            ("services", "required") => Msg::ErrServicesRequired,
-            ("services", "above_level") => Msg::ErrServiceAboveLevel,
-            ("services", _) => Msg::ErrServiceUnknown,
-            ("validity", _) => Msg::ErrValidity,
-            ("terms", "outdated") => Msg::ErrTermsOutdated,
-            ("terms", _) => Msg::AgreeFirst,
-            ("csv", "too_large") => Msg::ErrCsvTooLarge,
-            ("csv", "too_many_rows") => Msg::ErrCsvTooManyRows,
-            ("csv", "empty") => Msg::ErrCsvEmpty,
-            ("csv", "missing_columns") => Msg::ErrCsvMissingColumns,
-            ("csv", _) => Msg::ErrNotCsv,
-            ("users", "required") => Msg::ErrUsersRequired,
-            ("users", "too_many") => Msg::ErrTooManyUsers,
-            ("applicant", "not_invited") => Msg::ErrNotInvited,
-            ("applicant" | "application", _) => Msg::ErrNotOpen,
-            (_, "required") => Msg::Required,
-            (_, "too_long") => Msg::ErrTooLong,
-            (_, "invalid_characters") => Msg::ErrInvalidCharacters,
-            (_, "invalid_email") => Msg::ErrInvalidEmail,
-            (_, "invalid_mobile") => Msg::ErrInvalidMobile,
-            (_, "invalid_date") => Msg::ErrInvalidDate,
-            (_, "implausible_date") => Msg::ErrImplausibleDate,
-            (_, "invalid_language") => Msg::ErrInvalidLanguage,
-            (_, "invalid_employed") => Msg::ErrInvalidEmployed,
-            (_, "duplicate_in_file") => Msg::ErrDuplicate,
-            (_, "already_member") => Msg::ErrAlreadyMember,
-            _ => Msg::ErrInvalidField,
+    /// The message for a rule a field broke, as the server (or a shared domain check) reported
+    /// it. The match on the rule is exhaustive, so a new rule does not compile without a text;
+    /// where the text depends on the field, a test checks every combination in
+    /// [`Field::rules`](crate::domain::codes::Field::rules) has its own.
+    pub fn for_rule(field: crate::domain::codes::Field, rule: crate::domain::codes::Rule) -> Msg {
+        use crate::domain::codes::{Field as F, Rule as R};
+        match rule {
+            R::Required => match field {
+                F::Level => Msg::ChooseALevel,
+                F::Branch => Msg::ErrBranch,
+                F::Services => Msg::ErrServicesRequired,
+                F::Users => Msg::ErrUsersRequired,
+                _ => Msg::Required,
+            },
+            R::TooLong => match field {
+                F::Search | F::ServiceSearch => Msg::ErrSearchTooLong,
+                _ => Msg::ErrTooLong,
+            },
+            R::InvalidCharacters => Msg::ErrInvalidCharacters,
+            R::InvalidEmail => Msg::ErrInvalidEmail,
+            R::InvalidMobile => Msg::ErrInvalidMobile,
+            R::InvalidDate => Msg::ErrInvalidDate,
+            R::ImplausibleDate => Msg::ErrImplausibleDate,
+            R::InvalidLanguage => Msg::ErrInvalidLanguage,
+            R::InvalidEmployed => Msg::ErrInvalidEmployed,
+            R::DuplicateInFile => Msg::ErrDuplicate,
+            R::AlreadyMember => Msg::ErrAlreadyMember,
+            R::Invalid => match field {
+                F::Username => Msg::ErrUsernameInvalid,
+                F::Kvk => Msg::KvkFormat,
+                F::Validity => Msg::ErrValidity,
+                _ => Msg::ErrInvalidField,
+            },
+            R::Format | R::SixDigits => Msg::ErrCodeFormat,
+            R::NoMoreCodes => Msg::ErrNoMoreCodes,
+            R::Taken => Msg::ErrUsernameTaken,
+            R::MinLength | R::Lowercase | R::Uppercase | R::Digit | R::Special | R::NotUsername => {
+                Msg::ErrPolicy
+            }
+            R::Differs => Msg::PasswordsDiffer,
+            R::Wrong => Msg::ErrWrongCurrentPassword,
+            R::RecentlyUsed => Msg::ErrRecentlyUsed,
+            R::TooMany => Msg::ErrTooManyUsers,
+            R::Mismatch => Msg::ErrKvkMismatch,
+            R::NotRegistered => Msg::ErrKvkNotRegistered,
+            R::AboveOwnLevel => Msg::ErrAboveOwnLevel,
+            R::Unknown => match field {
+                F::Branch => Msg::ErrBranch,
+                _ => Msg::ErrServiceUnknown,
+            },
+            R::AboveLevel => Msg::ErrServiceAboveLevel,
+            R::NotAgreed => Msg::AgreeFirst,
+            R::Outdated => Msg::ErrTermsOutdated,
+            R::TooLarge => Msg::ErrCsvTooLarge,
+            R::TooManyRows => Msg::ErrCsvTooManyRows,
+            R::Empty => Msg::ErrCsvEmpty,
+            R::MissingColumns => Msg::ErrCsvMissingColumns,
+            R::NotCsv => Msg::ErrNotCsv,
+            R::NotInvited => Msg::ErrNotInvited,
+            R::NotOpen => Msg::ErrNotOpen,
         }
     }
 
-    /// The label of a new user's field, for messages about a row.
-    pub fn for_field(field: &str) -> Msg {
-        match field.rsplit('.').next().unwrap_or(field) {
-            "first_name" => Msg::FirstName,
-            "infix" => Msg::Infix,
-            "last_name" => Msg::LastName,
-            "email" => Msg::Email,
-            "mobile" => Msg::Mobile,
-            "date_of_birth" => Msg::DateOfBirth,
-            "employed" => Msg::Employed,
-            "language" => Msg::Language,
-            _ => Msg::ErrInvalidField,
+    /// The label of a new user's field, for messages about one of several users; `None` for
+    /// the fields that never come with a row.
+    pub fn for_field(field: crate::domain::codes::Field) -> Option<Msg> {
+        use crate::domain::codes::Field as F;
+        match field {
+            F::FirstName => Some(Msg::FirstName),
+            F::Infix => Some(Msg::Infix),
+            F::LastName => Some(Msg::LastName),
+            F::Email => Some(Msg::Email),
+            F::Mobile => Some(Msg::Mobile),
+            F::DateOfBirth => Some(Msg::DateOfBirth),
+            F::Employed => Some(Msg::Employed),
+            F::Language => Some(Msg::Language),
+            F::Code
+            | F::Username
+            | F::Password
+            | F::Repeat
+            | F::CurrentPassword
+            | F::NewPassword
+            | F::Search
+            | F::ServiceSearch
+            | F::Level
+            | F::Kvk
+            | F::Branch
+            | F::Users
+            | F::Csv
+            | F::Services
+            | F::Validity
+            | F::Terms
+            | F::Applicant
+            | F::Application
+            | F::Reason => None,
         }
     }
 
@@ -452,7 +483,7 @@ impl Msg {
             ApiError::InvalidCode { .. } => Msg::ErrInvalidCode,
             ApiError::CodeExpired => Msg::ErrCodeExpired,
             ApiError::TooManyAttempts { .. } => Msg::ErrTooManyAttempts,
-            ApiError::Validation { .. } => Msg::ErrInvalidField,
+            ApiError::Validation { field, rule, .. } => Msg::for_rule(*field, *rule),
             ApiError::CrossOrigin => Msg::ErrCrossOrigin,
             ApiError::BadRequest => Msg::ErrBadRequest,
             ApiError::Internal => Msg::ErrInternal,
@@ -464,6 +495,7 @@ impl Msg {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::codes::{Field, Rule as Code};
 
     fn placeholders(text: &str) -> Vec<&str> {
         let mut found: Vec<&str> = text
@@ -497,6 +529,98 @@ mod tests {
                     .char_indices()
                     .any(|(i, c)| c == '(' && text[..i].ends_with(char::is_alphabetic));
                 assert!(!hedged, "{msg:?}: {text}");
+            }
+        }
+    }
+
+    const LANGS: [Lang; 2] = [Lang::Nl, Lang::En];
+
+    /// A real text: not the generic "This value is invalid", not empty, no placeholder left.
+    fn assert_specific(msg: Msg, what: &str) {
+        assert_ne!(
+            msg,
+            Msg::ErrInvalidField,
+            "{what} has only the generic text"
+        );
+        for lang in LANGS {
+            let text = msg.text(lang);
+            assert!(!text.trim().is_empty(), "{what} is empty in {lang:?}");
+            assert_ne!(text, Msg::ErrInvalidField.text(lang), "{what} in {lang:?}");
+            assert!(
+                !text.contains('{'),
+                "{what} leaves a placeholder in {lang:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_rule_the_server_can_report_has_its_own_text_in_both_languages() {
+        for field in Field::ALL {
+            assert!(!field.rules().is_empty(), "{field} has no rules");
+            for rule in field.rules() {
+                assert_specific(Msg::for_rule(*field, *rule), &format!("{field}: {rule}"));
+            }
+        }
+        // Every rule is reported for some field, so each has a text as well.
+        for rule in Code::ALL {
+            assert!(
+                Field::ALL.iter().any(|f| f.allows(*rule)),
+                "{rule} is reported for no field"
+            );
+        }
+    }
+
+    #[test]
+    fn every_field_of_a_new_user_has_a_label_in_both_languages() {
+        for field in Field::ALL {
+            match Msg::for_field(*field) {
+                Some(label) => assert_specific(label, &format!("the label of {field}")),
+                None => assert!(!field.is_new_user_field(), "{field} has no label"),
+            }
+        }
+    }
+
+    #[test]
+    fn every_error_code_has_a_text_in_both_languages() {
+        let errors = [
+            ApiError::validation(Field::Kvk, Code::Mismatch),
+            ApiError::in_row(2, Field::Email, Code::AlreadyMember),
+            ApiError::Unauthenticated,
+            ApiError::Forbidden,
+            ApiError::NotFound,
+            ApiError::InvalidCredentials,
+            ApiError::InvalidCode { attempts_left: 1 },
+            ApiError::CodeExpired,
+            ApiError::TooManyAttempts {
+                retry_after_secs: 60,
+            },
+            ApiError::CrossOrigin,
+            ApiError::BadRequest,
+            ApiError::Internal,
+            ApiError::Network,
+        ];
+        for error in &errors {
+            // Every variant is in the list: a new one fails to compile here until added above.
+            match error {
+                ApiError::Validation { .. }
+                | ApiError::Unauthenticated
+                | ApiError::Forbidden
+                | ApiError::NotFound
+                | ApiError::InvalidCredentials
+                | ApiError::InvalidCode { .. }
+                | ApiError::CodeExpired
+                | ApiError::TooManyAttempts { .. }
+                | ApiError::CrossOrigin
+                | ApiError::BadRequest
+                | ApiError::Internal
+                | ApiError::Network => {}
+            }
+        }
+        for error in errors {
+            let msg = Msg::for_error(&error);
+            assert_ne!(msg, Msg::ErrInvalidField, "{error:?}");
+            for lang in LANGS {
+                assert!(!msg.text(lang).trim().is_empty(), "{error:?} in {lang:?}");
             }
         }
     }

@@ -9,6 +9,7 @@ use crate::api::acceptance::{
 };
 use crate::api::ApiError;
 use crate::domain::acceptance::Step;
+use crate::domain::codes::{Field, Rule};
 use crate::domain::otp::OneTimeCode;
 use crate::domain::password;
 use crate::domain::username::Username;
@@ -296,7 +297,7 @@ fn CodeStep(
         }
         // The server's rule, answered at once.
         if OneTimeCode::parse(&code.get_untracked()).is_err() {
-            error.set(Some(ApiError::validation("code", "format")));
+            error.set(Some(ApiError::validation(Field::Code, Rule::Format)));
             return;
         }
         busy.set(true);
@@ -373,10 +374,10 @@ fn CredentialsStep(
     let new_password = RwSignal::new(String::new());
     let repeat = RwSignal::new(String::new());
     // Problems at their fields: (field, message).
-    let problem = move |field: &'static str| {
+    let problem = move |field: Field| {
         move || match error.get() {
-            Some(ApiError::Validation { field: f, rule }) if f == field => {
-                Some(i18n.rule(&f, &rule))
+            Some(ApiError::Validation { field: f, rule, .. }) if f == field => {
+                Some(i18n.rule(f, rule))
             }
             _ => None,
         }
@@ -394,11 +395,11 @@ fn CredentialsStep(
         let name = username.get_untracked();
         let pw = new_password.get_untracked();
         let local = if Username::parse(&name).is_err() {
-            Some(ApiError::validation("username", "invalid"))
+            Some(ApiError::validation(Field::Username, Rule::Invalid))
         } else if let Some(rule) = password::check(&pw, &name).first_failure() {
-            Some(ApiError::validation("password", rule.code()))
+            Some(ApiError::validation(Field::Password, rule.into()))
         } else if pw != repeat.get_untracked() {
-            Some(ApiError::validation("repeat", "differs"))
+            Some(ApiError::validation(Field::Repeat, Rule::Differs))
         } else {
             None
         };
@@ -422,18 +423,18 @@ fn CredentialsStep(
                 spellcheck="false" required aria-describedby="username-hint username-error"
                 prop:value=username on:input=move |ev| username.set(event_target_value(&ev))/>
             <p id="username-hint" class="hint">{tr(Msg::UsernameHint)}</p>
-            <p id="username-error" class="field-error" role="alert">{problem("username")}</p>
+            <p id="username-error" class="field-error" role="alert">{problem(Field::Username)}</p>
             <label for="new-password">{tr(Msg::Password)}</label>
             <input id="new-password" name="password" type="password" autocomplete="new-password" required
                 aria-describedby="password-rules password-error"
                 prop:value=new_password on:input=move |ev| new_password.set(event_target_value(&ev))/>
             <PasswordChecklist password=new_password username=username/>
-            <p id="password-error" class="field-error" role="alert">{problem("password")}</p>
+            <p id="password-error" class="field-error" role="alert">{problem(Field::Password)}</p>
             <label for="repeat-password">{tr(Msg::RepeatPassword)}</label>
             <input id="repeat-password" name="repeat" type="password" autocomplete="new-password" required
                 aria-describedby="repeat-error"
                 prop:value=repeat on:input=move |ev| repeat.set(event_target_value(&ev))/>
-            <p id="repeat-error" class="field-error" role="alert">{problem("repeat")}</p>
+            <p id="repeat-error" class="field-error" role="alert">{problem(Field::Repeat)}</p>
             <button type="submit" class="primary wide" disabled=busy>{tr(Msg::Next)}</button>
         </form>
     }

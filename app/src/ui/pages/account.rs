@@ -2,6 +2,7 @@
 
 use crate::api::account::change_password;
 use crate::api::ApiError;
+use crate::domain::codes::Field;
 use crate::domain::password::check;
 use crate::ui::components::password_checklist::PasswordChecklist;
 use crate::ui::i18n::{tr, use_i18n, Msg};
@@ -26,7 +27,7 @@ pub fn Account() -> impl IntoView {
             .with(|m| m.as_ref().map(|m| m.username.clone()).unwrap_or_default())
     });
 
-    let field_error = move |field: &'static str| {
+    let field_error = move |field: Field| {
         move || match error.get() {
             Some(ApiError::Validation { field: f, .. }) if f == field => {
                 error.get().map(|e| i18n.error(&e))
@@ -43,7 +44,7 @@ pub fn Account() -> impl IntoView {
         ev.prevent_default();
         done.set(false);
         if let Some(rule) = check(&new.get(), &username.get()).first_failure() {
-            error.set(Some(ApiError::validation("new_password", rule.code())));
+            error.set(Some(ApiError::validation(Field::NewPassword, rule.into())));
             return;
         }
         if new.get() != repeat.get() || busy.get() {
@@ -101,12 +102,12 @@ pub fn Account() -> impl IntoView {
                 <input id="current-password" type="password" autocomplete="current-password" required
                     aria-describedby="current-password-error"
                     prop:value=current on:input=move |ev| current.set(event_target_value(&ev))/>
-                <p class="field-error" id="current-password-error" role="alert">{field_error("current_password")}</p>
+                <p class="field-error" id="current-password-error" role="alert">{field_error(Field::CurrentPassword)}</p>
                 <label for="new-password">{tr(Msg::NewPassword)}</label>
                 <input id="new-password" type="password" autocomplete="new-password" required
                     aria-describedby="new-password-error password-rules"
                     prop:value=new on:input=move |ev| new.set(event_target_value(&ev))/>
-                <p class="field-error" id="new-password-error" role="alert">{field_error("new_password")}</p>
+                <p class="field-error" id="new-password-error" role="alert">{field_error(Field::NewPassword)}</p>
                 <PasswordChecklist password=new username=username/>
                 <label for="repeat-password">{tr(Msg::RepeatPassword)}</label>
                 <input id="repeat-password" type="password" autocomplete="new-password" required

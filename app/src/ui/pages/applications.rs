@@ -2,11 +2,12 @@
 //! user's status, filters, and per application a detail page with the manager's actions.
 
 use crate::api::applications::{
-    cancel_applicant, cancel_application, correct_applicant, get_application, is_open,
-    list_applications, managed_organizations, resend_invitation, Applicant, ApplicationFilter,
-    STATUSES,
+    cancel_applicant, cancel_application, correct_applicant, get_application, list_applications,
+    managed_organizations, resend_invitation, Applicant, ApplicationFilter, ProgressStep,
 };
 use crate::api::ApiError;
+use crate::domain::acceptance::Status;
+use crate::domain::codes::Field;
 use crate::domain::tariff::format_euro;
 use crate::ui::fetch::fetch;
 use crate::ui::i18n::{tr, use_i18n, I18n, Lang, Msg};
@@ -17,27 +18,27 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 /// The name of a step in an applicant's progress.
-fn step_msg(step: &str) -> Msg {
+fn step_msg(step: ProgressStep) -> Msg {
     match step {
-        "confirmed" => Msg::StepConfirmed,
-        "mobile_verified" => Msg::StepMobileVerified,
-        "ordered" => Msg::StepOrdered,
-        "verified" => Msg::StepVerified,
-        "issued" => Msg::StatusIssued,
-        _ => Msg::StatusRejected,
+        ProgressStep::Confirmed => Msg::StepConfirmed,
+        ProgressStep::MobileVerified => Msg::StepMobileVerified,
+        ProgressStep::Ordered => Msg::StepOrdered,
+        ProgressStep::Verified => Msg::StepVerified,
+        ProgressStep::Issued => Msg::StatusIssued,
+        ProgressStep::Rejected => Msg::StatusRejected,
     }
 }
 
-pub fn status_text(i18n: I18n, status: &str) -> &'static str {
+pub fn status_text(i18n: I18n, status: Status) -> &'static str {
     i18n.t(match status {
-        "invited" => Msg::StatusInvited,
-        "accepted" => Msg::StatusAccepted,
-        "identity_verification" => Msg::StatusIdentityVerification,
-        "final_check" => Msg::StatusFinalCheck,
-        "issued" => Msg::StatusIssued,
-        "rejected" => Msg::StatusRejected,
-        "expired" => Msg::StatusExpired,
-        _ => Msg::StatusCancelled,
+        Status::Invited => Msg::StatusInvited,
+        Status::Accepted => Msg::StatusAccepted,
+        Status::IdentityVerification => Msg::StatusIdentityVerification,
+        Status::FinalCheck => Msg::StatusFinalCheck,
+        Status::Issued => Msg::StatusIssued,
+        Status::Rejected => Msg::StatusRejected,
+        Status::Expired => Msg::StatusExpired,
+        Status::Cancelled => Msg::StatusCancelled,
     })
 }
 
@@ -46,12 +47,12 @@ pub fn Applications() -> impl IntoView {
     require_sign_in();
     let i18n = use_i18n();
     let session = use_session();
-    let status = RwSignal::new(String::new());
+    let status = RwSignal::new(None::<Status>);
     let org = RwSignal::new(String::new());
     let organizations = fetch(managed_organizations);
     let list = fetch(move || {
         list_applications(ApplicationFilter {
-            status: Some(status.get()).filter(|s| !s.is_empty()),
+            status: status.get(),
             org_id: Some(org.get()).filter(|s| !s.is_empty()),
         })
     });
@@ -77,7 +78,7 @@ pub fn Applications() -> impl IntoView {
                             <tbody>
                                 {apps.into_iter().map(|a| {
                                     let statuses = a.statuses.iter()
-                                        .map(|(s, n)| format!("{n} {}", status_text(i18n, s).to_lowercase()))
+                                        .map(|(s, n)| format!("{n} {}", status_text(i18n, *s).to_lowercase()))
                                         .collect::<Vec<_>>().join(", ");
                                     let label = format!("{} {} {}", i18n.t(Msg::View), a.organization, a.submitted_at);
                                     view! {
@@ -112,9 +113,9 @@ pub fn Applications() -> impl IntoView {
                 }).collect_view()}
             </select>
             <label for="status-filter">{tr(Msg::StatusFilter)}</label>
-            <select id="status-filter" on:change=move |ev| status.set(event_target_value(&ev))>
+            <select id="status-filter" on:change=move |ev| status.set(Status::parse(&event_target_value(&ev)))>
                 <option value="">{tr(Msg::AllStatuses)}</option>
-                {STATUSES.into_iter().map(|s| view! { <option value=s>{move || status_text(i18n, s)}</option> }).collect_view()}
+                {Status::ALL.into_iter().map(|s| view! { <option value=s.as_str()>{move || status_text(i18n, s)}</option> }).collect_view()}
             </select>
             {rows}
             <Show when=move || session.me.with(|m| m.as_ref().is_some_and(|m| m.is_manager))>
@@ -163,7 +164,7 @@ pub fn ApplicationDetailPage() -> impl IntoView {
                 Err(e) => view! { <h1>{tr(Msg::Application)}</h1><p class="error" role="alert">{i18n.error(&e)}</p> }.into_any(),
                 Ok(d) => {
                     let dutch = i18n.lang.get() == Lang::Nl;
-                    let any_open = d.applicants.iter().any(|a| is_open(&a.status));
+                    let any_open = d.applicants.iter().any(|a| !a.status.is_final());
                     let services = if !d.with_authorizations {
                         i18n.t(Msg::NoAuthorizations).to_string()
                     } else if d.all_services {
@@ -234,8 +235,8 @@ fn ApplicantRow(
     let mobile = RwSignal::new(a.mobile.clone());
     let field_error = RwSignal::new(None::<ApiError>);
     let id = StoredValue::new(a.id.clone());
-    let invited = a.status == "invited";
-    let open = is_open(&a.status);
+    let invited = a.status == Status::Invited;
+    let open = !a.status.is_final();
     let name = a.name.clone();
     let (name2, name3) = (a.name.clone(), a.name.clone());
     let resend = move |_| {
@@ -273,15 +274,15 @@ fn ApplicantRow(
             }
         });
     };
-    let error_for = move |field: &'static str| {
+    let error_for = move |field: Field| {
         move || match field_error.get() {
-            Some(ApiError::Validation { field: f, rule }) if f == field => {
-                Some(i18n.rule(&f, &rule))
+            Some(ApiError::Validation { field: f, rule, .. }) if f == field => {
+                Some(i18n.rule(f, rule))
             }
             _ => None,
         }
     };
-    let status = a.status.clone();
+    let status = a.status;
     let valid_until = a.invitation_valid_until.clone();
     let steps = a.steps.clone();
     let reason = a.rejection_reason.clone();
@@ -291,11 +292,11 @@ fn ApplicantRow(
             <td>{a.email.clone()}</td>
             <td>{a.mobile.clone()}</td>
             <td>{if a.employed { i18n.t(Msg::Yes) } else { i18n.t(Msg::No) }}</td>
-            <td>{move || status_text(i18n, &status)}
+            <td>{move || status_text(i18n, status)}
                 {valid_until.map(|d| view! { <br/><small>{move || i18n.t(Msg::LinkValidUntil).replace("{d}", &d)}</small> })}
                 <ol class="progress" aria-label=tr(Msg::StepsTaken)>
                     {steps.into_iter().map(|(step, at)| view! {
-                        <li>{move || i18n.t(step_msg(&step))} " " <small>{at}</small></li>
+                        <li>{move || i18n.t(step_msg(step))} " " <small>{at}</small></li>
                     }).collect_view()}
                 </ol>
                 {reason.map(|r| view! { <small>{tr(Msg::ReasonLabel)} ": " {r}</small> })}
@@ -320,11 +321,11 @@ fn ApplicantRow(
                         <label for=format!("email-{}", id.get_value())>{tr(Msg::Email)}</label>
                         <input id=format!("email-{}", id.get_value()) type="email" prop:value=email
                             on:input=move |ev| email.set(event_target_value(&ev))/>
-                        <p class="field-error" role="alert">{error_for("email")}</p>
+                        <p class="field-error" role="alert">{error_for(Field::Email)}</p>
                         <label for=format!("mobile-{}", id.get_value())>{tr(Msg::Mobile)}</label>
                         <input id=format!("mobile-{}", id.get_value()) type="tel" prop:value=mobile
                             on:input=move |ev| mobile.set(event_target_value(&ev))/>
-                        <p class="field-error" role="alert">{error_for("mobile")}</p>
+                        <p class="field-error" role="alert">{error_for(Field::Mobile)}</p>
                         <button type="submit" class="primary">{tr(Msg::SaveAndResend)}</button>
                         <button type="button" class="secondary" on:click=move |_| correcting.set(false)>{tr(Msg::Cancel)}</button>
                     </form>

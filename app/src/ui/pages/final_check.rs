@@ -6,6 +6,7 @@ use crate::api::final_check::{
     approve, get_final_check, list_final_checks, reject, simulate_result, simulated_verifications,
 };
 use crate::api::ApiError;
+use crate::domain::codes::{Field, Rule};
 use crate::ui::fetch::fetch;
 use crate::ui::i18n::{tr, use_i18n, Msg};
 use crate::ui::session::require_sign_in;
@@ -78,7 +79,7 @@ pub fn FinalCheckDetail() -> impl IntoView {
         }
         let text = reason.get_untracked();
         if !approving && text.trim().is_empty() {
-            error.set(Some(ApiError::validation("reason", "required")));
+            error.set(Some(ApiError::validation(Field::Reason, Rule::Required)));
             return;
         }
         busy.set(true);
@@ -101,9 +102,11 @@ pub fn FinalCheckDetail() -> impl IntoView {
         });
     };
     let reason_error = move || match error.get() {
-        Some(ApiError::Validation { field, rule }) if field == "reason" => {
-            Some(i18n.rule(&field, &rule))
-        }
+        Some(ApiError::Validation {
+            field: Field::Reason,
+            rule,
+            ..
+        }) => Some(i18n.rule(Field::Reason, rule)),
         _ => None,
     };
     let other_error = move || match error.get() {

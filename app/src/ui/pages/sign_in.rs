@@ -4,6 +4,7 @@
 
 use crate::api::auth::{current_user, sign_in, verify_code, SignInStep};
 use crate::api::ApiError;
+use crate::domain::codes::{Field, Rule};
 use crate::domain::otp::OneTimeCode;
 use crate::ui::i18n::{tr, use_i18n, Msg};
 use crate::ui::location;
@@ -64,7 +65,7 @@ pub fn SignIn() -> impl IntoView {
         }
         // The same rule as the server's, answered at once.
         if OneTimeCode::parse(&code.get()).is_err() {
-            error.set(Some(ApiError::validation("code", "six_digits")));
+            error.set(Some(ApiError::validation(Field::Code, Rule::SixDigits)));
             return;
         }
         let Some((c, _)) = challenge.get() else {

@@ -2,7 +2,8 @@
 //! only services the chosen level can use), the validity, and the live price.
 
 use super::{field_error, use_wizard, StepButtons, StepError, Wizard};
-use crate::api::wizard::{wizard_services, ServiceOption};
+use crate::api::wizard::{wizard_services, ServiceOption, WizardStep};
+use crate::domain::codes::Field;
 use crate::domain::tariff::{format_euro, quote, Validity};
 use crate::ui::i18n::{tr, use_i18n, Lang, Msg};
 use leptos::prelude::*;
@@ -58,11 +59,11 @@ pub fn AuthorizationsStep() -> impl IntoView {
                 }
             }).collect_view()}
         </fieldset>
-        <p class="field-error" id="validity-error" role="alert">{field_error(wizard, "validity")}</p>
+        <p class="field-error" id="validity-error" role="alert">{field_error(wizard, Field::Validity)}</p>
         <Price/>
-        <StepButtons back=4 next_label=Signal::derive(move || i18n.t(Msg::Next))
+        <StepButtons back=WizardStep::Users next_label=Signal::derive(move || i18n.t(Msg::Next))
             next_disabled=Signal::derive(move || !ready())
-            on_next=move || { if ready() { wizard.go(6) } }/>
+            on_next=move || { if ready() { wizard.go(WizardStep::Summary) } }/>
     }
 }
 
@@ -170,7 +171,7 @@ fn ServicePicker() -> impl IntoView {
                 }
             }).collect_view()}
         </ul>
-        <p class="field-error" id="services-error" role="alert">{field_error(wizard, "services")}</p>
+        <p class="field-error" id="services-error" role="alert">{field_error(wizard, Field::Services)}</p>
     }
 }
 

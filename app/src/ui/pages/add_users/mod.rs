@@ -10,8 +10,10 @@ mod users;
 
 use crate::api::wizard::{
     load_wizard, wizard_check_kvk, wizard_discard, wizard_save, Draft, OrgDetails, WizardStart,
+    WizardStep,
 };
 use crate::api::ApiError;
+use crate::domain::codes::Field;
 use crate::ui::fetch::fetch;
 use crate::ui::i18n::{tr, use_i18n, Msg};
 use crate::ui::session::require_sign_in;
@@ -43,7 +45,7 @@ enum SaveState {
 }
 
 impl Wizard {
-    pub fn go(&self, step: u8) {
+    pub fn go(&self, step: WizardStep) {
         self.error.set(None);
         self.edit(|d| d.step = step);
         scroll_to_top();
@@ -177,7 +179,7 @@ fn WizardView(start: WizardStart) -> impl IntoView {
             .iter()
             .enumerate()
             .map(|(i, msg)| {
-                let n = i as u8 + 1;
+                let n = WizardStep::ALL[i];
                 let state = if n < current {
                     "done"
                 } else if n == current {
@@ -187,7 +189,7 @@ fn WizardView(start: WizardStart) -> impl IntoView {
                 };
                 view! {
                     <li class=state aria-current=(n == current).then_some("step")>
-                        <span class="step-no">{n}</span>" "{i18n.t(*msg)}
+                        <span class="step-no">{n.number()}</span>" "{i18n.t(*msg)}
                     </li>
                 }
             })
@@ -211,12 +213,14 @@ fn WizardView(start: WizardStart) -> impl IntoView {
         });
     };
     let body = move || match step.get() {
-        1 => view! { <organization::ChooseOrganization/> }.into_any(),
-        2 => view! { <organization::CheckKvk/> }.into_any(),
-        3 => view! { <organization::OrganizationDetails/> }.into_any(),
-        4 => view! { <users::UsersStep/> }.into_any(),
-        5 => view! { <authorizations::AuthorizationsStep/> }.into_any(),
-        _ => view! { <summary::SummaryStep/> }.into_any(),
+        WizardStep::Organization => view! { <organization::ChooseOrganization/> }.into_any(),
+        WizardStep::Kvk => view! { <organization::CheckKvk/> }.into_any(),
+        WizardStep::OrganizationDetails => {
+            view! { <organization::OrganizationDetails/> }.into_any()
+        }
+        WizardStep::Users => view! { <users::UsersStep/> }.into_any(),
+        WizardStep::Authorizations => view! { <authorizations::AuthorizationsStep/> }.into_any(),
+        WizardStep::Summary => view! { <summary::SummaryStep/> }.into_any(),
     };
     view! {
         <Show when=move || wizard.submitted.with(Option::is_none) fallback=move || view! { <summary::Submitted/> }>
@@ -234,10 +238,14 @@ fn WizardView(start: WizardStart) -> impl IntoView {
 }
 
 /// The error the server gave, if it concerns `field`, translated.
-pub fn field_error(wizard: Wizard, field: &'static str) -> impl Fn() -> Option<String> + Copy {
+pub fn field_error(wizard: Wizard, field: Field) -> impl Fn() -> Option<String> + Copy {
     let i18n = use_i18n();
     move || match wizard.error.get() {
-        Some(ApiError::Validation { field: f, rule }) if f == field => Some(i18n.rule(&f, &rule)),
+        Some(ApiError::Validation {
+            field: f,
+            row: None,
+            rule,
+        }) if f == field => Some(i18n.rule(f, rule)),
         _ => None,
     }
 }
@@ -249,14 +257,18 @@ pub fn StepError() -> impl IntoView {
     let i18n = use_i18n();
     move || {
         wizard.error.get().and_then(|e| match &e {
-            ApiError::Validation { field, .. }
-                if matches!(
-                    field.as_str(),
-                    "level" | "kvk" | "branch" | "services" | "validity" | "terms" | "csv"
-                ) =>
-            {
-                None
-            }
+            ApiError::Validation {
+                field:
+                    Field::Level
+                    | Field::Kvk
+                    | Field::Branch
+                    | Field::Services
+                    | Field::Validity
+                    | Field::Terms
+                    | Field::Csv,
+                row: None,
+                ..
+            } => None,
             _ => Some(view! { <p class="error" role="alert">{i18n.error(&e)}</p> }),
         })
     }
@@ -265,7 +277,7 @@ pub fn StepError() -> impl IntoView {
 /// Back and Next (or another label) at the bottom of a step.
 #[component]
 pub fn StepButtons(
-    #[prop(optional)] back: Option<u8>,
+    #[prop(optional)] back: Option<WizardStep>,
     #[prop(into)] next_label: Signal<&'static str>,
     #[prop(into)] next_disabled: Signal<bool>,
     on_next: impl Fn() + 'static,

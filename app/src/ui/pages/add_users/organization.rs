@@ -2,7 +2,8 @@
 //! question, and the organization's data from the register.
 
 use super::{field_error, use_wizard, StepButtons, StepError};
-use crate::api::wizard::wizard_check_kvk;
+use crate::api::wizard::{wizard_check_kvk, WizardStep};
+use crate::domain::codes::Field;
 use crate::domain::kvk::KvkNumber;
 use crate::domain::level::AssuranceLevel;
 use crate::ui::i18n::{tr, use_i18n, Msg};
@@ -26,7 +27,7 @@ pub fn ChooseOrganization() -> impl IntoView {
     let next = move || {
         tried.set(true);
         if !org().is_empty() && level().is_some() {
-            wizard.go(2);
+            wizard.go(WizardStep::Kvk);
         }
     };
     view! {
@@ -58,7 +59,7 @@ pub fn ChooseOrganization() -> impl IntoView {
             }).collect_view()}
         </fieldset>
         <p class="hint">{tr(Msg::LevelHint)}</p>
-        <p class="field-error" id="level-error" role="alert">{level_missing}{field_error(wizard, "level")}</p>
+        <p class="field-error" id="level-error" role="alert">{level_missing}{field_error(wizard, Field::Level)}</p>
         <StepButtons next_label=Signal::derive(move || i18n.t(Msg::Next)) next_disabled=Signal::derive(|| false) on_next=next/>
     }
 }
@@ -73,7 +74,7 @@ pub fn CheckKvk() -> impl IntoView {
     let local_error = RwSignal::new(None::<&'static str>);
     let check = move || {
         let Some(org_id) = wizard.draft.with_untracked(|d| d.org_id.clone()) else {
-            wizard.go(1);
+            wizard.go(WizardStep::Organization);
             return;
         };
         if KvkNumber::parse(&kvk()).is_err() {
@@ -112,7 +113,7 @@ pub fn CheckKvk() -> impl IntoView {
         local_error
             .get()
             .map(str::to_string)
-            .or_else(field_error(wizard, "kvk"))
+            .or_else(field_error(wizard, Field::Kvk))
     };
     view! {
         <h2>{tr(Msg::StepKvk)}</h2>
@@ -161,11 +162,11 @@ pub fn CheckKvk() -> impl IntoView {
             <Show when=move || branches().is_empty()>
                 <p class="hint">{tr(Msg::NoBranches)}</p>
             </Show>
-            <p class="field-error" id="branch-error" role="alert">{field_error(wizard, "branch")}</p>
+            <p class="field-error" id="branch-error" role="alert">{field_error(wizard, Field::Branch)}</p>
         </Show>
-        <StepButtons back=1 next_label=Signal::derive(move || i18n.t(Msg::Next))
+        <StepButtons back=WizardStep::Organization next_label=Signal::derive(move || i18n.t(Msg::Next))
             next_disabled=Signal::derive(move || !ready())
-            on_next=move || { if ready() { wizard.go(3) } }/>
+            on_next=move || { if ready() { wizard.go(WizardStep::OrganizationDetails) } }/>
     }
 }
 
@@ -199,8 +200,8 @@ pub fn OrganizationDetails() -> impl IntoView {
                 </dl>
             }.into_any(),
         }}
-        <StepButtons back=2 next_label=Signal::derive(move || i18n.t(Msg::Next))
+        <StepButtons back=WizardStep::Kvk next_label=Signal::derive(move || i18n.t(Msg::Next))
             next_disabled=Signal::derive(move || wizard.org.with(Option::is_none))
-            on_next=move || { wizard.go(4) }/>
+            on_next=move || { wizard.go(WizardStep::Users) }/>
     }
 }

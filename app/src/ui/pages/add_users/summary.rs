@@ -3,21 +3,23 @@
 
 use super::authorizations::Price;
 use super::{field_error, use_wizard, StepError};
-use crate::api::wizard::{wizard_discard, wizard_submit};
+use crate::api::wizard::{wizard_discard, wizard_submit, WizardStep};
 use crate::api::ApiError;
+use crate::domain::codes::Field;
 use crate::ui::i18n::{tr, use_i18n, Lang, Msg};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 
-/// The step where the server found a problem with `field`.
-fn step_of(field: &str) -> u8 {
+/// The step where the server found a problem with `field` (of a new user when `row`).
+fn step_of(field: Field, row: Option<u32>) -> WizardStep {
     match field {
-        "level" => 1,
-        "kvk" | "branch" => 2,
-        f if f.starts_with("users") => 4,
-        "services" | "validity" => 5,
-        _ => 6,
+        _ if row.is_some() => WizardStep::Users,
+        Field::Level => WizardStep::Organization,
+        Field::Kvk | Field::Branch => WizardStep::Kvk,
+        Field::Users => WizardStep::Users,
+        Field::Services | Field::Validity => WizardStep::Authorizations,
+        _ => WizardStep::Summary,
     }
 }
 
@@ -70,9 +72,9 @@ pub fn SummaryStep() -> impl IntoView {
             match wizard_submit(draft, terms_version, true).await {
                 Ok(id) => wizard.submitted.set(Some(id)),
                 Err(e) => {
-                    if let ApiError::Validation { field, .. } = &e {
-                        let step = step_of(field);
-                        if step != 6 {
+                    if let ApiError::Validation { field, row, .. } = &e {
+                        let step = step_of(*field, *row);
+                        if step != WizardStep::Summary {
                             wizard.draft.update(|d| d.step = step);
                         }
                     }
@@ -121,9 +123,9 @@ pub fn SummaryStep() -> impl IntoView {
                 on:change=move |ev| agreed.set(event_target_checked(&ev))/>
             {tr(Msg::AgreeToTerms)}
         </label>
-        <p class="field-error" id="terms-error" role="alert">{not_agreed}{field_error(wizard, "terms")}</p>
+        <p class="field-error" id="terms-error" role="alert">{not_agreed}{field_error(wizard, Field::Terms)}</p>
         <div class="step-buttons">
-            <button type="button" class="secondary" on:click=move |_| wizard.go(5)>{tr(Msg::Back)}</button>
+            <button type="button" class="secondary" on:click=move |_| wizard.go(WizardStep::Authorizations)>{tr(Msg::Back)}</button>
             <button type="button" class="primary" disabled=busy on:click=submit>{tr(Msg::Agree)}</button>
         </div>
     }

@@ -3,8 +3,9 @@
 //! over, invalid ones can be corrected in place and taken over after.
 
 use super::{use_wizard, StepButtons, StepError, Wizard};
-use crate::api::wizard::{wizard_existing_emails, wizard_import_csv, MAX_USERS};
-use crate::domain::new_user::{check, FieldProblem, NewUser};
+use crate::api::wizard::{wizard_existing_emails, wizard_import_csv, WizardStep, MAX_USERS};
+use crate::domain::codes::{Field, Rule};
+use crate::domain::new_user::{check, FieldProblem, Language, NewUser};
 use crate::domain::user_import::{duplicates, ImportRow};
 use crate::ui::i18n::{tr, use_i18n, I18n, Msg};
 use leptos::prelude::*;
@@ -97,9 +98,9 @@ pub fn UsersStep() -> impl IntoView {
             </div>
         </Show>
         {move || preview.with(Option::is_some).then(|| view! { <CsvPreview preview/> })}
-        <StepButtons back=3 next_label=Signal::derive(move || i18n.t(Msg::Next))
+        <StepButtons back=WizardStep::OrganizationDetails next_label=Signal::derive(move || i18n.t(Msg::Next))
             next_disabled=Signal::derive(move || count() == 0 || editing.with(Option::is_some) || preview.with(Option::is_some))
-            on_next=move || { wizard.go(5) }/>
+            on_next=move || { wizard.go(WizardStep::Authorizations) }/>
     }
 }
 
@@ -140,7 +141,7 @@ fn UserForm(index: Option<usize>, on_close: impl Fn() + Copy + 'static) -> impl 
         spawn_local(async move {
             match wizard_existing_emails(org_id, vec![candidate.email.clone()]).await {
                 Ok(existing) if !existing.is_empty() => {
-                    problems.set(vec![FieldProblem::new("email", "already_member")]);
+                    problems.set(vec![FieldProblem::new(Field::Email, Rule::AlreadyMember)]);
                 }
                 Ok(_) => {
                     wizard.edit(|d| match index {
@@ -162,12 +163,12 @@ fn UserForm(index: Option<usize>, on_close: impl Fn() + Copy + 'static) -> impl 
     view! {
         <form class="subform" on:submit=save novalidate aria-labelledby="user-form-title">
             <h3 id="user-form-title">{tr(title)}</h3>
-            {text_field(user, problems, i18n, "first-name", Msg::FirstName, "first_name", "given-name", |u| &mut u.first_name)}
-            {text_field(user, problems, i18n, "infix", Msg::Infix, "infix", "off", |u| &mut u.infix)}
-            {text_field(user, problems, i18n, "last-name", Msg::LastName, "last_name", "family-name", |u| &mut u.last_name)}
-            {text_field(user, problems, i18n, "email", Msg::Email, "email", "off", |u| &mut u.email)}
-            {text_field(user, problems, i18n, "mobile", Msg::Mobile, "mobile", "off", |u| &mut u.mobile)}
-            {text_field(user, problems, i18n, "date-of-birth", Msg::DateOfBirthFormat, "date_of_birth", "off", |u| &mut u.date_of_birth)}
+            {text_field(user, problems, i18n, "first-name", Msg::FirstName, Field::FirstName, "given-name", |u| &mut u.first_name)}
+            {text_field(user, problems, i18n, "infix", Msg::Infix, Field::Infix, "off", |u| &mut u.infix)}
+            {text_field(user, problems, i18n, "last-name", Msg::LastName, Field::LastName, "family-name", |u| &mut u.last_name)}
+            {text_field(user, problems, i18n, "email", Msg::Email, Field::Email, "off", |u| &mut u.email)}
+            {text_field(user, problems, i18n, "mobile", Msg::Mobile, Field::Mobile, "off", |u| &mut u.mobile)}
+            {text_field(user, problems, i18n, "date-of-birth", Msg::DateOfBirthFormat, Field::DateOfBirth, "off", |u| &mut u.date_of_birth)}
             <fieldset>
                 <legend>{tr(Msg::EmployedQuestion)}</legend>
                 <label class="choice"><input type="radio" name="employed" prop:checked=move || user.with(|u| u.employed)
@@ -177,9 +178,9 @@ fn UserForm(index: Option<usize>, on_close: impl Fn() + Copy + 'static) -> impl 
             </fieldset>
             <p class="hint">{tr(Msg::EmployedHint)}</p>
             <label for="user-language">{tr(Msg::Language)}</label>
-            <select id="user-language" on:change=move |ev| { let v = event_target_value(&ev); user.update(|u| u.language = v); }>
-                <option value="nl" selected=move || { user.with(|u| u.language != "en") }>"Nederlands"</option>
-                <option value="en" selected=move || { user.with(|u| u.language == "en") }>"English"</option>
+            <select id="user-language" on:change=move |ev| { let v = Language::parse(&event_target_value(&ev)).unwrap_or_default(); user.update(|u| u.language = v); }>
+                <option value="nl" selected=move || { user.with(|u| u.language == Language::Nl) }>"Nederlands"</option>
+                <option value="en" selected=move || { user.with(|u| u.language == Language::En) }>"English"</option>
             </select>
             <div class="step-buttons">
                 <button type="button" class="secondary" on:click=move |_| on_close()>{tr(Msg::Cancel)}</button>
@@ -196,7 +197,7 @@ fn text_field(
     i18n: I18n,
     id: &'static str,
     label: Msg,
-    field: &'static str,
+    field: Field,
     autocomplete: &'static str,
     get: fn(&mut NewUser) -> &mut String,
 ) -> impl IntoView {
@@ -205,12 +206,12 @@ fn text_field(
         problems.with(|p| {
             p.iter()
                 .find(|p| p.field == field)
-                .map(|p| i18n.rule(field, &p.code))
+                .map(|p| i18n.rule(field, p.code))
         })
     };
     let input_type = match field {
-        "email" => "email",
-        "mobile" => "tel",
+        Field::Email => "email",
+        Field::Mobile => "tel",
         _ => "text",
     };
     view! {
@@ -259,7 +260,7 @@ fn CsvUpload(preview: RwSignal<Option<Vec<ImportRow>>>) -> impl IntoView {
                 <a href="/downloads/gebruikers-voorbeeld.csv" download="gebruikers-voorbeeld.csv">{tr(Msg::DownloadExample)}</a>
             </p>
             <Show when=move || busy.get()><p role="status">{tr(Msg::ReadingFile)}</p></Show>
-            <p class="field-error" id="csv-error" role="alert">{super::field_error(wizard, "csv")}</p>
+            <p class="field-error" id="csv-error" role="alert">{super::field_error(wizard, Field::Csv)}</p>
         </div>
     }
 }
@@ -309,7 +310,7 @@ fn CsvPreview(preview: RwSignal<Option<Vec<ImportRow>>>) -> impl IntoView {
     let existing: StoredValue<HashSet<String>> = StoredValue::new(preview.with_untracked(|p| {
         p.iter()
             .flatten()
-            .filter(|r| r.problems.iter().any(|p| p.code == "already_member"))
+            .filter(|r| r.problems.iter().any(|p| p.code == Rule::AlreadyMember))
             .map(|r| r.user.email.trim().to_lowercase())
             .collect()
     }));
@@ -323,16 +324,17 @@ fn CsvPreview(preview: RwSignal<Option<Vec<ImportRow>>>) -> impl IntoView {
                 let dups = duplicates(&all);
                 for (row, dup) in rows.iter_mut().zip(dups.into_iter().skip(taken.len())) {
                     // "In loondienst" unreadable in the file: only the choice in the row ends it.
+                    // An unreadable language stays: the row has no cell to correct it in.
                     let mut problems: Vec<FieldProblem> = row
                         .problems
                         .iter()
-                        .filter(|p| p.field == "employed")
+                        .filter(|p| matches!(p.field, Field::Employed | Field::Language))
                         .cloned()
                         .collect();
                     problems.extend(check(&row.user, today));
                     problems.extend(dup);
                     if existing.with_value(|e| e.contains(&row.user.email.trim().to_lowercase())) {
-                        problems.push(FieldProblem::new("email", "already_member"));
+                        problems.push(FieldProblem::new(Field::Email, Rule::AlreadyMember));
                     }
                     row.problems = problems;
                 }
@@ -459,8 +461,8 @@ fn PreviewRow(
         .map(|p| {
             format!(
                 "{}: {}",
-                i18n.field_name(&p.field),
-                i18n.rule(&p.field, &p.code)
+                i18n.field_name(p.field),
+                i18n.rule(p.field, p.code)
             )
         })
         .collect::<Vec<_>>()
@@ -474,29 +476,27 @@ fn PreviewRow(
         });
         recheck();
     };
-    let bad_fields: Vec<String> = row.problems.iter().map(|p| p.field.clone()).collect();
-    let employed_bad = bad_fields.iter().any(|f| f == "employed");
-    let cell = move |value: String,
-                     field: &'static str,
-                     label: Msg,
-                     get: fn(&mut NewUser) -> &mut String| {
-        let bad = bad_fields.iter().any(|f| f == field);
-        if ok {
-            view! { <td>{value}</td> }.into_any()
-        } else {
-            let aria = format!(
-                "{} ({} {})",
-                i18n.t(label),
-                i18n.t(Msg::Line).to_lowercase(),
-                line
-            );
-            view! {
-                <td><input class="cell" aria-label=aria aria-invalid=bad.to_string() value=value
-                    on:change=move |ev| set(get, event_target_value(&ev))/></td>
+    let bad_fields: Vec<Field> = row.problems.iter().map(|p| p.field).collect();
+    let employed_bad = bad_fields.contains(&Field::Employed);
+    let cell =
+        move |value: String, field: Field, label: Msg, get: fn(&mut NewUser) -> &mut String| {
+            let bad = bad_fields.contains(&field);
+            if ok {
+                view! { <td>{value}</td> }.into_any()
+            } else {
+                let aria = format!(
+                    "{} ({} {})",
+                    i18n.t(label),
+                    i18n.t(Msg::Line).to_lowercase(),
+                    line
+                );
+                view! {
+                    <td><input class="cell" aria-label=aria aria-invalid=bad.to_string() value=value
+                        on:change=move |ev| set(get, event_target_value(&ev))/></td>
+                }
+                .into_any()
             }
-            .into_any()
-        }
-    };
+        };
     let u = row.user.clone();
     let employed = if u.employed {
         i18n.t(Msg::Yes)
@@ -517,7 +517,7 @@ fn PreviewRow(
                 let yes = event_target_value(&ev) == "ja";
                 preview.update(|p| if let Some(r) = p.as_mut().and_then(|rows| rows.get_mut(i)) {
                     r.user.employed = yes;
-                    r.problems.retain(|p| p.field != "employed");
+                    r.problems.retain(|p| p.field != Field::Employed);
                 });
                 recheck();
             }>
@@ -532,12 +532,12 @@ fn PreviewRow(
         <tr class=if ok { "ok" } else { "bad" }>
             <td>{line}</td>
             <td class=if ok { "problems ok-text" } else { "problems error-text" }>{if ok { i18n.t(Msg::RowOk).to_string() } else { problems_text }}</td>
-            {cell(u.first_name.clone(), "first_name", Msg::FirstName, |u| &mut u.first_name)}
-            {cell(u.infix.clone(), "infix", Msg::Infix, |u| &mut u.infix)}
-            {cell(u.last_name.clone(), "last_name", Msg::LastName, |u| &mut u.last_name)}
-            {cell(u.email.clone(), "email", Msg::Email, |u| &mut u.email)}
-            {cell(u.mobile.clone(), "mobile", Msg::Mobile, |u| &mut u.mobile)}
-            {cell(u.date_of_birth.clone(), "date_of_birth", Msg::DateOfBirth, |u| &mut u.date_of_birth)}
+            {cell(u.first_name.clone(), Field::FirstName, Msg::FirstName, |u| &mut u.first_name)}
+            {cell(u.infix.clone(), Field::Infix, Msg::Infix, |u| &mut u.infix)}
+            {cell(u.last_name.clone(), Field::LastName, Msg::LastName, |u| &mut u.last_name)}
+            {cell(u.email.clone(), Field::Email, Msg::Email, |u| &mut u.email)}
+            {cell(u.mobile.clone(), Field::Mobile, Msg::Mobile, |u| &mut u.mobile)}
+            {cell(u.date_of_birth.clone(), Field::DateOfBirth, Msg::DateOfBirth, |u| &mut u.date_of_birth)}
             {employed_cell}
         </tr>
     }
