@@ -246,6 +246,14 @@ async fn a_code_dies_after_five_wrong_tries(pool: PgPool) {
             }
         );
     }
+    // Five wrong codes also lock the account's codes for a while (see the attack below) ...
+    let e = api(signin::verify_code(&state, &challenge, &code, ip())
+        .await
+        .err()
+        .unwrap());
+    assert!(matches!(e, ApiError::TooManyAttempts { .. }), "{e:?}");
+    // ... and after that lock, this code is still dead.
+    time_passes(&state.pool, 16).await;
     let e = api(signin::verify_code(&state, &challenge, &code, ip())
         .await
         .err()
@@ -372,4 +380,98 @@ async fn a_session_ends_after_twelve_hours_however_active_it_is(pool: PgPool) {
             .unwrap(),
         1
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// The attacks on the throttle (docs/security.md).
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn attack_concurrent_wrong_passwords_get_no_more_checks_than_the_threshold(pool: PgPool) {
+    let state = state(pool).await;
+    let guesses = (0..20).map(|i| {
+        let state = state.clone();
+        tokio::spawn(async move {
+            signin::sign_in(&state, MANAGER.0, format!("Verkeerd-{i}"), ip()).await
+        })
+    });
+    let mut checked = 0;
+    let mut refused = 0;
+    for guess in guesses {
+        match guess.await.unwrap().err().map(api) {
+            Some(ApiError::InvalidCredentials) => checked += 1,
+            Some(ApiError::TooManyAttempts { .. }) => refused += 1,
+            other => panic!("unexpected answer {other:?}"),
+        }
+    }
+    assert_eq!((checked, refused), (5, 15));
+    // And the account is locked, for the right password too.
+    assert!(!the_manager_gets_a_code(&state).await);
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn attack_wrong_codes_over_many_challenges_lock_the_codes(pool: PgPool) {
+    let state = state(pool).await;
+    // Knowing the password, ask for a new code after every few wrong guesses.
+    for _ in 0..2 {
+        let guessed = challenge(&state).await;
+        for _ in 0..2 {
+            let e = signin::verify_code(&state, &guessed, "000000", ip()).await;
+            assert!(matches!(
+                api(e.err().unwrap()),
+                ApiError::InvalidCode { .. }
+            ));
+        }
+    }
+    let fresh = challenge(&state).await;
+    let e = signin::verify_code(&state, &fresh, "000000", ip()).await;
+    assert!(matches!(
+        api(e.err().unwrap()),
+        ApiError::InvalidCode { .. }
+    ));
+    // Five wrong codes in all: even the right code of a fresh challenge is refused now.
+    let code = last_code(&state.pool, "+31612345678").await;
+    let e = signin::verify_code(&state, &fresh, &code, ip()).await;
+    assert!(matches!(
+        api(e.err().unwrap()),
+        ApiError::TooManyAttempts { .. }
+    ));
+    time_passes(&state.pool, 16).await;
+    let later = challenge(&state).await;
+    let code = last_code(&state.pool, "+31612345678").await;
+    assert!(signin::verify_code(&state, &later, &code, ip())
+        .await
+        .is_ok());
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn attack_sms_bombing_with_a_known_password_stops_after_five_codes(pool: PgPool) {
+    let state = state(pool).await;
+    for _ in 0..5 {
+        assert!(the_manager_gets_a_code(&state).await);
+    }
+    let e = signin::sign_in(&state, MANAGER.0, MANAGER.1.into(), ip()).await;
+    assert!(matches!(
+        api(e.err().unwrap()),
+        ApiError::TooManyAttempts { .. }
+    ));
+    let sms: i64 = sqlx::query_scalar("SELECT count(*) FROM outbox WHERE channel = 'sms'")
+        .fetch_one(&state.pool)
+        .await
+        .unwrap();
+    assert_eq!(sms, 5);
+    // The refused send did not count as a wrong password.
+    let failures: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM signin_failures WHERE key LIKE 'account:%'")
+            .fetch_one(&state.pool)
+            .await
+            .unwrap();
+    assert_eq!(failures, 0);
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn attack_a_five_thousand_character_username_is_a_wrong_password(pool: PgPool) {
+    let state = state(pool).await;
+    let long = "a".repeat(5_000);
+    let e = signin::sign_in(&state, &long, "Verkeerd-123".into(), ip()).await;
+    assert_eq!(api(e.err().unwrap()), ApiError::InvalidCredentials);
 }

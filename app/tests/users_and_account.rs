@@ -189,3 +189,52 @@ async fn a_password_change_ends_the_other_sessions(pool: PgPool) {
     assert!(auth(this).await.is_some());
     assert!(auth(other).await.is_none());
 }
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn attack_guessing_the_current_password_with_a_stolen_session_stops_at_the_lock(
+    pool: PgPool,
+) {
+    let state = state(pool).await;
+    let (_, me) = sign_in(&state, USER).await;
+    let change = |current: String| {
+        account::change_password(&state, &me, current, "Nieuw-Wachtwoord1".to_string())
+    };
+    // Guessed all at once, so no check can pass before the others are counted.
+    let guesses: Vec<_> = (0..10)
+        .map(|i| {
+            let (state, me) = (state.clone(), me.clone());
+            tokio::spawn(async move {
+                account::change_password(
+                    &state,
+                    &me,
+                    format!("Gok-{i}-Wachtwoord"),
+                    "Nieuw-Wachtwoord1".to_string(),
+                )
+                .await
+            })
+        })
+        .collect();
+    let mut answers = Vec::new();
+    for guess in guesses {
+        answers.push(api(guess.await.unwrap().err().unwrap()));
+    }
+    let wrong = answers
+        .iter()
+        .filter(|e| **e == ApiError::validation(Field::CurrentPassword, Rule::Wrong))
+        .count();
+    let refused = answers
+        .iter()
+        .filter(|e| matches!(e, ApiError::TooManyAttempts { .. }))
+        .count();
+    assert_eq!((wrong, refused), (5, 5));
+    // Locked: the right current password is refused too, and nothing changed.
+    let e = change(USER.1.to_string()).await.err().unwrap();
+    assert!(matches!(api(e), ApiError::TooManyAttempts { .. }));
+    sqlx::query("UPDATE signin_failures SET at = at - interval '16 minutes'")
+        .execute(&state.pool)
+        .await
+        .unwrap();
+    assert!(signin::sign_in(&state, USER.0, USER.1.into(), ip())
+        .await
+        .is_ok());
+}

@@ -25,23 +25,27 @@ const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; sty
                    font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
                    frame-ancestors 'none'";
 
-/// The largest server-function request: a wizard draft of 10,000 users, or a 1 MiB CSV file
-/// in base64, fits with room to spare.
-const MAX_API_BODY: usize = 16 * 1024 * 1024;
+/// The largest request of most server functions (sign-in, acceptance, lists, details): a few
+/// fields. Anything larger is refused (413) before it is read.
+const MAX_API_BODY: usize = 64 * 1024;
+/// The add-users wizard's requests: a draft of 10,000 users, or a 1 MiB CSV file in base64, fit
+/// with room to spare.
+const MAX_WIZARD_BODY: usize = 16 * 1024 * 1024;
 
 pub fn router(web: Web) -> Router {
     let public = ServeDir::new(web.state.settings.site_root.clone())
         .fallback(get(shell).with_state(web.clone()));
+    let api = |limit: usize| {
+        any(server_fn)
+            .layer(RequestBodyLimitLayer::new(limit))
+            .layer(middleware::from_fn_with_state(
+                web.clone(),
+                same_origin_only,
+            ))
+    };
     Router::new()
-        .route(
-            "/api/{*fn_name}",
-            any(server_fn)
-                .layer(RequestBodyLimitLayer::new(MAX_API_BODY))
-                .layer(middleware::from_fn_with_state(
-                    web.clone(),
-                    same_origin_only,
-                )),
-        )
+        .route("/api/{*fn_name}", api(MAX_API_BODY))
+        .route("/api/wizard/{*fn_name}", api(MAX_WIZARD_BODY))
         .route("/pkg/{build}/{file}", get(pkg))
         .route("/uitnodiging/{token}", get(accept_shell))
         .route("/inloggen", get(signin_shell))

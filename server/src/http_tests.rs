@@ -50,6 +50,15 @@ fn site() -> PathBuf {
 }
 
 async fn portal(pool: PgPool, environment: Environment) -> Portal {
+    portal_with(pool, environment, Vec::new()).await
+}
+
+/// A portal behind the given trusted proxies (`MACHTIG_TRUSTED_PROXIES`).
+async fn portal_with(
+    pool: PgPool,
+    environment: Environment,
+    trusted_proxies: Vec<app::server::client_address::AddressRange>,
+) -> Portal {
     assert!(demo::load_if_empty(&pool).await.unwrap());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
@@ -60,6 +69,7 @@ async fn portal(pool: PgPool, environment: Environment) -> Portal {
         listen: address,
         public_url: base.clone(),
         site_root: site.clone(),
+        trusted_proxies,
         ..Settings::for_tests()
     });
     let assets = Arc::new(Assets::load(&site, "machtig").unwrap());
@@ -459,4 +469,97 @@ async fn a_visitor_without_a_session_downloads_only_the_sign_in_page_at_any_port
         bundle_at(&portal, "/beheer/gebruikers", Some(&signed_in)).await,
         "signin"
     );
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn attack_an_oversized_body_is_refused_before_it_is_read(pool: PgPool) {
+    let portal = portal(pool, Environment::Development).await;
+    let big = "x".repeat(100 * 1024);
+    for function in ["auth/sign_in", "acceptance/open", "account/change_password"] {
+        let response = portal
+            .call(function, json!({ "username": big, "password": big }), None)
+            .await;
+        assert_eq!(response.status(), 413, "{function}");
+    }
+    // The wizard takes large drafts (a 100 KB body is not refused for its size: it is
+    // answered, here with "not signed in").
+    let response = portal
+        .call("wizard/save", json!({ "draft": big }), None)
+        .await;
+    assert_ne!(response.status(), 413);
+    // Just below the limit, sign-in answers as for any wrong password.
+    let long = "a".repeat(5_000);
+    let response = portal
+        .call(
+            "auth/sign_in",
+            json!({ "username": long, "password": "x" }),
+            None,
+        )
+        .await;
+    assert_eq!(response.status(), 401);
+    assert_eq!(
+        response.json::<Value>().await.unwrap(),
+        json!({ "code": "invalid_credentials" })
+    );
+}
+
+/// Fails `n` sign-ins for unknown names, as sent by the proxy on behalf of `client`.
+async fn failures_via_proxy(portal: &Portal, client: &str, n: usize) -> Vec<u16> {
+    let mut statuses = Vec::new();
+    for i in 0..n {
+        let response = portal
+            .client
+            .post(format!("{}/api/auth/sign_in", portal.base))
+            .header("origin", &portal.base)
+            .header("x-forwarded-for", client)
+            .json(&json!({ "username": format!("onbekend-{client}-{i}"), "password": "x" }))
+            .send()
+            .await
+            .unwrap();
+        statuses.push(response.status().as_u16());
+    }
+    statuses
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn attack_one_client_behind_the_proxy_cannot_lock_everyone_out(pool: PgPool) {
+    // The proxy is this machine (every test connection comes from 127.0.0.1).
+    let trusted = vec![app::server::client_address::AddressRange::parse("127.0.0.1").unwrap()];
+    let portal = portal_with(pool.clone(), Environment::Development, trusted).await;
+    let threshold = portal.settings.ip_lockout_threshold as usize;
+    let attacker = failures_via_proxy(&portal, "198.51.100.7", threshold + 1).await;
+    assert!(attacker[..threshold].iter().all(|s| *s == 401));
+    assert_eq!(
+        attacker[threshold], 429,
+        "the attacker's own address is locked"
+    );
+    // Another visitor behind the same proxy still gets to try.
+    assert_eq!(
+        failures_via_proxy(&portal, "203.0.113.9", 1).await,
+        vec![401]
+    );
+    // And the demo user signs in from a third address.
+    let response = portal
+        .client
+        .post(format!("{}/api/auth/sign_in", portal.base))
+        .header("origin", &portal.base)
+        .header("x-forwarded-for", "192.0.2.44")
+        .json(&json!({ "username": demo::USER.0, "password": demo::USER.1 }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn attack_a_forged_forwarded_header_from_a_direct_client_is_ignored(pool: PgPool) {
+    // No trusted proxy: the header is the client's own invention, every attempt counts
+    // against its real address, whatever it claims.
+    let portal = portal(pool, Environment::Development).await;
+    let threshold = portal.settings.ip_lockout_threshold as usize;
+    let mut last = Vec::new();
+    for i in 0..=threshold {
+        last = failures_via_proxy(&portal, &format!("198.51.100.{}", i % 250), 1).await;
+    }
+    assert_eq!(last, vec![429]);
 }

@@ -3,7 +3,7 @@
 use super::error::{ServiceError, ServiceResult};
 use super::session::SessionUser;
 use super::state::AppState;
-use super::{audit, outbox, passwords, session};
+use super::{audit, outbox, passwords, session, signin, throttle};
 use crate::api::auth::Me;
 use crate::api::ApiError;
 use crate::domain::codes::{Field, Rule};
@@ -44,14 +44,25 @@ pub async fn change_password(
     if let Some(rule) = password::check(&new, &caller.username).first_failure() {
         return Err(ApiError::validation(Field::NewPassword, rule.into()).into());
     }
-    let mut tx = state.pool.begin().await?;
-    let user = sqlx::query(
-        "SELECT password_hash, first_name, email, language FROM users WHERE id = $1 FOR UPDATE",
+    // The current password is a secret like any other: its check takes an attempt under the
+    // account's lock (a stolen session cannot guess it without limit).
+    let account = signin::account_key(&caller.username);
+    let attempt = throttle::attempt(
+        &state.pool,
+        &[(account.clone(), state.settings.account_throttle())],
     )
-    .bind(caller.user_id)
-    .fetch_one(&mut *tx)
     .await?;
-    if !passwords::matches_any(current, vec![user.get("password_hash")]).await? {
+    // The hashing (deliberately slow) happens outside any transaction, so no row lock or pooled
+    // connection is held meanwhile; the update then checks that the password it replaces is
+    // still the one that was checked.
+    let user =
+        sqlx::query("SELECT password_hash, first_name, email, language FROM users WHERE id = $1")
+            .bind(caller.user_id)
+            .fetch_one(&state.pool)
+            .await?;
+    let checked: String = user.get("password_hash");
+    if !passwords::matches_any(current, vec![checked.clone()]).await? {
+        attempt.failed();
         return Err(ApiError::validation(Field::CurrentPassword, Rule::Wrong).into());
     }
     let history: Vec<String> = sqlx::query_scalar(
@@ -59,17 +70,28 @@ pub async fn change_password(
     )
     .bind(caller.user_id)
     .bind(HISTORY_SIZE as i64)
-    .fetch_all(&mut *tx)
+    .fetch_all(&state.pool)
     .await?;
     if passwords::matches_any(new.clone(), history).await? {
+        attempt.not_made(&state.pool).await?;
         return Err(ApiError::validation(Field::NewPassword, Rule::RecentlyUsed).into());
     }
     let hash = passwords::hash(new).await?;
-    sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
-        .bind(caller.user_id)
-        .bind(&hash)
-        .execute(&mut *tx)
-        .await?;
+    let mut tx = state.pool.begin().await?;
+    let replaced =
+        sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1 AND password_hash = $3")
+            .bind(caller.user_id)
+            .bind(&hash)
+            .bind(&checked)
+            .execute(&mut *tx)
+            .await?;
+    if replaced.rows_affected() != 1 {
+        // Changed by another request since it was checked: check again against the new one.
+        drop(tx);
+        attempt.not_made(&state.pool).await?;
+        return Err(ApiError::validation(Field::CurrentPassword, Rule::Wrong).into());
+    }
+    attempt.passed(&mut tx, &[account]).await?;
     remember_password(&mut tx, caller.user_id, &hash).await?;
     session::end_others(&mut tx, caller.user_id, caller.session_id).await?;
     let (subject, body) = outbox::messages::password_changed_email(

@@ -87,6 +87,8 @@ pub struct Settings {
     pub lockout_threshold: u32,
     pub lockout_minutes: i64,
     pub ip_lockout_threshold: u32,
+    /// SMS codes sent to one account within the lockout window before sending stops.
+    pub sms_code_limit: u32,
     /// The reverse proxies whose `X-Forwarded-For` names the client (none: no proxy).
     pub trusted_proxies: Vec<super::client_address::AddressRange>,
     pub outbox_workers: bool,
@@ -318,6 +320,7 @@ impl Settings {
             lockout_threshold: parsed(source, "MACHTIG_LOCKOUT_THRESHOLD", 5)?,
             lockout_minutes: parsed(source, "MACHTIG_LOCKOUT_MINUTES", 15)?,
             ip_lockout_threshold: parsed(source, "MACHTIG_IP_LOCKOUT_THRESHOLD", 50)?,
+            sms_code_limit: parsed(source, "MACHTIG_SMS_CODE_LIMIT", 5)?,
             trusted_proxies: var("MACHTIG_TRUSTED_PROXIES")
                 .unwrap_or_default()
                 .split(',')
@@ -357,6 +360,7 @@ impl Settings {
             lockout_threshold: 5,
             lockout_minutes: 15,
             ip_lockout_threshold: 50,
+            sms_code_limit: 5,
             trusted_proxies: Vec::new(),
             outbox_workers: false,
         }
@@ -368,6 +372,15 @@ impl Settings {
             threshold: self.lockout_threshold,
             window: minutes,
             lock: minutes,
+        }
+    }
+
+    /// Codes sent to one account: `sms_code_limit` within the lockout window, then none until
+    /// the lock has passed (no SMS bombing with a known password).
+    pub fn sms_throttle(&self) -> crate::domain::throttle::ThrottleRule {
+        crate::domain::throttle::ThrottleRule {
+            threshold: self.sms_code_limit,
+            ..self.account_throttle()
         }
     }
 

@@ -22,6 +22,7 @@ pub mod request;
 pub mod session;
 pub mod signin;
 pub mod state;
+pub mod throttle;
 pub mod tokens;
 pub mod users;
 pub mod wizard;

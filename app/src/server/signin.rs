@@ -1,18 +1,19 @@
 //! Sign-in: username and password, then for EH2+ and up a 6-digit code by SMS.
 //!
 //! Invariants: an unknown username gets exactly the answer (and roughly the time) of a wrong
-//! password; failures are counted per account name and per client address, and past the
-//! threshold attempts are refused until the lock has passed, without checking the password;
-//! a code is valid for 5 minutes, single use, and dies after 5 wrong tries.
+//! password; every password and code check takes an attempt from `throttle` first (per account
+//! name, and for passwords per client address), so past the threshold attempts are refused
+//! until the lock has passed, without checking, also when they arrive all at once; wrong codes
+//! count towards the account's lock like wrong passwords; at most 5 codes are sent per account
+//! in 15 minutes; a code is valid for 5 minutes, single use, and dies after 5 wrong tries.
 
 use super::error::{ServiceError, ServiceResult};
 use super::state::AppState;
-use super::{audit, outbox, passwords, session, tokens};
+use super::{audit, outbox, passwords, session, throttle, tokens};
 use crate::api::auth::SignInStep;
 use crate::api::ApiError;
 use crate::domain::level::AssuranceLevel;
 use crate::domain::phone::MobileNumber;
-use crate::domain::throttle::ThrottleRule;
 use sqlx::{PgPool, Row};
 use std::net::IpAddr;
 use uuid::Uuid;
@@ -43,64 +44,50 @@ impl Outcome {
     }
 }
 
-fn account_key(username: &str) -> String {
-    format!("account:{}", username.trim().to_lowercase())
+/// Longer than any username can be (64): such names are counted under their first 100
+/// characters, which keeps the key small (a 5,000-character name is a wrong password, not an
+/// index error).
+const KEY_CHARS: usize = 100;
+
+/// The key an account's failed checks count under (see `throttle`).
+pub fn account_key(username: &str) -> String {
+    let name: String = username
+        .trim()
+        .to_lowercase()
+        .chars()
+        .take(KEY_CHARS)
+        .collect();
+    format!("account:{name}")
+}
+
+/// The key an account's wrong SMS codes count under. Apart from the password's, because a right
+/// password must not forgive wrong codes: else every new sign-in would give five more guesses.
+fn code_key(username: &str) -> String {
+    format!("code:{}", &account_key(username)["account:".len()..])
 }
 
 fn address_key(ip: Option<IpAddr>) -> Option<String> {
     ip.map(super::client_address::lockout_key)
 }
 
-async fn locked_until(pool: &PgPool, key: &str, rule: ThrottleRule) -> ServiceResult<Option<u64>> {
-    // The newest `threshold` failures decide: the rule looks at their spread and the last one.
-    let newest_first: Vec<chrono::DateTime<chrono::Utc>> = sqlx::query_scalar(
-        "SELECT at FROM signin_failures WHERE key = $1 ORDER BY at DESC LIMIT $2",
-    )
-    .bind(key)
-    .bind(i64::from(rule.threshold))
-    .fetch_all(pool)
-    .await?;
-    let now = chrono::Utc::now();
-    Ok(rule
-        .locked_until(&newest_first, now)
-        .map(|until| (until - now).num_seconds().max(1) as u64))
+fn sms_key(user_id: Uuid) -> String {
+    format!("sms:{user_id}")
 }
 
-async fn refuse_if_locked(
-    state: &AppState,
-    username: &str,
-    ip: Option<IpAddr>,
-) -> ServiceResult<()> {
-    let mut wait = locked_until(
-        &state.pool,
-        &account_key(username),
-        state.settings.account_throttle(),
-    )
-    .await?;
-    if let Some(key) = address_key(ip) {
-        let by_address = locked_until(&state.pool, &key, state.settings.address_throttle()).await?;
-        wait = wait.max(by_address);
-    }
-    match wait {
-        Some(retry_after_secs) => Err(ApiError::TooManyAttempts { retry_after_secs }.into()),
-        None => Ok(()),
-    }
-}
-
-async fn record_failure(pool: &PgPool, username: &str, ip: Option<IpAddr>) -> ServiceResult<()> {
+async fn record_failure(pool: &PgPool, username: &str) -> ServiceResult<()> {
     let mut tx = pool.begin().await?;
-    let mut keys = vec![account_key(username)];
-    keys.extend(address_key(ip));
-    sqlx::query("INSERT INTO signin_failures (key) SELECT unnest($1::text[])")
-        .bind(&keys)
-        .execute(&mut *tx)
-        .await?;
+    let name: String = username
+        .trim()
+        .to_lowercase()
+        .chars()
+        .take(KEY_CHARS)
+        .collect();
     audit::record(
         &mut tx,
         None,
         audit::Action::SigninFailed,
         None,
-        serde_json::json!({ "username": username.trim().to_lowercase() }),
+        serde_json::json!({ "username": name }),
     )
     .await?;
     tx.commit().await?;
@@ -114,7 +101,9 @@ pub async fn sign_in(
     password: String,
     ip: Option<IpAddr>,
 ) -> ServiceResult<Outcome> {
-    refuse_if_locked(state, username, ip).await?;
+    let mut keys = vec![(account_key(username), state.settings.account_throttle())];
+    keys.extend(address_key(ip).map(|k| (k, state.settings.address_throttle())));
+    let attempt = throttle::attempt(&state.pool, &keys).await?;
     let user = sqlx::query(
         "SELECT id, password_hash, level, mobile, language FROM users
          WHERE username = lower($1) AND status = 'active' AND password_hash IS NOT NULL",
@@ -127,18 +116,33 @@ pub async fn sign_in(
         .map(|u| u.get::<String, _>("password_hash"))
         .collect();
     if !passwords::matches_any(password, hashes).await? {
-        record_failure(&state.pool, username, ip).await?;
+        attempt.failed();
+        record_failure(&state.pool, username).await?;
         return Err(ApiError::InvalidCredentials.into());
     }
     let user = user.ok_or_else(|| ServiceError::internal("password matched without a user"))?;
     let user_id: Uuid = user.get("id");
     let level = AssuranceLevel::parse(user.get("level")).map_err(ServiceError::internal)?;
 
+    if level.requires_second_factor() {
+        // Every code sent counts (it is not given back): a known password cannot be used to
+        // flood the account's phone. A refused send gives the password's attempt back.
+        match throttle::attempt(
+            &state.pool,
+            &[(sms_key(user_id), state.settings.sms_throttle())],
+        )
+        .await
+        {
+            Ok(sent) => sent.failed(),
+            Err(refused) => {
+                attempt.not_made(&state.pool).await?;
+                return Err(refused);
+            }
+        }
+    }
+
     let mut tx = state.pool.begin().await?;
-    sqlx::query("DELETE FROM signin_failures WHERE key = $1")
-        .bind(account_key(username))
-        .execute(&mut *tx)
-        .await?;
+    attempt.passed(&mut tx, &[account_key(username)]).await?;
     let outcome = if level.requires_second_factor() {
         let mobile = MobileNumber::parse(user.get("mobile")).map_err(ServiceError::internal)?;
         let challenge = tokens::new_token();
@@ -192,6 +196,24 @@ pub async fn verify_code(
     ip: Option<IpAddr>,
 ) -> ServiceResult<SignedIn> {
     let challenge_hash = tokens::hash_token(challenge);
+    // Whose code it is, to count the attempt under that account (a wrong code counts towards
+    // its lock like a wrong password, however many codes were asked for).
+    let username: Option<String> = sqlx::query_scalar(
+        "SELECT u.username FROM signin_challenges c JOIN users u ON u.id = c.user_id
+         WHERE c.token_hash = $1",
+    )
+    .bind(&challenge_hash)
+    .fetch_optional(&state.pool)
+    .await?;
+    let Some(username) = username else {
+        return Err(ApiError::CodeExpired.into());
+    };
+    let account = code_key(&username);
+    let attempt = throttle::attempt(
+        &state.pool,
+        &[(account.clone(), state.settings.account_throttle())],
+    )
+    .await?;
     let mut tx = state.pool.begin().await?;
     let row = sqlx::query(
         "SELECT id, user_id, code_hash, attempts FROM signin_challenges
@@ -203,6 +225,8 @@ pub async fn verify_code(
     .fetch_optional(&mut *tx)
     .await?;
     let Some(row) = row else {
+        drop(tx);
+        attempt.not_made(&state.pool).await?;
         return Err(ApiError::CodeExpired.into());
     };
     let id: Uuid = row.get("id");
@@ -225,6 +249,7 @@ pub async fn verify_code(
         .await?;
         // The failed try must count even though the use case fails.
         tx.commit().await?;
+        attempt.failed();
         return Err(ApiError::InvalidCode {
             attempts_left: (CODE_MAX_ATTEMPTS - attempts).max(0) as u32,
         }
@@ -234,6 +259,7 @@ pub async fn verify_code(
         .bind(id)
         .execute(&mut *tx)
         .await?;
+    attempt.passed(&mut tx, &[account]).await?;
     let token = session::create(&mut tx, user_id, ip).await?;
     audit::record(
         &mut tx,
