@@ -48,6 +48,10 @@ pub enum ApiError {
     /// Something failed on our side; the cause is in the server log.
     #[error("internal error")]
     Internal,
+    /// Too busy right now (e.g. every password-hashing slot taken); try again after the given
+    /// number of seconds.
+    #[error("busy")]
+    Busy { retry_after_secs: u64 },
     /// The browser could not reach the server (offline, or the connection broke). Made in the
     /// browser, never sent by the server.
     #[error("no connection")]
@@ -86,7 +90,7 @@ impl ApiError {
             Self::Validation { .. } => 422,
             Self::BadRequest => 400,
             Self::Internal => 500,
-            Self::Network => 503,
+            Self::Busy { .. } | Self::Network => 503,
         }
     }
 }

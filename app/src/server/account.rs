@@ -61,7 +61,15 @@ pub async fn change_password(
             .fetch_one(&state.pool)
             .await?;
     let checked: String = user.get("password_hash");
-    if !passwords::matches_any(current, vec![checked.clone()]).await? {
+    let matched = match passwords::matches_any(current, vec![checked.clone()]).await {
+        Ok(matched) => matched,
+        // Too busy to check: no attempt was made.
+        Err(busy) => {
+            attempt.not_made(&state.pool).await?;
+            return Err(busy);
+        }
+    };
+    if !matched {
         attempt.failed();
         return Err(ApiError::validation(Field::CurrentPassword, Rule::Wrong).into());
     }

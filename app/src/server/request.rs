@@ -31,6 +31,13 @@ pub fn fail(error: ApiError) -> ApiError {
         options.set_status(
             StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
         );
+        if let ApiError::TooManyAttempts { retry_after_secs }
+        | ApiError::Busy { retry_after_secs } = &error
+        {
+            if let Ok(value) = HeaderValue::from_str(&retry_after_secs.to_string()) {
+                options.insert_header(axum::http::header::RETRY_AFTER, value);
+            }
+        }
     }
     error
 }

@@ -115,7 +115,15 @@ pub async fn sign_in(
         .iter()
         .map(|u| u.get::<String, _>("password_hash"))
         .collect();
-    if !passwords::matches_any(password, hashes).await? {
+    let matched = match passwords::matches_any(password, hashes).await {
+        Ok(matched) => matched,
+        // Too busy to check: no attempt was made.
+        Err(busy) => {
+            attempt.not_made(&state.pool).await?;
+            return Err(busy);
+        }
+    };
+    if !matched {
         attempt.failed();
         record_failure(&state.pool, username).await?;
         return Err(ApiError::InvalidCredentials.into());

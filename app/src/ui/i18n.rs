@@ -81,6 +81,9 @@ impl I18n {
                 Msg::ErrTooManyAttemptsOne,
                 Msg::ErrTooManyAttempts,
             ),
+            ApiError::Busy { retry_after_secs } => Msg::ErrBusy
+                .text(lang)
+                .replace("{n}", &retry_after_secs.max(&1).to_string()),
             ApiError::Validation { field, row, rule } => {
                 let text = Msg::for_rule(*field, *rule).text(lang);
                 // A problem with one of several users names the user's place in the list.

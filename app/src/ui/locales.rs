@@ -108,6 +108,7 @@ messages! {
         AllServices => "Alle diensten", "All services";
         ErrTooLong => "Dit is te lang.", "This is too long.";
         UserN => "Gebruiker", "User";
+        ErrBusy => "Het is even erg druk. Probeer het over {n} seconden opnieuw.", "It is very busy right now. Please try again in {n} seconds.";
         ErrNetwork => "Geen verbinding met de server. Controleer uw verbinding en probeer het opnieuw.", "No connection to the server. Check your connection and try again.";
     }
     /// The sign-in page (its own bundle).
@@ -488,6 +489,7 @@ impl Msg {
             ApiError::BadRequest => Msg::ErrBadRequest,
             ApiError::Internal => Msg::ErrInternal,
             ApiError::Network => Msg::ErrNetwork,
+            ApiError::Busy { .. } => Msg::ErrBusy,
         }
     }
 }
@@ -598,6 +600,9 @@ mod tests {
             ApiError::BadRequest,
             ApiError::Internal,
             ApiError::Network,
+            ApiError::Busy {
+                retry_after_secs: 5,
+            },
         ];
         for error in &errors {
             // Every variant is in the list: a new one fails to compile here until added above.
@@ -613,7 +618,8 @@ mod tests {
                 | ApiError::CrossOrigin
                 | ApiError::BadRequest
                 | ApiError::Internal
-                | ApiError::Network => {}
+                | ApiError::Network
+                | ApiError::Busy { .. } => {}
             }
         }
         for error in errors {
