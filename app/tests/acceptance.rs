@@ -1027,3 +1027,86 @@ async fn lopende_aanvragen_shows_each_step_an_applicant_took_with_its_time(pool:
         vec!["confirmed", "mobile_verified", "ordered", "verified"]
     );
 }
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn attack_the_old_link_holders_username_and_password_do_not_survive_a_correction(
+    pool: PgPool,
+) {
+    let state = state(pool).await;
+    apply(&state).await;
+    let (_, manager) = sign_in(&state, MANAGER).await;
+    // Whoever held Anna's link got as far as choosing a username and password.
+    let old = token(&state.pool, "anna@example.nl").await;
+    up_to_summary(&state, &old, "+31611111111", "anna.link").await;
+    let anna = applicant_id(&state.pool, "anna@example.nl").await;
+    applications::correct(
+        &state,
+        &manager,
+        &anna,
+        "anna.echt@example.nl",
+        "0619999999",
+    )
+    .await
+    .unwrap();
+    let chosen: (Option<String>, Option<String>) = sqlx::query_as(
+        "SELECT username, password_hash FROM users WHERE email = 'anna.echt@example.nl'",
+    )
+    .fetch_one(&state.pool)
+    .await
+    .unwrap();
+    assert_eq!(chosen, (None, None));
+    let set_at: Option<chrono::DateTime<chrono::Utc>> = sqlx::query_scalar(
+        "SELECT au.credentials_set_at FROM application_users au JOIN users u ON u.id = au.user_id
+         WHERE u.email = 'anna.echt@example.nl'",
+    )
+    .fetch_one(&state.pool)
+    .await
+    .unwrap();
+    assert_eq!(set_at, None);
+    // The old link is dead; the new one starts again, and the name is free for the real Anna.
+    assert_eq!(
+        api(acceptance::open(&state, &old).await.err().unwrap()),
+        ApiError::NotFound
+    );
+    let new = token(&state.pool, "anna.echt@example.nl").await;
+    up_to_summary(&state, &new, "+31619999999", "anna.link").await;
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn cancelling_goes_through_the_state_machine_and_leaves_finished_applicants_alone(
+    pool: PgPool,
+) {
+    let state = state(pool).await;
+    let application = apply(&state).await;
+    let (_, manager) = sign_in(&state, MANAGER).await;
+    // Anna finishes (employed: issued at once); Bram is still invited.
+    let anna = token(&state.pool, "anna@example.nl").await;
+    up_to_summary(&state, &anna, "+31611111111", "anna.klaar").await;
+    acceptance::order(&state, &anna).await.unwrap();
+    assert_eq!(status(&state.pool, "anna@example.nl").await, "issued");
+    applications::cancel_application(&state.pool, &manager, &application)
+        .await
+        .unwrap();
+    assert_eq!(status(&state.pool, "anna@example.nl").await, "issued");
+    assert_eq!(status(&state.pool, "bram@example.nl").await, "cancelled");
+    // Nothing open is left: cancelling again, or cancelling the issued one, is refused.
+    assert_eq!(
+        api(
+            applications::cancel_application(&state.pool, &manager, &application)
+                .await
+                .err()
+                .unwrap()
+        ),
+        ApiError::validation(Field::Application, Rule::NotOpen)
+    );
+    let anna_id = applicant_id(&state.pool, "anna@example.nl").await;
+    assert_eq!(
+        api(
+            applications::cancel_applicant(&state.pool, &manager, &anna_id)
+                .await
+                .err()
+                .unwrap()
+        ),
+        ApiError::validation(Field::Applicant, Rule::NotOpen)
+    );
+}

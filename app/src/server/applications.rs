@@ -12,7 +12,7 @@ use crate::api::applications::{
 };
 use crate::api::wizard::OrgOption;
 use crate::api::ApiError;
-use crate::domain::acceptance::Status;
+use crate::domain::acceptance::{Event, Status};
 use crate::domain::codes::{Field, Rule};
 use crate::domain::new_user::normalized_email;
 use crate::domain::phone::MobileNumber;
@@ -326,10 +326,20 @@ pub async fn correct(
         .execute(&mut *tx)
         .await?;
     // The new number must be confirmed again; the user checks the corrected details first.
+    // Whatever was chosen on the old link goes too: whoever held that link (perhaps the wrong
+    // person, which is why it is corrected) must not keep a username and password.
     sqlx::query(
-        "UPDATE application_users SET confirmed_at = NULL, mobile_verified_at = NULL WHERE id = $1",
+        "UPDATE application_users
+         SET confirmed_at = NULL, mobile_verified_at = NULL, credentials_set_at = NULL
+         WHERE id = $1",
     )
     .bind(p.id)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "UPDATE users SET username = NULL, password_hash = NULL WHERE id = $1 AND status = 'pending'",
+    )
+    .bind(p.user_id)
     .execute(&mut *tx)
     .await?;
     p.email = email.as_str().to_string();
@@ -346,15 +356,29 @@ pub async fn correct(
     Ok(())
 }
 
-/// Ends an open user's part: links stop working, pending authorizations are revoked.
-async fn cancel(conn: &mut PgConnection, applicants: &[Uuid]) -> Result<(), sqlx::Error> {
+/// Ends locked applicants' part, each through the state machine (`Event::Cancel`): links stop
+/// working, pending authorizations are revoked. Refuses the lot if any of them cannot be
+/// cancelled.
+async fn cancel(conn: &mut PgConnection, applicants: &[(Uuid, Status)]) -> ServiceResult<()> {
+    let mut ids = Vec::with_capacity(applicants.len());
+    let mut next = Vec::with_capacity(applicants.len());
+    for (id, status) in applicants {
+        let to = status
+            .next(Event::Cancel)
+            .ok_or_else(|| ApiError::validation(Field::Applicant, Rule::NotOpen))?;
+        ids.push(*id);
+        next.push(to.as_str());
+    }
     sqlx::query(
-        "UPDATE application_users SET status = 'cancelled', updated_at = now() WHERE id = ANY($1)",
+        "UPDATE application_users au SET status = v.status, updated_at = now()
+         FROM UNNEST($1::uuid[], $2::text[]) AS v(id, status) WHERE au.id = v.id",
     )
-    .bind(applicants)
+    .bind(&ids)
+    .bind(&next)
     .execute(&mut *conn)
     .await?;
-    revoke_pending(conn, applicants).await
+    revoke_pending(conn, &ids).await?;
+    Ok(())
 }
 
 /// For applicants whose application ended: their links stop working and their pending
@@ -390,10 +414,7 @@ pub async fn cancel_applicant(
     caller.require_manager()?;
     let mut tx = pool.begin().await?;
     let p = lock_applicant(&mut tx, caller, applicant_id).await?;
-    if p.status.is_final() {
-        return Err(ApiError::validation(Field::Applicant, Rule::NotOpen).into());
-    }
-    cancel(&mut tx, &[p.id]).await?;
+    cancel(&mut tx, &[(p.id, p.status)]).await?;
     audit::record(
         &mut tx,
         Some(caller.user_id),
@@ -424,14 +445,20 @@ pub async fn cancel_application(
     let Some(org) = org else {
         return Err(ApiError::NotFound.into());
     };
-    let open: Vec<Uuid> = sqlx::query_scalar(
-        "SELECT id FROM application_users WHERE application_id = $1
-           AND status IN ('invited', 'accepted', 'identity_verification', 'final_check')
-         FOR UPDATE",
+    // Every applicant, locked; the state machine says which are still open.
+    let applicants: Vec<(Uuid, String)> = sqlx::query_as(
+        "SELECT id, status FROM application_users WHERE application_id = $1 FOR UPDATE",
     )
     .bind(id)
     .fetch_all(&mut *tx)
     .await?;
+    let mut open = Vec::new();
+    for (applicant, status) in applicants {
+        let status = Status::parse(&status).ok_or_else(|| ServiceError::internal(status))?;
+        if status.next(Event::Cancel).is_some() {
+            open.push((applicant, status));
+        }
+    }
     if open.is_empty() {
         return Err(ApiError::validation(Field::Application, Rule::NotOpen).into());
     }
