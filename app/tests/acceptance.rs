@@ -1110,3 +1110,37 @@ async fn cancelling_goes_through_the_state_machine_and_leaves_finished_applicant
         ApiError::validation(Field::Applicant, Rule::NotOpen)
     );
 }
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn attack_an_operator_cannot_decide_on_an_application_of_their_own_organization(
+    pool: PgPool,
+) {
+    let state = state(pool).await;
+    apply(&state).await;
+    both_order(&state).await;
+    bram_passes(&state).await;
+    let bram = applicant_id(&state.pool, "bram@example.nl").await;
+    // The manager who submitted Bram's application is made operator as well.
+    sqlx::query("UPDATE users SET is_operator = true WHERE username = $1")
+        .bind(MANAGER.0)
+        .execute(&state.pool)
+        .await
+        .unwrap();
+    let (_, both) = sign_in(&state, MANAGER).await;
+    assert_eq!(
+        api(final_check::approve(&state, &both, &bram).await.err().unwrap()),
+        ApiError::Forbidden
+    );
+    assert_eq!(
+        api(final_check::reject(&state, &both, &bram, "eigen aanvraag")
+            .await
+            .err()
+            .unwrap()),
+        ApiError::Forbidden
+    );
+    assert_eq!(status(&state.pool, "bram@example.nl").await, "final_check");
+    // Another operator decides.
+    let (_, operator) = sign_in(&state, OPERATOR).await;
+    final_check::approve(&state, &operator, &bram).await.unwrap();
+    assert_eq!(status(&state.pool, "bram@example.nl").await, "issued");
+}

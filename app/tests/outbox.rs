@@ -181,3 +181,32 @@ async fn in_production_one_time_codes_are_erased_once_delivered(pool: PgPool) {
         vec!["Tekst".to_string(), "[erased after delivery]".to_string()]
     );
 }
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn attack_a_message_given_up_on_keeps_no_code_or_link_in_plain_text(pool: PgPool) {
+    enqueue(&pool, 2).await;
+    let failing = Counting {
+        fail: true,
+        ..Counting::default()
+    };
+    for _ in 0..outbox::MAX_ATTEMPTS {
+        sqlx::query("UPDATE outbox SET next_attempt_at = now()")
+            .execute(&pool)
+            .await
+            .unwrap();
+        outbox::deliver_due(&pool, &failing.transports(true), 10)
+            .await
+            .unwrap();
+    }
+    let rows: Vec<(String, String)> = sqlx::query_as("SELECT status, body FROM outbox ORDER BY id")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        rows,
+        vec![
+            ("failed".to_string(), "Tekst".to_string()),
+            ("failed".to_string(), "[erased: not delivered]".to_string()),
+        ]
+    );
+}

@@ -475,3 +475,27 @@ async fn attack_a_five_thousand_character_username_is_a_wrong_password(pool: PgP
     let e = signin::sign_in(&state, &long, "Verkeerd-123".into(), ip()).await;
     assert_eq!(api(e.err().unwrap()), ApiError::InvalidCredentials);
 }
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn attack_a_manager_or_operator_with_a_low_level_means_still_confirms_with_the_sms_code(
+    pool: PgPool,
+) {
+    let state = state(pool).await;
+    // The manager's own means lowered to EH2 (the password alone for an ordinary user).
+    sqlx::query("UPDATE users SET level = 'EH2' WHERE username = $1")
+        .bind(MANAGER.0)
+        .execute(&state.pool)
+        .await
+        .unwrap();
+    assert!(the_manager_gets_a_code(&state).await);
+    // An EH2 user made operator.
+    sqlx::query("UPDATE users SET is_operator = true WHERE username = $1")
+        .bind(USER.0)
+        .execute(&state.pool)
+        .await
+        .unwrap();
+    let outcome = signin::sign_in(&state, USER.0, USER.1.into(), ip())
+        .await
+        .unwrap();
+    assert!(matches!(outcome, Outcome::CodeSent { .. }));
+}

@@ -100,13 +100,21 @@ pub async fn detail(pool: &PgPool, caller: &SessionUser, id: &str) -> ServiceRes
 }
 
 /// Locks an applicant in the queue; another state answers like a missing record.
+/// The waiting applicant, locked. An operator does not decide on their own cases: an
+/// application they submitted, or one of an organization they manage (four eyes).
 async fn lock_waiting(
     conn: &mut sqlx::PgConnection,
+    caller: &SessionUser,
     id: &str,
 ) -> ServiceResult<issuing::Applicant> {
     let id = parse_id(id)?;
     match issuing::lock(conn, id).await? {
-        Some(a) if a.status == crate::domain::acceptance::Status::FinalCheck => Ok(a),
+        Some(a) if a.status == crate::domain::acceptance::Status::FinalCheck => {
+            if a.manager_id == caller.user_id || caller.managed_orgs.contains(&a.org_id) {
+                return Err(ApiError::Forbidden.into());
+            }
+            Ok(a)
+        }
         _ => Err(ApiError::NotFound.into()),
     }
 }
@@ -115,7 +123,7 @@ async fn lock_waiting(
 pub async fn approve(state: &AppState, caller: &SessionUser, id: &str) -> ServiceResult<()> {
     require_operator(caller)?;
     let mut tx = state.pool.begin().await?;
-    let mut a = lock_waiting(&mut tx, id).await?;
+    let mut a = lock_waiting(&mut tx, caller, id).await?;
     sqlx::query("UPDATE application_users SET decided_by = $2, decided_at = now() WHERE id = $1")
         .bind(a.id)
         .bind(caller.user_id)
@@ -148,7 +156,7 @@ pub async fn reject(
         return Err(ApiError::validation(Field::Reason, Rule::TooLong).into());
     }
     let mut tx = state.pool.begin().await?;
-    let mut a = lock_waiting(&mut tx, id).await?;
+    let mut a = lock_waiting(&mut tx, caller, id).await?;
     issuing::reject(
         &mut tx,
         &state.settings.public_url,

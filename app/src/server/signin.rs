@@ -105,7 +105,12 @@ pub async fn sign_in(
     keys.extend(address_key(ip).map(|k| (k, state.settings.address_throttle())));
     let attempt = throttle::attempt(&state.pool, &keys).await?;
     let user = sqlx::query(
-        "SELECT id, password_hash, level, mobile, language FROM users
+        "SELECT id, password_hash, level, mobile, language,
+                is_operator OR EXISTS (
+                    SELECT 1 FROM authorizations a
+                    WHERE a.user_id = users.id AND a.kind = 'admin' AND a.state = 'active'
+                      AND a.valid_from <= now() AND a.valid_until > now()) AS manages
+         FROM users
          WHERE username = lower($1) AND status = 'active' AND password_hash IS NOT NULL",
     )
     .bind(username.trim())
@@ -131,8 +136,11 @@ pub async fn sign_in(
     let user = user.ok_or_else(|| ServiceError::internal("password matched without a user"))?;
     let user_id: Uuid = user.get("id");
     let level = AssuranceLevel::parse(user.get("level")).map_err(ServiceError::internal)?;
+    // Managers and operators act for others: they always confirm with the SMS code, whatever
+    // the level of their own means.
+    let second_factor = level.requires_second_factor() || user.get::<bool, _>("manages");
 
-    if level.requires_second_factor() {
+    if second_factor {
         // Every code sent counts (it is not given back): a known password cannot be used to
         // flood the account's phone. A refused send gives the password's attempt back.
         match throttle::attempt(
@@ -151,7 +159,7 @@ pub async fn sign_in(
 
     let mut tx = state.pool.begin().await?;
     attempt.passed(&mut tx, &[account_key(username)]).await?;
-    let outcome = if level.requires_second_factor() {
+    let outcome = if second_factor {
         let mobile = MobileNumber::parse(user.get("mobile")).map_err(ServiceError::internal)?;
         let challenge = tokens::new_token();
         let challenge_hash = tokens::hash_token(&challenge);

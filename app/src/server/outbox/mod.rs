@@ -121,9 +121,14 @@ pub async fn deliver_due(
             Err(e) => {
                 let attempts: i32 = row.get("attempts");
                 tracing::warn!(outbox_id = id, attempts, error = %e, "delivery failed");
+                // A message given up on keeps no code or personal link in plain text either
+                // (production): it will never be sent, and the row stays for the operator.
+                let erase = transports.erase_sensitive && row.get::<bool, _>("sensitive");
                 sqlx::query(
                     "UPDATE outbox SET locked_until = NULL, last_error = $2,
                             status = CASE WHEN attempts >= $3 THEN 'failed' ELSE 'pending' END,
+                            body = CASE WHEN attempts >= $3 AND $5 THEN '[erased: not delivered]'
+                                        ELSE body END,
                             next_attempt_at = now() + make_interval(secs => $4)
                      WHERE id = $1",
                 )
@@ -131,6 +136,7 @@ pub async fn deliver_due(
                 .bind(e.to_string())
                 .bind(MAX_ATTEMPTS)
                 .bind(backoff_secs(attempts) as f64)
+                .bind(erase)
                 .execute(pool)
                 .await?;
             }
