@@ -1128,7 +1128,10 @@ async fn attack_an_operator_cannot_decide_on_an_application_of_their_own_organiz
         .unwrap();
     let (_, both) = sign_in(&state, MANAGER).await;
     assert_eq!(
-        api(final_check::approve(&state, &both, &bram).await.err().unwrap()),
+        api(final_check::approve(&state, &both, &bram)
+            .await
+            .err()
+            .unwrap()),
         ApiError::Forbidden
     );
     assert_eq!(
@@ -1141,6 +1144,8 @@ async fn attack_an_operator_cannot_decide_on_an_application_of_their_own_organiz
     assert_eq!(status(&state.pool, "bram@example.nl").await, "final_check");
     // Another operator decides.
     let (_, operator) = sign_in(&state, OPERATOR).await;
-    final_check::approve(&state, &operator, &bram).await.unwrap();
+    final_check::approve(&state, &operator, &bram)
+        .await
+        .unwrap();
     assert_eq!(status(&state.pool, "bram@example.nl").await, "issued");
 }
