@@ -61,14 +61,12 @@ pub async fn change_password(
             .fetch_one(&state.pool)
             .await?;
     let checked: String = user.get("password_hash");
-    let matched = match passwords::matches_any(current, vec![checked.clone()]).await {
-        Ok(matched) => matched,
-        // Too busy to check: no attempt was made.
-        Err(busy) => {
-            attempt.not_made(&state.pool).await?;
-            return Err(busy);
-        }
-    };
+    let (attempt, matched) = attempt
+        .check(
+            &state.pool,
+            passwords::matches_any(current, vec![checked.clone()]),
+        )
+        .await?;
     if !matched {
         attempt.failed();
         return Err(ApiError::validation(Field::CurrentPassword, Rule::Wrong).into());
@@ -80,11 +78,14 @@ pub async fn change_password(
     .bind(HISTORY_SIZE as i64)
     .fetch_all(&state.pool)
     .await?;
-    if passwords::matches_any(new.clone(), history).await? {
+    let (attempt, recently_used) = attempt
+        .check(&state.pool, passwords::matches_any(new.clone(), history))
+        .await?;
+    if recently_used {
         attempt.not_made(&state.pool).await?;
         return Err(ApiError::validation(Field::NewPassword, Rule::RecentlyUsed).into());
     }
-    let hash = passwords::hash(new).await?;
+    let (attempt, hash) = attempt.check(&state.pool, passwords::hash(new)).await?;
     let mut tx = state.pool.begin().await?;
     let replaced =
         sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1 AND password_hash = $3")

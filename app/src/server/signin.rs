@@ -49,21 +49,26 @@ impl Outcome {
 /// index error).
 const KEY_CHARS: usize = 100;
 
-/// The key an account's failed checks count under (see `throttle`).
-pub fn account_key(username: &str) -> String {
-    let name: String = username
+/// The name as typed, the way it is counted and logged: trimmed, lower case, at most
+/// `KEY_CHARS` characters.
+fn counted_name(username: &str) -> String {
+    username
         .trim()
         .to_lowercase()
         .chars()
         .take(KEY_CHARS)
-        .collect();
-    format!("account:{name}")
+        .collect()
+}
+
+/// The key an account's failed checks count under (see `throttle`).
+pub fn account_key(username: &str) -> String {
+    format!("account:{}", counted_name(username))
 }
 
 /// The key an account's wrong SMS codes count under. Apart from the password's, because a right
 /// password must not forgive wrong codes: else every new sign-in would give five more guesses.
 fn code_key(username: &str) -> String {
-    format!("code:{}", &account_key(username)["account:".len()..])
+    format!("code:{}", counted_name(username))
 }
 
 fn address_key(ip: Option<IpAddr>) -> Option<String> {
@@ -76,18 +81,12 @@ fn sms_key(user_id: Uuid) -> String {
 
 async fn record_failure(pool: &PgPool, username: &str) -> ServiceResult<()> {
     let mut tx = pool.begin().await?;
-    let name: String = username
-        .trim()
-        .to_lowercase()
-        .chars()
-        .take(KEY_CHARS)
-        .collect();
     audit::record(
         &mut tx,
         None,
         audit::Action::SigninFailed,
         None,
-        serde_json::json!({ "username": name }),
+        serde_json::json!({ "username": counted_name(username) }),
     )
     .await?;
     tx.commit().await?;
@@ -120,14 +119,9 @@ pub async fn sign_in(
         .iter()
         .map(|u| u.get::<String, _>("password_hash"))
         .collect();
-    let matched = match passwords::matches_any(password, hashes).await {
-        Ok(matched) => matched,
-        // Too busy to check: no attempt was made.
-        Err(busy) => {
-            attempt.not_made(&state.pool).await?;
-            return Err(busy);
-        }
-    };
+    let (attempt, matched) = attempt
+        .check(&state.pool, passwords::matches_any(password, hashes))
+        .await?;
     if !matched {
         attempt.failed();
         record_failure(&state.pool, username).await?;
@@ -140,22 +134,18 @@ pub async fn sign_in(
     // the level of their own means.
     let second_factor = level.requires_second_factor() || user.get::<bool, _>("manages");
 
-    if second_factor {
+    let attempt = if second_factor {
         // Every code sent counts (it is not given back): a known password cannot be used to
         // flood the account's phone. A refused send gives the password's attempt back.
-        match throttle::attempt(
-            &state.pool,
-            &[(sms_key(user_id), state.settings.sms_throttle())],
-        )
-        .await
-        {
-            Ok(sent) => sent.failed(),
-            Err(refused) => {
-                attempt.not_made(&state.pool).await?;
-                return Err(refused);
-            }
-        }
-    }
+        let send = [(sms_key(user_id), state.settings.sms_throttle())];
+        let (attempt, sent) = attempt
+            .check(&state.pool, throttle::attempt(&state.pool, &send))
+            .await?;
+        sent.failed();
+        attempt
+    } else {
+        attempt
+    };
 
     let mut tx = state.pool.begin().await?;
     attempt.passed(&mut tx, &[account_key(username)]).await?;

@@ -71,6 +71,23 @@ impl Attempt {
         Ok(())
     }
 
+    /// Makes the check (or a step on its way) with this attempt held. When it cannot be made
+    /// at all (an error, e.g. `Busy` when every hashing slot is taken), the attempt is given
+    /// back before the error is returned: only checks that were made count.
+    pub async fn check<T>(
+        self,
+        pool: &PgPool,
+        check: impl std::future::Future<Output = ServiceResult<T>>,
+    ) -> ServiceResult<(Self, T)> {
+        match check.await {
+            Ok(answer) => Ok((self, answer)),
+            Err(not_made) => {
+                self.not_made(pool).await?;
+                Err(not_made)
+            }
+        }
+    }
+
     /// The check failed: the attempt stays counted.
     pub fn failed(self) {}
 

@@ -18,6 +18,23 @@ pub fn SkipLink() -> impl IntoView {
     view! { <a class="skip-link" href="#main" rel="external">{tr(Msg::SkipToContent)}</a> }
 }
 
+/// The frame of a bundle with one page (the sign-in page, the acceptance page): no router and no
+/// session, just the brand, the language switch and the page, with its title in the chosen
+/// language.
+#[component]
+pub fn SinglePage(title: Msg, main_class: &'static str, children: Children) -> impl IntoView {
+    let i18n = super::i18n::provide_i18n();
+    Effect::new(move |_| super::page::set_title(&super::page::title(title, i18n.lang.get())));
+    view! {
+        <SkipLink/>
+        <header class="topbar">
+            <span class="brand">{tr(Msg::Brand)}</span>
+            <div class="tools"><LanguageSwitch/></div>
+        </header>
+        <main id="main" tabindex="-1" class=main_class>{children()}</main>
+    }
+}
+
 #[cfg(not(feature = "single-page"))]
 #[component]
 pub fn Shell(children: Children) -> impl IntoView {

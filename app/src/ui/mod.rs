@@ -25,20 +25,11 @@ use leptos_router::{path, Lazy};
 /// page, so a new user's phone downloads as little as possible.
 #[component]
 pub fn AcceptApp() -> impl IntoView {
-    let i18n = i18n::provide_i18n();
-    Effect::new(move |_| {
-        page::set_title(&page::title(i18n::Msg::InvitationTitle, i18n.lang.get()))
-    });
     let token = invitation_token();
     view! {
-        <layout::SkipLink/>
-        <header class="topbar">
-            <span class="brand">{i18n::tr(i18n::Msg::Brand)}</span>
-            <div class="tools"><components::language_switch::LanguageSwitch/></div>
-        </header>
-        <main id="main" tabindex="-1" class="narrow-main">
+        <layout::SinglePage title=i18n::Msg::InvitationTitle main_class="narrow-main">
             <pages::acceptance::Acceptance token=token/>
-        </main>
+        </layout::SinglePage>
     }
 }
 
@@ -47,17 +38,10 @@ pub fn AcceptApp() -> impl IntoView {
 /// stays small; signing in loads the page the visitor asked for, now with the portal's bundle.
 #[component]
 pub fn SignInApp() -> impl IntoView {
-    let i18n = i18n::provide_i18n();
-    Effect::new(move |_| page::set_title(&page::title(i18n::Msg::SignInTitle, i18n.lang.get())));
     view! {
-        <layout::SkipLink/>
-        <header class="topbar">
-            <span class="brand">{i18n::tr(i18n::Msg::Brand)}</span>
-            <div class="tools"><components::language_switch::LanguageSwitch/></div>
-        </header>
-        <main id="main" tabindex="-1">
+        <layout::SinglePage title=i18n::Msg::SignInTitle main_class="">
             <pages::sign_in::SignIn/>
-        </main>
+        </layout::SinglePage>
     }
 }
 
