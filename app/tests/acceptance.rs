@@ -830,6 +830,7 @@ async fn exactly_the_messages_that_carry_a_code_or_a_personal_link_are_marked_se
         &anna,
         GOOD_PASSWORD.into(),
         "Ander-Wachtwoord8".into(),
+        common::ip(),
     )
     .await
     .unwrap();
@@ -933,6 +934,7 @@ async fn every_change_writes_its_audit_record_with_who_did_it(pool: PgPool) {
         &anna_user,
         GOOD_PASSWORD.into(),
         "Ander-Wachtwoord8".into(),
+        common::ip(),
     )
     .await
     .unwrap();
@@ -1148,4 +1150,162 @@ async fn attack_an_operator_cannot_decide_on_an_application_of_their_own_organiz
         .await
         .unwrap();
     assert_eq!(status(&state.pool, "bram@example.nl").await, "issued");
+}
+
+/// A partner that fails the first `fail` calls, takes `delay` for each answer, and then answers
+/// with `reference`.
+struct FlakyPartner {
+    fail: std::sync::atomic::AtomicU32,
+    calls: std::sync::atomic::AtomicU32,
+    delay: std::time::Duration,
+    reference: &'static str,
+}
+
+impl FlakyPartner {
+    fn new(fail: u32, delay_ms: u64, reference: &'static str) -> std::sync::Arc<Self> {
+        std::sync::Arc::new(Self {
+            fail: fail.into(),
+            calls: 0.into(),
+            delay: std::time::Duration::from_millis(delay_ms),
+            reference,
+        })
+    }
+}
+
+#[async_trait::async_trait]
+impl app::server::identity_verification::IdentityVerifier for FlakyPartner {
+    async fn start(
+        &self,
+        _: &app::server::identity_verification::VerificationRequest,
+    ) -> app::server::error::ServiceResult<app::server::identity_verification::Started> {
+        use std::sync::atomic::Ordering::SeqCst;
+        self.calls.fetch_add(1, SeqCst);
+        tokio::time::sleep(self.delay).await;
+        if self
+            .fail
+            .fetch_update(SeqCst, SeqCst, |n| n.checked_sub(1))
+            .is_ok()
+        {
+            return Err(ServiceError::internal("partner: 503"));
+        }
+        Ok(app::server::identity_verification::Started {
+            reference: self.reference.into(),
+            url: format!("https://partner.example/start/{}", self.reference),
+        })
+    }
+}
+
+async fn bram_at_summary(state: &AppState) -> String {
+    apply(state).await;
+    let t = token(&state.pool, "bram@example.nl").await;
+    up_to_summary(state, &t, "+31622222222", "bram.tester").await;
+    t
+}
+
+async fn verification_mails(pool: &PgPool) -> i64 {
+    count(
+        pool,
+        "SELECT count(*) FROM outbox WHERE recipient = 'bram@example.nl' AND body LIKE '%partner.example/start%'",
+    )
+    .await
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn fault_a_failing_partner_does_not_undo_the_order_and_the_job_asks_again(pool: PgPool) {
+    use app::server::verification;
+    let mut state = state(pool).await;
+    let partner = FlakyPartner::new(2, 0, "flaky-1");
+    state.identity = partner.clone();
+    let t = bram_at_summary(&state).await;
+
+    // The partner fails: the order stands, and the page says the link follows by e-mail.
+    assert_eq!(
+        acceptance::order(&state, &t).await.unwrap(),
+        Ordered::VerificationRequested
+    );
+    assert_eq!(status(&state.pool, "bram@example.nl").await, "accepted");
+    assert_eq!(verification_mails(&state.pool).await, 0);
+    // The link is used up: "Bestel" again is refused like any used link.
+    assert!(acceptance::order(&state, &t).await.is_err());
+    // Not yet due (backoff): the job does not ask.
+    assert_eq!(verification::run_due(&state).await.unwrap(), 0);
+    let due = "UPDATE application_users SET verification_next_at = now() WHERE status = 'accepted'";
+    sqlx::query(due).execute(&state.pool).await.unwrap();
+    // The second attempt fails too; the third works.
+    assert_eq!(verification::run_due(&state).await.unwrap(), 0);
+    sqlx::query(due).execute(&state.pool).await.unwrap();
+    assert_eq!(verification::run_due(&state).await.unwrap(), 1);
+    assert_eq!(
+        status(&state.pool, "bram@example.nl").await,
+        "identity_verification"
+    );
+    assert_eq!(reference(&state.pool, "bram@example.nl").await, "flaky-1");
+    assert_eq!(verification_mails(&state.pool).await, 1);
+    assert_eq!(partner.calls.load(std::sync::atomic::Ordering::SeqCst), 3);
+    // Done: the job has nothing left, however often it runs.
+    sqlx::query("UPDATE application_users SET verification_next_at = now()")
+        .execute(&state.pool)
+        .await
+        .unwrap();
+    assert_eq!(verification::run_due(&state).await.unwrap(), 0);
+    assert_eq!(partner.calls.load(std::sync::atomic::Ordering::SeqCst), 3);
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn fault_a_webhook_that_arrives_before_the_partners_answer_is_not_lost(pool: PgPool) {
+    let mut state = state(pool).await;
+    state.identity = FlakyPartner::new(0, 0, "early-1");
+    let t = bram_at_summary(&state).await;
+    // The partner reports "passed" before its answer to our request reached us.
+    let body = event("early-1", "evt-early", "passed");
+    assert_eq!(
+        issuing::receive_webhook(&state, Some(&signed(&state, &body)), &body)
+            .await
+            .unwrap(),
+        WebhookOutcome::Ignored
+    );
+    assert!(matches!(
+        acceptance::order(&state, &t).await.unwrap(),
+        Ordered::IdentityVerification { .. }
+    ));
+    // Applied the moment the reference was recorded: on to the final check.
+    assert_eq!(status(&state.pool, "bram@example.nl").await, "final_check");
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn fault_a_slow_partner_holds_no_database_connection(pool: PgPool) {
+    // A pool of one connection: if the order held it while the partner works, nothing else
+    // could run meanwhile.
+    let one = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(1)
+        .acquire_timeout(std::time::Duration::from_secs(5))
+        .connect_with(pool.connect_options().as_ref().clone())
+        .await
+        .unwrap();
+    let mut state = state(pool).await;
+    state.pool = one;
+    state.identity = FlakyPartner::new(0, 1500, "slow-1");
+    let t = bram_at_summary(&state).await;
+    let ordering = {
+        let state = state.clone();
+        tokio::spawn(async move { acceptance::order(&state, &t).await })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    // The order is waiting for the partner now; the one connection is free.
+    let started = std::time::Instant::now();
+    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM users")
+        .fetch_one(&state.pool)
+        .await
+        .unwrap();
+    assert!(n > 0);
+    assert!(
+        started.elapsed() < std::time::Duration::from_millis(300),
+        "waited {:?} for a connection",
+        started.elapsed()
+    );
+    assert!(!ordering.is_finished());
+    assert!(matches!(
+        ordering.await.unwrap().unwrap(),
+        Ordered::IdentityVerification { .. }
+    ));
 }

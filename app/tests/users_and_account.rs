@@ -111,7 +111,7 @@ async fn changing_the_password_enforces_the_policy_and_the_last_five(pool: PgPoo
     let state = state(pool).await;
     let (_, me) = sign_in(&state, USER).await;
     let change = |current: &str, new: &str| {
-        account::change_password(&state, &me, current.to_string(), new.to_string())
+        account::change_password(&state, &me, current.to_string(), new.to_string(), ip())
     };
 
     assert_eq!(
@@ -171,11 +171,11 @@ async fn changing_the_password_enforces_the_policy_and_the_last_five(pool: PgPoo
 }
 
 #[sqlx::test(migrator = "app::server::MIGRATOR")]
-async fn a_password_change_ends_the_other_sessions(pool: PgPool) {
+async fn attack_a_token_stolen_before_a_password_change_is_worthless_after_it(pool: PgPool) {
     let state = state(pool).await;
     let (other, _) = sign_in(&state, USER).await;
     let (this, me) = sign_in(&state, USER).await;
-    account::change_password(&state, &me, USER.1.into(), "Heel-Nieuw-2026".into())
+    let new = account::change_password(&state, &me, USER.1.into(), "Heel-Nieuw-2026".into(), ip())
         .await
         .unwrap();
     let auth = |t: String| {
@@ -186,8 +186,11 @@ async fn a_password_change_ends_the_other_sessions(pool: PgPool) {
                 .unwrap()
         }
     };
-    assert!(auth(this).await.is_some());
+    // Every session ends, this browser's too: it carries on with the new token.
+    assert!(auth(this.clone()).await.is_none());
     assert!(auth(other).await.is_none());
+    assert_ne!(new, this);
+    assert_eq!(auth(new).await.unwrap().user_id, me.user_id);
 }
 
 #[sqlx::test(migrator = "app::server::MIGRATOR")]
@@ -197,7 +200,7 @@ async fn attack_guessing_the_current_password_with_a_stolen_session_stops_at_the
     let state = state(pool).await;
     let (_, me) = sign_in(&state, USER).await;
     let change = |current: String| {
-        account::change_password(&state, &me, current, "Nieuw-Wachtwoord1".to_string())
+        account::change_password(&state, &me, current, "Nieuw-Wachtwoord1".to_string(), ip())
     };
     // Guessed all at once, so no check can pass before the others are counted.
     let guesses: Vec<_> = (0..10)
@@ -209,6 +212,7 @@ async fn attack_guessing_the_current_password_with_a_stolen_session_stops_at_the
                     &me,
                     format!("Gok-{i}-Wachtwoord"),
                     "Nieuw-Wachtwoord1".to_string(),
+                    ip(),
                 )
                 .await
             })

@@ -43,24 +43,47 @@ pub fn router(web: Web) -> Router {
                 same_origin_only,
             ))
     };
-    Router::new()
+    let routes = Router::new()
         .route("/api/{*fn_name}", api(MAX_API_BODY))
         .route("/api/wizard/{*fn_name}", api(MAX_WIZARD_BODY))
         .route("/pkg/{build}/{file}", get(pkg))
         .route("/uitnodiging/{token}", get(accept_shell))
         .route("/inloggen", get(signin_shell))
         .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readyz))
         .route("/downloads/gebruikers-voorbeeld.csv", get(example_csv))
         .route(
             "/webhooks/identity-verification",
             post(identity_webhook).layer(RequestBodyLimitLayer::new(64 * 1024)),
         )
-        .fallback_service(public)
+        .fallback_service(public);
+    with_layers(routes, web)
+}
+
+/// What every answer passes through: the security headers, and a panic in any handler turned
+/// into the stable 500 body (`{"code":"internal"}`) instead of a dropped connection.
+pub fn with_layers(routes: Router<Web>, web: Web) -> Router {
+    routes
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(panicked))
         .layer(middleware::from_fn_with_state(
             web.clone(),
             security_headers,
         ))
         .with_state(web)
+}
+
+fn panicked(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    // The panic message and location are already in the log (the panic hook prints them).
+    tracing::error!("a request handler panicked");
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        [
+            (header::CONTENT_TYPE, "application/json"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        r#"{"code":"internal"}"#,
+    )
+        .into_response()
 }
 
 async fn server_fn(State(web): State<Web>, request: Request<Body>) -> impl IntoResponse {
@@ -70,6 +93,15 @@ async fn server_fn(State(web): State<Web>, request: Request<Body>) -> impl IntoR
         request,
     )
     .await
+}
+
+/// Readiness for a load balancer: 200 when the database answers and is migrated, else 503 with
+/// the reason (`/healthz` only says the process lives). Bounded by the pool's acquire timeout.
+async fn readyz(State(web): State<Web>) -> Response {
+    match app::server::readiness(&web.state.pool).await {
+        Ok(()) => (StatusCode::OK, "ready").into_response(),
+        Err(reason) => (StatusCode::SERVICE_UNAVAILABLE, reason).into_response(),
+    }
 }
 
 async fn pkg(
@@ -140,7 +172,7 @@ async fn shell(State(web): State<Web>, uri: axum::http::Uri, headers: HeaderMap)
     if uri.path().starts_with("/dev/") {
         return web.assets.shell();
     }
-    let signed_in = match app::server::request::session_token_in(&headers) {
+    let signed_in = match app::server::request::session_token_in(&headers, &web.state.settings) {
         Some(token) => {
             app::server::session::authenticate(&web.state.pool, &web.state.settings, &token)
                 .await

@@ -10,6 +10,7 @@
 mod assets;
 mod bench_baseline;
 mod bundle_size;
+mod database;
 mod embedded_pg;
 mod http;
 mod workers;
@@ -18,8 +19,8 @@ mod workers;
 mod http_tests;
 
 use app::server::config::Settings;
-use app::server::{demo, AppState, MIGRATOR};
-use sqlx::postgres::PgPoolOptions;
+use app::server::{demo, AppState};
+use database::connect;
 use std::sync::Arc;
 use tracing_subscriber::EnvFilter;
 
@@ -61,43 +62,6 @@ async fn main() {
     }
 }
 
-/// The database URL, starting the embedded cluster when none is configured.
-async fn database(
-    settings: &Settings,
-) -> Result<(String, Option<embedded_pg::EmbeddedPostgres>), BoxError> {
-    if let Some(url) = &settings.database_url {
-        return Ok((url.expose().to_string(), None));
-    }
-    let data_dir = settings.data_dir.clone();
-    let pg = tokio::task::spawn_blocking(move || embedded_pg::EmbeddedPostgres::start(&data_dir))
-        .await??;
-    let admin = sqlx::PgPool::connect(&pg.url("postgres")).await?;
-    let exists: bool =
-        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
-            .bind(embedded_pg::DATABASE)
-            .fetch_one(&admin)
-            .await?;
-    if !exists {
-        sqlx::query(&format!("CREATE DATABASE {}", embedded_pg::DATABASE))
-            .execute(&admin)
-            .await?;
-    }
-    admin.close().await;
-    Ok((pg.url(embedded_pg::DATABASE), Some(pg)))
-}
-
-async fn connect(
-    settings: &Settings,
-) -> Result<(sqlx::PgPool, Option<embedded_pg::EmbeddedPostgres>), BoxError> {
-    let (url, pg) = database(settings).await?;
-    let pool = PgPoolOptions::new()
-        .max_connections(32)
-        .connect(&url)
-        .await?;
-    MIGRATOR.run(&pool).await?;
-    Ok((pool, pg))
-}
-
 async fn serve() -> Result<(), BoxError> {
     let settings = Arc::new(Settings::from_env()?);
     let assets = Arc::new(assets::Assets::load(&settings.site_root, "machtig")?);
@@ -113,9 +77,12 @@ async fn serve() -> Result<(), BoxError> {
             demo::MANAGER.0
         );
     }
-    if settings.outbox_workers {
-        workers::spawn(state.clone(), workers::transports(&settings)?);
-    }
+    let (stop_workers, stop) = tokio::sync::watch::channel(false);
+    let jobs = if settings.outbox_workers {
+        workers::spawn(state.clone(), workers::transports(&settings)?, stop)
+    } else {
+        Vec::new()
+    };
     let app = http::router(http::Web { state, assets });
     let listener = tokio::net::TcpListener::bind(settings.listen).await?;
     tracing::info!(
@@ -123,17 +90,45 @@ async fn serve() -> Result<(), BoxError> {
         listener.local_addr()?,
         settings.public_url
     );
-    let served = axum::serve(
+    // On SIGTERM or Ctrl-C: stop accepting, let requests in flight finish and the jobs end
+    // their round, but never take longer than SHUTDOWN_GRACE (a supervisor waits about 10 s
+    // before it kills).
+    let (signalled, mut on_signal) = tokio::sync::watch::channel(false);
+    let server = axum::serve(
         listener,
         app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
+    .with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        let _ = signalled.send(true);
+    });
+    let served = tokio::spawn(async move { server.await });
+    let _ = on_signal.wait_for(|s| *s).await;
+    tracing::info!("shutting down");
+    let _ = stop_workers.send(true);
+    let drained = tokio::time::timeout(SHUTDOWN_GRACE, async {
+        let served = served.await;
+        for job in jobs {
+            let _ = job.await;
+        }
+        served
+    })
     .await;
+    if drained.is_err() {
+        tracing::warn!("requests or jobs still running after {SHUTDOWN_GRACE:?}; stopping anyway");
+    }
     if let Some(pg) = pg {
         pg.stop();
     }
-    Ok(served?)
+    match drained {
+        Ok(Ok(result)) => Ok(result?),
+        Ok(Err(e)) => Err(e.into()),
+        Err(_) => Ok(()),
+    }
 }
+
+/// The longest a shutdown waits for requests in flight and running job rounds.
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(8);
 
 async fn seed_users(count: i64) -> Result<(), BoxError> {
     let settings = Settings::from_env()?;
@@ -157,6 +152,10 @@ async fn seed(pool: &sqlx::PgPool, count: i64) -> Result<(), BoxError> {
     .fetch_all(pool)
     .await?;
     let mut conn = pool.acquire().await?;
+    // Adding and vacuuming a million rows takes longer than the statement timeout for requests.
+    sqlx::query("SET statement_timeout = 0")
+        .execute(&mut *conn)
+        .await?;
     let started = std::time::Instant::now();
     demo::add_generated_users(&mut conn, &orgs, count, "bulk").await?;
     println!("added {count} users in {:.1?}", started.elapsed());

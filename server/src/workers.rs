@@ -1,11 +1,20 @@
 //! Background work, safe with any number of server processes: the outbox drains with
-//! `FOR UPDATE SKIP LOCKED`; so does the deadline job (expiry and reminders); housekeeping
-//! deletes are idempotent.
+//! `FOR UPDATE SKIP LOCKED`; so do the deadline job (expiry and reminders) and the
+//! identity-verification requests; housekeeping deletes are idempotent.
+//!
+//! Each job runs in rounds, each round a task of its own: a round that panics is logged and the
+//! job goes on with the next round (a bug in one message or applicant does not stop the
+//! outbox). On shutdown no new round starts; a running round finishes (each is short: one
+//! batch, every statement bounded by the statement timeout).
 
 use app::server::config::Settings;
 use app::server::outbox::{self, email, sms, Transports};
-use app::server::{issuing, session, signin, AppState};
+use app::server::{issuing, session, signin, verification, AppState};
+use std::future::Future;
+use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
 
 pub fn transports(settings: &Settings) -> Result<Transports, outbox::DeliveryError> {
     let email: Box<dyn email::EmailTransport> = match &settings.smtp {
@@ -23,42 +32,168 @@ pub fn transports(settings: &Settings) -> Result<Transports, outbox::DeliveryErr
     })
 }
 
-pub fn spawn(state: AppState, transports: Transports) {
-    let outbox_state = state.clone();
+/// What a round reports: whether there may be more to do right away.
+pub enum Round {
+    /// More may be waiting: start the next round at once.
+    Busy,
+    /// Nothing (more) to do: wait the job's period.
+    Idle,
+}
+
+/// Runs `round` again and again until `stop` turns true, waiting `period` after an idle round;
+/// a panicking round is logged and followed by the next one.
+pub fn supervise<F, Fut>(
+    name: &'static str,
+    period: Duration,
+    mut stop: watch::Receiver<bool>,
+    round: F,
+) -> JoinHandle<()>
+where
+    F: Fn() -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Round> + Send + 'static,
+{
     tokio::spawn(async move {
-        loop {
-            match outbox::deliver_due(&outbox_state.pool, &transports, 20).await {
-                Ok(n) if n > 0 => continue,
-                Ok(_) => {}
-                Err(e) => tracing::warn!(error = %e, "outbox worker"),
-            }
-            tokio::time::sleep(Duration::from_millis(500)).await;
-        }
-    });
-    let deadline_state = state.clone();
-    tokio::spawn(async move {
-        loop {
-            match issuing::run_deadlines(&deadline_state.pool, &deadline_state.settings.public_url)
-                .await
-            {
-                Ok((0, 0)) => {}
-                Ok((expired, reminded)) => {
-                    tracing::info!(expired, reminded, "application deadlines")
+        while !*stop.borrow() {
+            let busy = match tokio::spawn(round()).await {
+                Ok(Round::Busy) => true,
+                Ok(Round::Idle) => false,
+                Err(e) if e.is_panic() => {
+                    tracing::error!(job = name, "a round of the job panicked; the job goes on");
+                    false
                 }
-                Err(e) => tracing::warn!(error = %e, "application deadlines"),
+                Err(_) => false,
+            };
+            if !busy {
+                tokio::select! {
+                    _ = tokio::time::sleep(period) => {}
+                    _ = stop.changed() => {}
+                }
             }
-            tokio::time::sleep(Duration::from_secs(60)).await;
         }
-    });
-    tokio::spawn(async move {
-        loop {
+        tracing::info!(job = name, "stopped");
+    })
+}
+
+/// Starts every job; they stop when `stop` turns true.
+pub fn spawn(
+    state: AppState,
+    transports: Transports,
+    stop: watch::Receiver<bool>,
+) -> Vec<JoinHandle<()>> {
+    let transports = Arc::new(transports);
+    let outbox_job = {
+        let state = state.clone();
+        move || {
+            let (pool, transports) = (state.pool.clone(), transports.clone());
+            async move {
+                match outbox::deliver_due(&pool, &transports, 20).await {
+                    Ok(n) if n > 0 => Round::Busy,
+                    Ok(_) => Round::Idle,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "outbox worker");
+                        Round::Idle
+                    }
+                }
+            }
+        }
+    };
+    let verification_job = {
+        let state = state.clone();
+        move || {
+            let state = state.clone();
+            async move {
+                match verification::run_due(&state).await {
+                    Ok(0) => {}
+                    Ok(started) => tracing::info!(started, "identity verifications requested"),
+                    Err(e) => tracing::warn!(error = %e, "identity verification requests"),
+                }
+                Round::Idle
+            }
+        }
+    };
+    let deadline_job = {
+        let state = state.clone();
+        move || {
+            let state = state.clone();
+            async move {
+                match issuing::run_deadlines(&state.pool, &state.settings.public_url).await {
+                    Ok((0, 0)) => {}
+                    Ok((expired, reminded)) => {
+                        tracing::info!(expired, reminded, "application deadlines")
+                    }
+                    Err(e) => tracing::warn!(error = %e, "application deadlines"),
+                }
+                Round::Idle
+            }
+        }
+    };
+    let housekeeping_job = move || {
+        let state = state.clone();
+        async move {
             if let Err(e) = session::purge_expired(&state.pool, &state.settings).await {
                 tracing::warn!(error = %e, "session purge");
             }
             if let Err(e) = signin::purge(&state.pool).await {
                 tracing::warn!(error = %e, "sign-in purge");
             }
-            tokio::time::sleep(Duration::from_secs(600)).await;
+            Round::Idle
         }
-    });
+    };
+    vec![
+        supervise(
+            "outbox",
+            Duration::from_millis(500),
+            stop.clone(),
+            outbox_job,
+        ),
+        supervise(
+            "verification requests",
+            Duration::from_secs(10),
+            stop.clone(),
+            verification_job,
+        ),
+        supervise(
+            "deadlines",
+            Duration::from_secs(60),
+            stop.clone(),
+            deadline_job,
+        ),
+        supervise(
+            "housekeeping",
+            Duration::from_secs(600),
+            stop,
+            housekeeping_job,
+        ),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    #[tokio::test]
+    async fn fault_a_panicking_round_is_followed_by_the_next_and_the_job_stops_on_request() {
+        let rounds = Arc::new(AtomicU32::new(0));
+        let (stop, stopped) = watch::channel(false);
+        let counted = rounds.clone();
+        let job = supervise("test", Duration::from_millis(5), stopped, move || {
+            let counted = counted.clone();
+            async move {
+                let n = counted.fetch_add(1, Ordering::SeqCst);
+                if n % 2 == 0 {
+                    panic!("round {n} fails");
+                }
+                Round::Idle
+            }
+        });
+        while rounds.load(Ordering::SeqCst) < 6 {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        stop.send(true).unwrap();
+        tokio::time::timeout(Duration::from_secs(1), job)
+            .await
+            .expect("stops at once")
+            .expect("the job itself never panics");
+    }
 }

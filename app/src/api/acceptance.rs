@@ -47,6 +47,9 @@ pub enum Ordered {
     Issued { username: String },
     /// Not employed: the identity verification comes first; the e-mail has the link too.
     IdentityVerification { url: String, deadline: String },
+    /// Not employed, and the partner did not answer in time: the order stands, and the link
+    /// for the verification follows by e-mail.
+    VerificationRequested,
 }
 
 #[server(prefix = "/api", endpoint = "acceptance/open", input = Json)]

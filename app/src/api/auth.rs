@@ -36,7 +36,7 @@ pub async fn sign_in(username: String, password: String) -> Result<SignInStep, A
     let ip = request::client_ip().await;
     let outcome = request::respond(signin::sign_in(&state, &username, password, ip).await)?;
     if let signin::Outcome::SignedIn(done) = &outcome {
-        request::set_session_cookie(&state, &done.token);
+        request::start_session(&state, &done.token).await?;
     }
     Ok(outcome.step())
 }
@@ -51,7 +51,7 @@ pub async fn verify_code(challenge: String, code: String) -> Result<(), ApiError
         .map_err(|_| request::fail(ApiError::validation(Field::Code, Rule::SixDigits)))?;
     let ip = request::client_ip().await;
     let done = request::respond(signin::verify_code(&state, &challenge, code.as_str(), ip).await)?;
-    request::set_session_cookie(&state, &done.token);
+    request::start_session(&state, &done.token).await?;
     Ok(())
 }
 

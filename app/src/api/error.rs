@@ -52,6 +52,10 @@ pub enum ApiError {
     /// number of seconds.
     #[error("busy")]
     Busy { retry_after_secs: u64 },
+    /// The database cannot be reached right now (down, restarting, or too slow): nothing was
+    /// changed; try again shortly.
+    #[error("unavailable")]
+    Unavailable,
     /// The browser could not reach the server (offline, or the connection broke). Made in the
     /// browser, never sent by the server.
     #[error("no connection")]
@@ -90,7 +94,7 @@ impl ApiError {
             Self::Validation { .. } => 422,
             Self::BadRequest => 400,
             Self::Internal => 500,
-            Self::Busy { .. } | Self::Network => 503,
+            Self::Busy { .. } | Self::Unavailable | Self::Network => 503,
         }
     }
 }

@@ -6,7 +6,7 @@
 
 use super::error::{ServiceError, ServiceResult};
 use super::state::AppState;
-use super::{account, audit, catalog, issuing, outbox, passwords, tokens};
+use super::{account, audit, catalog, issuing, outbox, passwords, tokens, verification};
 use crate::api::acceptance::{CodeSent, Invitation, Ordered};
 use crate::api::ApiError;
 use crate::domain::acceptance::{code_rules, Event, Progress, Step};
@@ -393,16 +393,28 @@ pub async fn order(state: &AppState, token: &str) -> ServiceResult<Ordered> {
         serde_json::json!({ "applicant_id": a.id }),
     )
     .await?;
-    let ordered = if a.employed {
+    if a.employed {
         let actor = Some(a.user_id);
         issuing::issue(&mut tx, &state.settings.public_url, &mut a, actor).await?;
-        Ordered::Issued {
+        tx.commit().await?;
+        return Ok(Ordered::Issued {
             username: a.username.clone().unwrap_or_default(),
-        }
-    } else {
-        let (url, deadline) = issuing::start_verification(state, &mut tx, &mut a).await?;
-        Ordered::IdentityVerification { url, deadline }
-    };
+        });
+    }
+    // Not employed: the order commits first; the partner is asked after it, outside the
+    // transaction (see `verification`). If it does not answer in time, the job asks again and
+    // the link comes by e-mail.
+    verification::schedule(&mut tx, a.id).await?;
     tx.commit().await?;
-    Ok(ordered)
+    // The order stands whatever happens now; a failure here is the job's to retry.
+    let asked = verification::request(state, a.id, verification::INLINE_WAIT)
+        .await
+        .unwrap_or_else(|e| {
+            tracing::warn!(applicant_id = %a.id, error = %e, "verification request after the order");
+            None
+        });
+    Ok(match asked {
+        Some((url, deadline)) => Ordered::IdentityVerification { url, deadline },
+        None => Ordered::VerificationRequested,
+    })
 }

@@ -34,13 +34,15 @@ pub async fn me(pool: &PgPool, caller: &SessionUser) -> ServiceResult<Me> {
 }
 
 /// Changes the password: the current one must match, the new one must meet the policy and
-/// differ from the last five. Other sessions end; the user gets an e-mail about it.
+/// differ from the last five. Every session of the user ends and the caller gets a new one (the
+/// returned token); the user gets an e-mail about it.
 pub async fn change_password(
     state: &AppState,
     caller: &SessionUser,
     current: String,
     new: String,
-) -> ServiceResult<()> {
+    ip: Option<std::net::IpAddr>,
+) -> ServiceResult<String> {
     if let Some(rule) = password::check(&new, &caller.username).first_failure() {
         return Err(ApiError::validation(Field::NewPassword, rule.into()).into());
     }
@@ -102,7 +104,7 @@ pub async fn change_password(
     }
     attempt.passed(&mut tx, &[account]).await?;
     remember_password(&mut tx, caller.user_id, &hash).await?;
-    session::end_others(&mut tx, caller.user_id, caller.session_id).await?;
+    let token = session::rotate_all(&mut tx, caller.user_id, ip).await?;
     let (subject, body) = outbox::messages::password_changed_email(
         user.get("language"),
         user.get("first_name"),
@@ -125,7 +127,7 @@ pub async fn change_password(
     )
     .await?;
     tx.commit().await?;
-    Ok(())
+    Ok(token)
 }
 
 /// Adds a hash to the user's history and keeps only the last five.

@@ -22,6 +22,10 @@ impl ServiceError {
     pub fn into_api(self) -> ApiError {
         match self {
             Self::Api(e) => e,
+            Self::Db(e) if unavailable(&e) => {
+                tracing::warn!(error = %e, "database unavailable");
+                ApiError::Unavailable
+            }
             other => {
                 tracing::error!(error = %other, "request failed");
                 ApiError::Internal
@@ -31,3 +35,18 @@ impl ServiceError {
 }
 
 pub type ServiceResult<T> = Result<T, ServiceError>;
+
+/// Whether a database error means "cannot reach the database right now" rather than a bug:
+/// no connection in time, a broken or refused connection, a server shutting down or starting,
+/// or a statement stopped by `statement_timeout`. These answer 503 `unavailable`.
+pub fn unavailable(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => true,
+        sqlx::Error::Database(db) => db.code().is_some_and(|code| {
+            // 08: connection exception; 57014: query_canceled (statement timeout);
+            // 57P01–57P03: admin/crash shutdown, cannot connect now.
+            code.starts_with("08") || code == "57014" || code.starts_with("57P")
+        }),
+        _ => false,
+    }
+}

@@ -4,14 +4,12 @@
 //! locked row, so nothing is issued twice and nothing skips a step.
 
 use super::error::{ServiceError, ServiceResult};
-use super::identity_verification::{self as idv, VerificationRequest};
+use super::identity_verification as idv;
 use super::outbox::messages::{self, ManagerOutcome};
 use super::state::AppState;
-use super::{applications, audit, outbox};
+use super::{applications, audit, outbox, verification};
 use crate::api::ApiError;
-use crate::domain::acceptance::{
-    Event, Status, VERIFICATION_DAYS, VERIFICATION_REMINDER_DAYS_BEFORE,
-};
+use crate::domain::acceptance::{Event, Status, VERIFICATION_REMINDER_DAYS_BEFORE};
 use crate::domain::codes::{Field, Rule};
 use crate::domain::new_user::full_name;
 use sqlx::{PgConnection, PgPool, Row};
@@ -216,77 +214,6 @@ pub async fn reject(
     Ok(())
 }
 
-/// Not employed: asks the partner to verify the user and sends them the link, with 30 days.
-pub async fn start_verification(
-    state: &AppState,
-    conn: &mut PgConnection,
-    a: &mut Applicant,
-) -> ServiceResult<(String, String)> {
-    let r = sqlx::query(
-        "SELECT first_name, infix, last_name, to_char(date_of_birth, 'YYYY-MM-DD') AS dob,
-                email, mobile,
-                to_char((now() + make_interval(days => $2)) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS deadline,
-                to_char((now() + make_interval(days => $2)) AT TIME ZONE 'Europe/Amsterdam', 'DD-MM-YYYY') AS deadline_nl
-           FROM users WHERE id = $1",
-    )
-    .bind(a.user_id)
-    .bind(VERIFICATION_DAYS as i32)
-    .fetch_one(&mut *conn)
-    .await?;
-    let started = state
-        .identity
-        .start(&VerificationRequest {
-            external_reference: a.id.to_string(),
-            first_name: r.get("first_name"),
-            infix: r.get("infix"),
-            last_name: r.get("last_name"),
-            date_of_birth: r.get("dob"),
-            email: r.get("email"),
-            mobile: r.get("mobile"),
-            deadline: r.get("deadline"),
-        })
-        .await?;
-    transition(&mut *conn, a, Event::VerificationStarted).await?;
-    sqlx::query(
-        "UPDATE application_users
-            SET verification_reference = $2, verification_url = $3,
-                verification_deadline = now() + make_interval(days => $4)
-          WHERE id = $1",
-    )
-    .bind(a.id)
-    .bind(&started.reference)
-    .bind(&started.url)
-    .bind(VERIFICATION_DAYS as i32)
-    .execute(&mut *conn)
-    .await?;
-    let deadline: String = r.get("deadline_nl");
-    let (subject, body) = messages::identity_verification_email(
-        &a.language,
-        &a.first_name,
-        &a.organization,
-        &started.url,
-        &deadline,
-        false,
-    );
-    outbox::enqueue_email(
-        &mut *conn,
-        &a.email,
-        &subject,
-        &body,
-        outbox::Content::Secret,
-    )
-    .await?;
-    audit::record(
-        &mut *conn,
-        None,
-        audit::Action::ApplicantVerificationStarted,
-        Some(a.org_id),
-        serde_json::json!({ "applicant_id": a.id }),
-    )
-    .await?;
-    Ok((started.url, deadline))
-}
-
 /// What the webhook made of an event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WebhookOutcome {
@@ -343,6 +270,9 @@ pub async fn receive_webhook(
         return Err(WebhookError::Malformed);
     }
     let mut tx = state.pool.begin().await?;
+    // The same lock as recording a reference: an event that comes before the partner's answer
+    // to our request is stored here and applied there (see `verification`).
+    verification::lock_reference(&mut tx, &event.reference).await?;
     let new = sqlx::query(
         "INSERT INTO verification_events (event_id, reference, result) VALUES ($1, $2, $3)
          ON CONFLICT (event_id) DO NOTHING",
@@ -369,35 +299,7 @@ pub async fn receive_webhook(
         return Ok(WebhookOutcome::Ignored);
     };
     let mut a = applicant(&row)?;
-    if passed {
-        transition(&mut tx, &mut a, Event::VerificationPassed).await?;
-        sqlx::query("UPDATE application_users SET verified_at = now() WHERE id = $1")
-            .bind(a.id)
-            .execute(&mut *tx)
-            .await?;
-        audit::record(
-            &mut tx,
-            None,
-            audit::Action::ApplicantVerificationPassed,
-            Some(a.org_id),
-            serde_json::json!({ "applicant_id": a.id }),
-        )
-        .await?;
-    } else {
-        let reason = match a.language.as_str() {
-            "en" => "The identity verification did not succeed.",
-            _ => "De identificatie is niet gelukt.",
-        };
-        reject(
-            &mut tx,
-            &state.settings.public_url,
-            &mut a,
-            Event::VerificationFailed,
-            reason,
-            None,
-        )
-        .await?;
-    }
+    verification::apply(&mut tx, state, &mut a, passed).await?;
     tx.commit().await?;
     Ok(WebhookOutcome::Applied)
 }

@@ -3,7 +3,7 @@
 
 use super::config::Settings;
 use super::error::ServiceError;
-use super::session::{self, SessionUser, COOKIE};
+use super::session::{self, SessionUser};
 use super::state::AppState;
 use crate::api::ApiError;
 use axum::extract::ConnectInfo;
@@ -25,18 +25,23 @@ pub fn respond<T>(result: Result<T, ServiceError>) -> Result<T, ApiError> {
     result.map_err(|e| fail(e.into_api()))
 }
 
+/// How long a client should wait before trying again when the database is unreachable.
+pub const UNAVAILABLE_RETRY_AFTER_SECS: u64 = 5;
+
 /// Sets the response status for `error` and returns it.
 pub fn fail(error: ApiError) -> ApiError {
     if let Some(options) = use_context::<ResponseOptions>() {
         options.set_status(
             StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
         );
-        if let ApiError::TooManyAttempts { retry_after_secs }
-        | ApiError::Busy { retry_after_secs } = &error
-        {
-            if let Ok(value) = HeaderValue::from_str(&retry_after_secs.to_string()) {
-                options.insert_header(axum::http::header::RETRY_AFTER, value);
-            }
+        let retry_after = match &error {
+            ApiError::TooManyAttempts { retry_after_secs }
+            | ApiError::Busy { retry_after_secs } => Some(*retry_after_secs),
+            ApiError::Unavailable => Some(UNAVAILABLE_RETRY_AFTER_SECS),
+            _ => None,
+        };
+        if let Some(Ok(value)) = retry_after.map(|secs| HeaderValue::from_str(&secs.to_string())) {
+            options.insert_header(axum::http::header::RETRY_AFTER, value);
         }
     }
     error
@@ -66,19 +71,26 @@ pub async fn client_ip() -> Option<IpAddr> {
 
 pub async fn session_token() -> Option<String> {
     let headers = leptos_axum::extract::<HeaderMap>().await.ok()?;
-    session_token_in(&headers)
+    session_token_in(&headers, &state().ok()?.settings)
 }
 
-/// The session token in a request's cookies.
-pub fn session_token_in(headers: &HeaderMap) -> Option<String> {
-    headers
+/// The session token in a request's cookies. A request that carries the cookie more than once
+/// (one planted by another site or subdomain beside ours) has no session: which one a server
+/// reads first is a guess an attacker could steer.
+pub fn session_token_in(headers: &HeaderMap, settings: &Settings) -> Option<String> {
+    let name = session::cookie_name(settings);
+    let mut values = headers
         .get_all(COOKIE_HEADER)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE)
-        .map(|(_, value)| value.to_string())
+        .filter(|(n, _)| *n == name)
+        .map(|(_, value)| value);
+    match (values.next(), values.next()) {
+        (Some(value), None) if !value.is_empty() => Some(value.to_string()),
+        _ => None,
+    }
 }
 
 /// The signed-in caller, or `Unauthenticated`.
@@ -102,11 +114,25 @@ pub fn session_cookie(settings: &Settings, value: &str, max_age_secs: i64) -> St
     } else {
         "; Secure"
     };
-    format!("{COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age_secs}{secure}")
+    let name = session::cookie_name(settings);
+    format!("{name}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age_secs}{secure}")
 }
 
 fn cookie(state: &AppState, value: &str, max_age_secs: i64) -> Option<HeaderValue> {
     HeaderValue::from_str(&session_cookie(&state.settings, value, max_age_secs)).ok()
+}
+
+/// Hands a new session to the browser, ending the one the request came with (if any): a
+/// session token planted in the browser before sign-in (session fixation) or left from another
+/// account never lives on beside the new one.
+pub async fn start_session(state: &AppState, token: &str) -> Result<(), ApiError> {
+    if let Some(old) = session_token().await {
+        if old != token {
+            respond(session::end(&state.pool, &old).await.map_err(Into::into))?;
+        }
+    }
+    set_session_cookie(state, token);
+    Ok(())
 }
 
 pub fn set_session_cookie(state: &AppState, token: &str) {
@@ -137,7 +163,7 @@ mod tests {
     fn the_session_cookie_is_http_only_strict_site_wide_and_lives_as_long_as_the_session() {
         let settings = Settings::for_tests();
         let cookie = session_cookie(&settings, "abc", 12 * 3600);
-        assert!(cookie.starts_with(&format!("{COOKIE}=abc;")));
+        assert!(cookie.starts_with(&format!("{}=abc;", session::COOKIE)));
         assert_eq!(
             attributes(&cookie),
             vec!["Path=/", "HttpOnly", "SameSite=Strict", "Max-Age=43200"]
@@ -150,9 +176,51 @@ mod tests {
             environment: Environment::Production,
             ..Settings::for_tests()
         };
-        assert!(attributes(&session_cookie(&settings, "abc", 60)).contains(&"Secure"));
+        let cookie = session_cookie(&settings, "abc", 60);
+        assert!(cookie.starts_with("__Host-machtig_session=abc;"));
+        // What the browser demands of a `__Host-` cookie: Secure, Path=/ and no Domain.
+        assert!(attributes(&cookie).contains(&"Secure"));
+        assert!(attributes(&cookie).contains(&"Path=/"));
+        assert!(!cookie.contains("Domain"));
         let signed_out = session_cookie(&settings, "", 0);
         assert!(attributes(&signed_out).contains(&"Max-Age=0"));
         assert!(attributes(&signed_out).contains(&"Secure"));
+    }
+
+    fn headers(cookies: &[&str]) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        for c in cookies {
+            headers.append(COOKIE_HEADER, HeaderValue::from_str(c).unwrap());
+        }
+        headers
+    }
+
+    #[test]
+    fn attack_a_second_session_cookie_planted_beside_ours_leaves_no_session() {
+        let production = Settings {
+            environment: Environment::Production,
+            ..Settings::for_tests()
+        };
+        let read = |cookies: &[&str]| session_token_in(&headers(cookies), &production);
+        assert_eq!(read(&["__Host-machtig_session=good"]), Some("good".into()));
+        assert_eq!(
+            read(&["theme=dark; __Host-machtig_session=good; x=y"]),
+            Some("good".into())
+        );
+        // Planted first or last, in one header or two: ambiguous, so no session at all.
+        assert_eq!(
+            read(&["__Host-machtig_session=planted; __Host-machtig_session=good"]),
+            None
+        );
+        assert_eq!(
+            read(&[
+                "__Host-machtig_session=good",
+                "__Host-machtig_session=planted"
+            ]),
+            None
+        );
+        // The development name means nothing in production (it could be set by a subdomain).
+        assert_eq!(read(&["machtig_session=planted"]), None);
+        assert_eq!(read(&["__Host-machtig_session="]), None);
     }
 }

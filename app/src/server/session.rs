@@ -9,7 +9,21 @@ use sqlx::{PgConnection, PgPool, Row};
 use std::net::IpAddr;
 use uuid::Uuid;
 
+/// The session cookie's name in development (plain HTTP on loopback).
 pub const COOKIE: &str = "machtig_session";
+/// In production: the `__Host-` prefix makes browsers accept the cookie only when it is
+/// Secure, for the whole site and without a Domain, so a sibling subdomain (or a man in the
+/// middle on plain HTTP) cannot plant a session cookie of its own next to ours.
+pub const HOST_COOKIE: &str = "__Host-machtig_session";
+
+/// The session cookie's name under these settings.
+pub fn cookie_name(settings: &Settings) -> &'static str {
+    if settings.is_development() {
+        COOKIE
+    } else {
+        HOST_COOKIE
+    }
+}
 
 /// Who is calling, as the session says.
 #[derive(Debug, Clone)]
@@ -106,18 +120,18 @@ pub async fn end(pool: &PgPool, token: &str) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
-/// Ends every other session of the user (after a password change).
-pub async fn end_others(
+/// Ends every session of the user and starts a new one for the caller (after a password
+/// change): sessions elsewhere end, and a token that leaked before the change is worthless.
+pub async fn rotate_all(
     conn: &mut PgConnection,
     user_id: Uuid,
-    keep: Uuid,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id <> $2")
+    ip: Option<IpAddr>,
+) -> Result<String, sqlx::Error> {
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
         .bind(user_id)
-        .bind(keep)
-        .execute(conn)
+        .execute(&mut *conn)
         .await?;
-    Ok(())
+    create(conn, user_id, ip).await
 }
 
 /// Removes sessions past their idle or absolute limit.

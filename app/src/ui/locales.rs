@@ -109,6 +109,7 @@ messages! {
         ErrTooLong => "Dit is te lang.", "This is too long.";
         UserN => "Gebruiker", "User";
         ErrBusy => "Het is even erg druk. Probeer het over {n} seconden opnieuw.", "It is very busy right now. Please try again in {n} seconds.";
+        ErrUnavailable => "Mijn Machtig is even niet beschikbaar. Er is niets gewijzigd; probeer het zo opnieuw.", "Mijn Machtig is briefly unavailable. Nothing was changed; please try again shortly.";
         ErrNetwork => "Geen verbinding met de server. Controleer uw verbinding en probeer het opnieuw.", "No connection to the server. Check your connection and try again.";
     }
     /// The sign-in page (its own bundle).
@@ -148,6 +149,7 @@ messages! {
         AcceptDoneTitle => "Bedankt", "Thank you";
         AcceptIssued => "Uw eHerkenningsmiddel is actief. U kunt nu inloggen met gebruikersnaam {u}. U ontvangt ook een bevestiging per e-mail.", "Your eHerkenning login means is active. You can now sign in with username {u}. You will also receive a confirmation by e-mail.";
         AcceptVerification => "U ontvangt een e-mail met een uitnodiging voor uw identificatie. Rond die af vóór {d}. Na de identificatie en onze laatste controle geven wij uw eHerkenningsmiddel uit.", "You will receive an e-mail inviting you to verify your identity. Complete it before {d}. After the verification and our final check we issue your eHerkenning login means.";
+        AcceptVerificationFollows => "Uw bestelling is ontvangen. U ontvangt binnenkort een e-mail met een uitnodiging voor uw identificatie. Na de identificatie en onze laatste controle geven wij uw eHerkenningsmiddel uit.", "Your order has been received. You will soon receive an e-mail inviting you to verify your identity. After the verification and our final check we issue your eHerkenning login means.";
         StartVerification => "Nu beginnen met de identificatie", "Start the identification now";
         Close => "Afsluiten", "Close";
         ErrNoMoreCodes => "U kunt geen nieuwe code meer aanvragen. Vraag de beheerder van uw organisatie om een nieuwe uitnodiging.", "You cannot request another code. Ask the authorization manager of your organization for a new invitation.";
@@ -490,6 +492,7 @@ impl Msg {
             ApiError::Internal => Msg::ErrInternal,
             ApiError::Network => Msg::ErrNetwork,
             ApiError::Busy { .. } => Msg::ErrBusy,
+            ApiError::Unavailable => Msg::ErrUnavailable,
         }
     }
 }
@@ -603,6 +606,7 @@ mod tests {
             ApiError::Busy {
                 retry_after_secs: 5,
             },
+            ApiError::Unavailable,
         ];
         for error in &errors {
             // Every variant is in the list: a new one fails to compile here until added above.
@@ -619,7 +623,8 @@ mod tests {
                 | ApiError::BadRequest
                 | ApiError::Internal
                 | ApiError::Network
-                | ApiError::Busy { .. } => {}
+                | ApiError::Busy { .. }
+                | ApiError::Unavailable => {}
             }
         }
         for error in errors {

@@ -459,6 +459,9 @@ fn Finished(ordered: Ordered) -> impl IntoView {
             <p><a href=url rel="noopener">{tr(Msg::StartVerification)}</a></p>
         }
         .into_any(),
+        Ordered::VerificationRequested => {
+            view! { <p>{tr(Msg::AcceptVerificationFollows)}</p> }.into_any()
+        }
     };
     view! {
         <p class="step-count">{move || i18n.t(Msg::StepNOfM).replace("{n}", "6").replace("{m}", "6")}</p>

@@ -3,6 +3,9 @@
 //! the demo data). They check what only the whole stack shows: headers, cookies, status codes,
 //! production's hidden development pages, and the partner's webhook through the router.
 
+mod attacks;
+mod faults;
+
 use crate::assets::Assets;
 use crate::http::{router, Web};
 use app::server::config::{Environment, Settings};
@@ -169,23 +172,14 @@ fn session_cookie(response: &reqwest::Response) -> String {
         .get_all("set-cookie")
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with(app::server::session::COOKIE))
+        .find(|v| v.starts_with(app::server::session::COOKIE) || v.starts_with("__Host-"))
         .expect("a session cookie")
         .to_string()
 }
 
-/// Applies for one new, not employed user of Bakkerij De Vries and walks the personal link up to
-/// "Bestel", all over HTTP; returns the partner's reference of the verification that started.
-async fn applicant_in_verification(portal: &Portal) -> String {
-    let cookie = portal.manager_cookie().await;
-    let start = portal.ok("wizard/start", json!({}), Some(&cookie)).await;
-    let org = start["organizations"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|o| o["name"] == "Bakkerij De Vries B.V.")
-        .unwrap()["id"]
-        .clone();
+/// The draft of `wizard/start`, filled in up to the summary: one new, not employed user (Vera)
+/// for `org`, EH3, one service, 3 years.
+fn complete_draft(start: &Value, org: Value) -> Value {
     let mut draft = start["draft"].clone();
     for (key, value) in [
         ("step", json!(6)),
@@ -206,6 +200,22 @@ async fn applicant_in_verification(portal: &Portal) -> String {
     ] {
         draft[key] = value;
     }
+    draft
+}
+
+/// Applies for one new, not employed user of Bakkerij De Vries and walks the personal link up to
+/// "Bestel", all over HTTP; returns the partner's reference of the verification that started.
+async fn applicant_in_verification(portal: &Portal) -> String {
+    let cookie = portal.manager_cookie().await;
+    let start = portal.ok("wizard/start", json!({}), Some(&cookie)).await;
+    let org = start["organizations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["name"] == "Bakkerij De Vries B.V.")
+        .unwrap()["id"]
+        .clone();
+    let draft = complete_draft(&start, org);
     let version = start["terms"]["version"].clone();
     portal
         .ok(
