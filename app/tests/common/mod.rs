@@ -2,6 +2,8 @@
 //! `#[sqlx::test]`, loaded with the demo data.
 #![allow(dead_code)]
 
+pub mod applicants;
+
 use app::server::config::Settings;
 use app::server::session::{self, SessionUser};
 use app::server::signin::{self, Outcome};

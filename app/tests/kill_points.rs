@@ -1,0 +1,359 @@
+//! Killed mid-transaction: the database connection is terminated at every write statement of a
+//! use case in turn (submit, order, issue in the final check, the partner's job, outbox
+//! delivery). After each kill nothing is partial (every table exactly as before the attempt)
+//! and nothing is lost; the retry without a kill completes.
+//!
+//! How: a statement-level trigger on every table counts write statements in a sequence (which
+//! a rollback does not undo) and, at the armed count, terminates its own backend, exactly as a
+//! crash of the connection or the server would end the transaction.
+
+mod common;
+
+use app::domain::acceptance::Status;
+use app::server::demo::{MANAGER, OPERATOR};
+use app::server::outbox::{self, email, sms, Transports};
+use app::server::{acceptance, final_check, verification, wizard};
+use common::applicants::*;
+use common::{sign_in, state};
+use sqlx::PgPool;
+use std::future::Future;
+
+async fn install(pool: &PgPool) {
+    for statement in [
+        "CREATE SEQUENCE kill_counter",
+        "CREATE TABLE kill_at (n bigint NOT NULL)",
+        "INSERT INTO kill_at VALUES (0)",
+        "CREATE FUNCTION kill_point() RETURNS trigger LANGUAGE plpgsql AS $$
+         BEGIN
+           IF (SELECT n FROM kill_at) > 0 AND nextval('kill_counter') = (SELECT n FROM kill_at) THEN
+             PERFORM pg_terminate_backend(pg_backend_pid());
+           END IF;
+           RETURN NULL;
+         END $$",
+    ] {
+        sqlx::query(statement).execute(pool).await.unwrap();
+    }
+    let tables: Vec<String> = sqlx::query_scalar(
+        "SELECT tablename FROM pg_tables WHERE schemaname = 'public'
+            AND tablename NOT IN ('kill_at', '_sqlx_migrations')",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    for table in tables {
+        sqlx::query(&format!(
+            "CREATE TRIGGER kill_point BEFORE INSERT OR UPDATE OR DELETE ON {table}
+             FOR EACH STATEMENT EXECUTE FUNCTION kill_point()"
+        ))
+        .execute(pool)
+        .await
+        .unwrap();
+    }
+}
+
+async fn arm(pool: &PgPool, n: i64) {
+    sqlx::query("SELECT setval('kill_counter', 1, false)")
+        .execute(pool)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE kill_at SET n = $1")
+        .bind(n)
+        .execute(pool)
+        .await
+        .unwrap();
+}
+
+async fn disarm(pool: &PgPool) {
+    sqlx::query("UPDATE kill_at SET n = 0")
+        .execute(pool)
+        .await
+        .unwrap();
+}
+
+/// Every row of every table, as one hash per table.
+async fn snapshot(pool: &PgPool) -> Vec<(String, String)> {
+    let tables: Vec<String> = sqlx::query_scalar(
+        "SELECT tablename FROM pg_tables WHERE schemaname = 'public'
+            AND tablename NOT IN ('kill_at', '_sqlx_migrations') ORDER BY tablename",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    let mut hashes = Vec::new();
+    for table in tables {
+        let hash: String = sqlx::query_scalar(&format!(
+            "SELECT coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') FROM {table} t"
+        ))
+        .fetch_one(pool)
+        .await
+        .unwrap();
+        hashes.push((table, hash));
+    }
+    hashes
+}
+
+/// Runs `attempt` with the connection killed at its 1st, 2nd, ... write until an attempt gets
+/// through; after each kill, every table must be as before. Returns the number of kill points.
+async fn kill_at_every_write<F, Fut, T, E>(pool: &PgPool, name: &str, attempt: F) -> i64
+where
+    F: Fn() -> Fut,
+    Fut: Future<Output = Result<T, E>>,
+    E: std::fmt::Debug,
+{
+    let before = snapshot(pool).await;
+    for n in 1..200 {
+        arm(pool, n).await;
+        let result = attempt().await;
+        disarm(pool).await;
+        if result.is_ok() {
+            assert!(n > 1, "{name}: no write was killed");
+            return n - 1;
+        }
+        assert_eq!(
+            snapshot(pool).await,
+            before,
+            "{name}: killed at write {n}, something partial was left"
+        );
+    }
+    panic!("{name}: never got through");
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn fault_killed_at_every_write_of_submit_order_and_issue_nothing_is_partial(pool: PgPool) {
+    let state = state(pool).await;
+    install(&state.pool).await;
+    let mut points = Vec::new();
+
+    // Submitting an application of two users.
+    let (_, manager) = sign_in(&state, MANAGER).await;
+    let draft = draft_for(
+        &state,
+        &manager,
+        vec![
+            person("Anna", "anna@example.nl", "06-11111111", true),
+            person("Bram", "bram@example.nl", "06-22222222", false),
+        ],
+        true,
+        3,
+    )
+    .await;
+    let n = kill_at_every_write(&state.pool, "submit", || {
+        wizard::submit(&state, &manager, &draft, 1, true)
+    })
+    .await;
+    points.push(("submit", n));
+    assert_eq!(status(&state.pool, "anna@example.nl").await, "invited");
+
+    // "Bestel" by an employed user: ordered and issued in one transaction.
+    let anna = token(&state.pool, "anna@example.nl").await;
+    up_to_summary(&state, &anna, "+31611111111", "anna.tester").await;
+    let n = kill_at_every_write(&state.pool, "order (employed)", || {
+        acceptance::order(&state, &anna)
+    })
+    .await;
+    points.push(("order and issue", n));
+    assert_eq!(status(&state.pool, "anna@example.nl").await, "issued");
+
+    // "Bestel" by a user who is not employed: the order's own transaction.
+    let bram = token(&state.pool, "bram@example.nl").await;
+    up_to_summary(&state, &bram, "+31622222222", "bram.tester").await;
+    let n = kill_at_every_write(&state.pool, "order (not employed)", || {
+        acceptance::order(&state, &bram)
+    })
+    .await;
+    points.push(("order, verification asked", n));
+    // The attempt that got through lost its connection right after the order committed, while
+    // recording the partner's answer (see the next test): the job asks again.
+    assert_eq!(status(&state.pool, "bram@example.nl").await, "accepted");
+    sqlx::query(
+        "UPDATE application_users SET verification_next_at = now() WHERE status = 'accepted'",
+    )
+    .execute(&state.pool)
+    .await
+    .unwrap();
+    assert_eq!(verification::run_due(&state).await.unwrap(), 1);
+    assert_eq!(
+        status(&state.pool, "bram@example.nl").await,
+        "identity_verification"
+    );
+
+    // The partner says yes; the operator approves in the final check.
+    let reference: String = sqlx::query_scalar(
+        "SELECT verification_reference FROM application_users WHERE status = 'identity_verification'",
+    )
+    .fetch_one(&state.pool)
+    .await
+    .unwrap();
+    let body = event(&reference, "evt-kill", "passed");
+    let signature = signed(&state, &body);
+    let n = kill_at_every_write(&state.pool, "webhook", || {
+        app::server::issuing::receive_webhook(&state, Some(&signature), &body)
+    })
+    .await;
+    points.push(("webhook", n));
+    let (_, operator) = sign_in(&state, OPERATOR).await;
+    let applicant: uuid::Uuid =
+        sqlx::query_scalar("SELECT id FROM application_users WHERE status = 'final_check'")
+            .fetch_one(&state.pool)
+            .await
+            .unwrap();
+    let applicant = applicant.to_string();
+    let n = kill_at_every_write(&state.pool, "final check", || {
+        final_check::approve(&state, &operator, &applicant)
+    })
+    .await;
+    points.push(("final check and issue", n));
+    assert_eq!(status(&state.pool, "bram@example.nl").await, "issued");
+
+    let total: i64 = points.iter().map(|(_, n)| n).sum();
+    println!("kill points: {points:?}, {total} in all");
+    assert!(total >= 20, "{points:?}");
+}
+
+/// A partner that always answers.
+struct Partner;
+
+#[async_trait::async_trait]
+impl app::server::identity_verification::IdentityVerifier for Partner {
+    async fn start(
+        &self,
+        _: &app::server::identity_verification::VerificationRequest,
+    ) -> app::server::error::ServiceResult<app::server::identity_verification::Started> {
+        Ok(app::server::identity_verification::Started {
+            reference: "job-1".into(),
+            url: "https://partner.example/start/job-1".into(),
+        })
+    }
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn fault_killed_while_the_partners_answer_is_recorded_the_job_completes_it(pool: PgPool) {
+    let mut state = state(pool).await;
+    state.identity = std::sync::Arc::new(Partner);
+    install(&state.pool).await;
+    apply(&state).await;
+    let bram = token(&state.pool, "bram@example.nl").await;
+    up_to_summary(&state, &bram, "+31622222222", "bram.tester").await;
+    let mut points = 0;
+    // Count the order's own writes, then kill the one after them: the recording of the
+    // partner's answer, after the order committed.
+    for n in 1.. {
+        arm(&state.pool, n).await;
+        let ordered = acceptance::order(&state, &bram).await;
+        disarm(&state.pool).await;
+        if ordered.is_ok() {
+            points = n;
+            break;
+        }
+    }
+    assert_eq!(
+        status(&state.pool, "bram@example.nl").await,
+        "accepted",
+        "the order stands; the partner's answer was lost with the connection"
+    );
+    // The job asks again at its next round, also when killed there, until it gets through.
+    let mut job_points = 0;
+    loop {
+        sqlx::query(
+            "UPDATE application_users SET verification_next_at = now() WHERE status = 'accepted'",
+        )
+        .execute(&state.pool)
+        .await
+        .unwrap();
+        arm(&state.pool, job_points + 1).await;
+        let _ = verification::run_due(&state).await;
+        disarm(&state.pool).await;
+        let now = status(&state.pool, "bram@example.nl").await;
+        if now == Status::IdentityVerification.as_str() {
+            break;
+        }
+        assert_eq!(now, "accepted");
+        let mails: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM outbox WHERE body LIKE '%partner.example/start/job-1%'",
+        )
+        .fetch_one(&state.pool)
+        .await
+        .unwrap();
+        assert_eq!(mails, 0, "no link mailed for an unrecorded verification");
+        job_points += 1;
+    }
+    assert!(points > 1 && job_points >= 2, "{points} {job_points}");
+    let mails: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM outbox WHERE body LIKE '%partner.example/start/job-1%'",
+    )
+    .fetch_one(&state.pool)
+    .await
+    .unwrap();
+    assert_eq!(mails, 1, "the link is mailed exactly once");
+}
+
+/// Records what it sends (clones share the record).
+#[derive(Default, Clone)]
+struct Recorder(std::sync::Arc<std::sync::Mutex<Vec<String>>>);
+
+#[async_trait::async_trait]
+impl email::EmailTransport for Recorder {
+    async fn send(&self, to: &str, subject: &str, body: &str) -> Result<(), outbox::DeliveryError> {
+        self.0
+            .lock()
+            .unwrap()
+            .push(format!("{to}|{subject}|{body}"));
+        Ok(())
+    }
+}
+
+#[async_trait::async_trait]
+impl sms::SmsGateway for Recorder {
+    async fn send(&self, to: &str, body: &str) -> Result<(), outbox::DeliveryError> {
+        self.0.lock().unwrap().push(format!("{to}|{body}"));
+        Ok(())
+    }
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn fault_killed_during_outbox_delivery_no_message_is_lost(pool: PgPool) {
+    let state = state(pool).await;
+    apply(&state).await;
+    install(&state.pool).await;
+    let recorder = Recorder::default();
+    let transports = Transports {
+        email: Box::new(recorder.clone()),
+        sms: Box::new(recorder.clone()),
+        erase_sensitive: false,
+    };
+    let pending = || async {
+        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM outbox WHERE status = 'pending'")
+            .fetch_one(&state.pool)
+            .await
+            .unwrap()
+    };
+    let messages = pending().await;
+    assert!(messages > 0);
+    let mut kills = 0;
+    for n in 1..500 {
+        // A message whose delivery was cut off is due again once its lease ends: end it now.
+        sqlx::query("UPDATE outbox SET locked_until = NULL, next_attempt_at = now() WHERE status = 'pending'")
+            .execute(&state.pool)
+            .await
+            .unwrap();
+        arm(&state.pool, n).await;
+        let delivered = outbox::deliver_due(&state.pool, &transports, 20).await;
+        disarm(&state.pool).await;
+        if delivered.is_err() {
+            kills += 1;
+        }
+        if pending().await == 0 {
+            break;
+        }
+    }
+    let sent = recorder.0.lock().unwrap().clone();
+    let unique: std::collections::HashSet<_> = sent.iter().collect();
+    // Nothing lost: every message went out. A kill between the send and its "sent" mark
+    // sends that message again (at least once: SMTP has no way to ask "did you get it?").
+    assert_eq!(unique.len() as i64, messages, "{sent:?}");
+    assert!(kills >= 2, "{kills}");
+    println!(
+        "outbox kill points: {kills}, {} sends for {messages} messages",
+        sent.len()
+    );
+}
