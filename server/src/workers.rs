@@ -22,7 +22,7 @@ pub fn transports(settings: &Settings) -> Result<Transports, outbox::DeliveryErr
         None => Box::new(email::DevelopmentMailbox),
     };
     let sms: Box<dyn sms::SmsGateway> = match &settings.sms_gateway {
-        Some(gateway) => Box::new(sms::HttpGateway::new(gateway.clone())),
+        Some(gateway) => Box::new(sms::HttpGateway::new(gateway.clone())?),
         None => Box::new(sms::DevelopmentPhone),
     };
     Ok(Transports {

@@ -225,7 +225,7 @@ pub async fn send_code(state: &AppState, token: &str) -> ServiceResult<Invitatio
             .fetch_one(&mut *tx)
             .await?;
     let text = outbox::messages::acceptance_code_text(&language, &code, &state.settings.public_url);
-    outbox::enqueue_sms(&mut tx, &mobile, &text, outbox::Content::Secret).await?;
+    outbox::enqueue_sms(&mut tx, &mobile, &text, outbox::Content::OneTimeCode).await?;
     link.audit(
         &mut tx,
         audit::Action::AcceptanceCodeSent,

@@ -165,7 +165,13 @@ pub async fn sign_in(
         .execute(&mut *tx)
         .await?;
         let text = outbox::sms_code_text(user.get("language"), &code, &state.settings.public_url);
-        outbox::enqueue_sms(&mut tx, mobile.as_str(), &text, outbox::Content::Secret).await?;
+        outbox::enqueue_sms(
+            &mut tx,
+            mobile.as_str(),
+            &text,
+            outbox::Content::OneTimeCode,
+        )
+        .await?;
         audit::record(
             &mut tx,
             Some(user_id),

@@ -10,8 +10,17 @@
 //! Any 2xx answer counts as accepted; anything else is retried by the outbox with backoff.
 //! Development: no gateway; the message is shown in the development mailbox at /dev/mailbox.
 
-use super::DeliveryError;
+use super::{DeliveryError, Timing};
 use crate::server::config::SmsGatewaySettings;
+use std::time::Duration;
+
+/// Opening the connection (TCP and TLS).
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// The whole request, from connecting to the end of the answer's body (reqwest's `timeout`
+/// covers all of it). Below the outbox's own deadline, so the gateway's error is what the
+/// operator sees.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
+const _: () = assert!(REQUEST_TIMEOUT.as_secs() < Timing::PRODUCTION.send_deadline().as_secs());
 
 #[async_trait::async_trait]
 pub trait SmsGateway: Send + Sync {
@@ -24,12 +33,14 @@ pub struct HttpGateway {
 }
 
 impl HttpGateway {
-    pub fn new(settings: SmsGatewaySettings) -> Self {
+    /// Fails rather than falling back to a client without timeouts.
+    pub fn new(settings: SmsGatewaySettings) -> Result<Self, DeliveryError> {
         let client = reqwest::Client::builder()
-            .timeout(std::time::Duration::from_secs(10))
+            .connect_timeout(CONNECT_TIMEOUT)
+            .timeout(REQUEST_TIMEOUT)
             .build()
-            .unwrap_or_default();
-        Self { client, settings }
+            .map_err(|e| DeliveryError(format!("sms gateway client: {e}")))?;
+        Ok(Self { client, settings })
     }
 }
 
