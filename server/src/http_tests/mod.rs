@@ -386,6 +386,7 @@ async fn production_hides_the_development_pages_and_sends_hsts_and_secure_cookie
     let response = portal.sign_in_as_user().await;
     assert!(response.status().is_success());
     let cookie = session_cookie(&response);
+    assert!(cookie.starts_with("__Host-machtig_session="), "{cookie}");
     for attribute in [
         "Secure",
         "HttpOnly",
