@@ -10,7 +10,9 @@
 #           next to a bare axum + sqlx endpoint running the same query (`server bench-baseline`)
 #   csv     the wizard's preview of a 10,000-row CSV file in Chromium, upload to first page
 #   submit  submitting an application of 10,000 users
-# Usage: scripts/bench.sh [bundle|accept|start|users|csv|submit]...   (default: all)
+#   flood   500 concurrent wrong sign-ins (each another account and address) for 20 s: the
+#           server's peak memory, and a signed-in manager's requests answered meanwhile
+# Usage: scripts/bench.sh [bundle|accept|start|users|csv|submit|flood]...   (default: all)
 # Everything runs on loopback in target/bench-*; nothing touches ./data.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,7 +20,7 @@ scripts/setup.sh --bench
 scripts/build.sh
 
 what=("$@")
-[ ${#what[@]} -gt 0 ] || what=(bundle accept start users csv submit)
+[ ${#what[@]} -gt 0 ] || what=(bundle accept start users csv submit flood)
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 server=target/release/server
 export LEPTOS_SITE_ROOT=target/site MACHTIG_ENV=development RUST_LOG=warn
@@ -263,6 +265,46 @@ bench_users() {
   stop_last
   printf '  ratio portal / bare: first page %.2f, search %.2f (goal at least 0.6)\n' \
     "$(echo "$first/$bfirst" | bc -l)" "$(echo "$search/$bsearch" | bc -l)"
+}
+
+bench_flood() {
+  say "flood: 500 concurrent wrong sign-ins for 20 s, while a manager uses the portal"
+  rm -rf target/bench-flood
+  # Behind a trusted proxy (loopback here), so every request can come from another address.
+  start_server 3207 target/bench-flood MACHTIG_TRUSTED_PROXIES=127.0.0.1
+  local base=http://127.0.0.1:3207 cookie pid
+  cookie=$(sign_in "$base")
+  pid=$(pgrep -f "target/release/server" -n)
+  local rss_max=0
+  ( while kill -0 "$pid" 2>/dev/null; do
+      awk '/^VmRSS:/ {print $2}' "/proc/$pid/status"; sleep 0.1
+    done > target/bench-flood-rss.txt ) &
+  local sampler=$!
+  # The manager meanwhile: the users list, five times a second, with its latency and status.
+  ( end=$((SECONDS + 20))
+    while [ $SECONDS -lt $end ]; do
+      curl -s -o /dev/null -w '%{http_code} %{time_total}\n' -H 'Content-Type: application/json' \
+        -H "Origin: $base" -H "Cookie: $cookie" -d '{"search":"","after":null}' "$base/api/users/list"
+      sleep 0.2
+    done > target/bench-flood-manager.txt ) &
+  local manager=$!
+  ORIGIN=$base wrk -t2 -c500 -d20s --timeout 10s --latency -s scripts/bench-flood.lua \
+    "$base/api/auth/sign_in" | grep -E 'Requests/sec|answers by status|Socket errors|^ +(50|99)%'
+  wait "$manager"
+  rss_max=$(sort -n target/bench-flood-rss.txt | tail -1)
+  kill "$sampler" 2>/dev/null || true
+  printf '  server peak memory (RSS, sampled every 100 ms): %.0f MiB (budget 1024 MiB); VmHWM %s\n' \
+    "$(echo "$rss_max/1024" | bc -l)" "$(awk '/^VmHWM:/ {print $2 " " $3}' "/proc/$pid/status")"
+  python3 - target/bench-flood-manager.txt <<'PY'
+import sys
+rows = [l.split() for l in open(sys.argv[1]) if l.strip()]
+ok = [float(t) for c, t in rows if c == "200"]
+ok.sort()
+pct = lambda p: ok[min(len(ok) - 1, int(p * len(ok)))] * 1000 if ok else float("nan")
+print(f"  the manager's users list meanwhile: {len(ok)} of {len(rows)} answered 200; "
+      f"p50 {pct(0.5):.0f} ms, p99 {pct(0.99):.0f} ms, max {max(ok) * 1000 if ok else float('nan'):.0f} ms")
+PY
+  stop_last
 }
 
 echo "machine: $(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GiB, $(uname -m); $(date -u '+%Y-%m-%d %H:%M UTC')"

@@ -12,6 +12,7 @@ pub mod new_user;
 pub mod otp;
 pub mod password;
 pub mod phone;
+pub mod spreadsheet;
 pub mod tariff;
 pub mod throttle;
 pub mod user_import;
