@@ -91,6 +91,13 @@ export const PAGES: PageEntry[] = [
     loaded: (page) => page.getByRole('table', { name: 'Gebruikers' }),
   },
   {
+    route: '/beheer/machtigingen',
+    name: 'the authorizations overview',
+    who: 'manager',
+    open: at('/beheer/machtigingen'),
+    loaded: (page) => page.getByRole('table', { name: 'Machtigingen' }),
+  },
+  {
     route: '/beheer/gebruikers/toevoegen',
     name: 'the add-users wizard',
     who: 'manager',

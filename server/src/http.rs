@@ -52,6 +52,7 @@ pub fn router(web: Web) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/downloads/gebruikers-voorbeeld.csv", get(example_csv))
+        .route("/export/machtigingen.csv", get(export_authorizations))
         .route(
             "/webhooks/identity-verification",
             post(identity_webhook).layer(RequestBodyLimitLayer::new(64 * 1024)),
@@ -123,6 +124,67 @@ async fn example_csv() -> Response {
             ),
         ],
         app::domain::user_import::example_csv(),
+    )
+        .into_response()
+}
+
+/// Beheer > Machtigingen > "Exporteren": the filtered overview as a CSV file, streamed. A plain
+/// link (the browser downloads it), so the session comes from the cookie like a page's; the
+/// cookie is SameSite=Strict, so another site cannot make a signed-in browser fetch it.
+async fn export_authorizations(
+    State(web): State<Web>,
+    headers: HeaderMap,
+    filter: Result<
+        axum::extract::Query<app::api::authorizations::AuthorizationFilter>,
+        axum::extract::rejection::QueryRejection,
+    >,
+) -> Response {
+    use app::server::{authorizations::export, request, session};
+    let fail = |error: ApiError| {
+        let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::BAD_REQUEST);
+        (status, axum::Json(error)).into_response()
+    };
+    let Ok(axum::extract::Query(filter)) = filter else {
+        return fail(ApiError::BadRequest);
+    };
+    let settings = &web.state.settings;
+    let user = match request::session_token_in(&headers, settings) {
+        Some(token) => session::authenticate(&web.state.pool, settings, &token).await,
+        None => Ok(None),
+    };
+    let user = match user {
+        Ok(Some(user)) => user,
+        Ok(None) => return fail(ApiError::Unauthenticated),
+        Err(e) => return fail(app::server::ServiceError::from(e).into_api()),
+    };
+    let manager = match user.manager() {
+        Ok(manager) => manager,
+        Err(e) => return fail(e),
+    };
+    let language = app::server::account::language_of(&web.state.pool, user.user_id)
+        .await
+        .unwrap_or_else(|_| "nl".into());
+    let chunks = match export::start(web.state.pool.clone(), manager, filter, &language) {
+        Ok(chunks) => chunks,
+        Err(e) => return fail(e.into_api()),
+    };
+    let body = futures_util::stream::unfold(chunks, |mut chunks| async move {
+        chunks.recv().await.map(|chunk| (chunk, chunks))
+    });
+    let filename = format!(
+        "machtigingen-{}.csv",
+        chrono::Local::now().format("%Y-%m-%d")
+    );
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_string()),
+        ],
+        Body::from_stream(body),
     )
         .into_response()
 }

@@ -6,6 +6,7 @@ pub mod acceptance;
 pub mod account;
 pub mod applications;
 pub mod auth;
+pub mod authorizations;
 pub mod error;
 pub mod final_check;
 pub mod mailbox;

@@ -72,6 +72,7 @@ codes! {
         Applicant => "applicant",
         Application => "application",
         Reason => "reason",
+        Authorization => "authorization",
     }
 }
 
@@ -139,6 +140,8 @@ codes! {
         NotInvited => "not_invited",
         /// The application (or the user's part in it) is already completed.
         NotOpen => "not_open",
+        AlreadyEnded => "already_ended",
+        LastManager => "last_manager",
     }
 }
 
@@ -202,6 +205,7 @@ impl Field {
             Field::Applicant => &[R::NotInvited, R::NotOpen],
             Field::Application => &[R::NotOpen],
             Field::Reason => &[R::Required, R::TooLong],
+            Field::Authorization => &[R::AlreadyEnded, R::LastManager, R::AboveOwnLevel],
         }
     }
 

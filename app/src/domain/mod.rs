@@ -2,10 +2,12 @@
 //! Nothing here does I/O.
 
 pub mod acceptance;
+pub mod authorization;
 pub mod codes;
 pub mod csv;
 pub mod date;
 pub mod email;
+pub mod ids;
 pub mod kvk;
 pub mod level;
 pub mod new_user;

@@ -34,6 +34,11 @@ impl Sheet {
     pub fn finish(self) -> String {
         self.text
     }
+
+    /// What was written since the last `take`, for sending a long file in parts.
+    pub fn take(&mut self) -> String {
+        std::mem::take(&mut self.text)
+    }
 }
 
 /// One cell: harmless to a spreadsheet, quoted when it holds a delimiter, quote or line end.

@@ -151,3 +151,11 @@ pub async fn remember_password(
     .await?;
     Ok(())
 }
+
+/// The user's language ("nl" or "en"), for what the server writes for them (an export).
+pub async fn language_of(pool: &PgPool, user_id: uuid::Uuid) -> Result<String, sqlx::Error> {
+    sqlx::query_scalar("SELECT language FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_one(pool)
+        .await
+}

@@ -6,7 +6,9 @@
 use super::error::{ServiceError, ServiceResult};
 use super::session::SessionUser;
 use super::state::AppState;
+use super::authorizations::machine::{self, Period};
 use super::{audit, catalog, tokens, wizard};
+use crate::domain::authorization::Event as AuthorizationEvent;
 use crate::api::applications::{
     Applicant, ApplicationDetail, ApplicationFilter, ApplicationSummary, ProgressStep,
 };
@@ -383,10 +385,7 @@ async fn cancel(conn: &mut PgConnection, applicants: &[(Uuid, Status)]) -> Servi
 
 /// For applicants whose application ended: their links stop working and their pending
 /// authorizations are revoked.
-pub async fn revoke_pending(
-    conn: &mut PgConnection,
-    applicants: &[Uuid],
-) -> Result<(), sqlx::Error> {
+pub async fn revoke_pending(conn: &mut PgConnection, applicants: &[Uuid]) -> ServiceResult<()> {
     sqlx::query(
         "UPDATE invitations SET revoked_at = now()
          WHERE application_user_id = ANY($1) AND used_at IS NULL AND revoked_at IS NULL",
@@ -394,15 +393,16 @@ pub async fn revoke_pending(
     .bind(applicants)
     .execute(&mut *conn)
     .await?;
-    sqlx::query(
-        "UPDATE authorizations z SET state = 'revoked'
-         FROM application_users au JOIN applications a ON a.id = au.application_id
-         WHERE au.id = ANY($1) AND z.user_id = au.user_id AND z.org_id = a.org_id
-           AND z.state = 'pending'",
+    let pending: Vec<Uuid> = sqlx::query_scalar(
+        "SELECT z.id FROM authorizations z
+           JOIN application_users au ON au.user_id = z.user_id
+           JOIN applications a ON a.id = au.application_id AND a.org_id = z.org_id
+          WHERE au.id = ANY($1) AND z.state = 'pending'",
     )
     .bind(applicants)
-    .execute(conn)
+    .fetch_all(&mut *conn)
     .await?;
+    machine::apply_many(conn, AuthorizationEvent::Revoke, &pending, Period::Unchanged).await?;
     Ok(())
 }
 

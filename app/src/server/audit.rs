@@ -44,6 +44,7 @@ actions! {
     ApplicantIssued => "applicant.issued",
     ApplicantRejected => "applicant.rejected",
     ApplicantExpired => "applicant.expired",
+    AuthorizationRevoked => "authorization.revoked",
 }
 
 pub async fn record(

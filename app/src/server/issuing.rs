@@ -7,7 +7,9 @@ use super::error::{ServiceError, ServiceResult};
 use super::identity_verification as idv;
 use super::outbox::messages::{self, ManagerOutcome};
 use super::state::AppState;
+use super::authorizations::machine::{self, Period};
 use super::{applications, audit, outbox, verification};
+use crate::domain::authorization::Event as AuthorizationEvent;
 use crate::api::ApiError;
 use crate::domain::acceptance::{Event, Status, VERIFICATION_REMINDER_DAYS_BEFORE};
 use crate::domain::codes::{Field, Rule};
@@ -130,16 +132,25 @@ pub async fn issue(
         .bind(a.user_id)
         .execute(&mut *conn)
         .await?;
-    sqlx::query(
-        "UPDATE authorizations z
-            SET state = 'active', valid_from = now(),
-                valid_until = now() + make_interval(years => ap.validity_years)
-           FROM applications ap
-          WHERE ap.id = $1 AND z.user_id = $2 AND z.org_id = ap.org_id AND z.state = 'pending'",
+    let (ids, years): (Vec<Uuid>, i32) = {
+        let rows: Vec<(Uuid, i32)> = sqlx::query_as(
+            "SELECT z.id, ap.validity_years FROM authorizations z
+               JOIN applications ap ON ap.org_id = z.org_id
+              WHERE ap.id = $1 AND z.user_id = $2 AND z.state = 'pending'",
+        )
+        .bind(a.application_id)
+        .bind(a.user_id)
+        .fetch_all(&mut *conn)
+        .await?;
+        let years = rows.first().map(|r| r.1).unwrap_or(1);
+        (rows.into_iter().map(|r| r.0).collect(), years)
+    };
+    machine::apply_many(
+        &mut *conn,
+        AuthorizationEvent::Issue,
+        &ids,
+        Period::FromNow { years },
     )
-    .bind(a.application_id)
-    .bind(a.user_id)
-    .execute(&mut *conn)
     .await?;
     let username = a
         .username

@@ -6,6 +6,7 @@ pub mod acceptance;
 pub mod account;
 pub mod applications;
 pub mod audit;
+pub mod authorizations;
 pub mod catalog;
 pub mod client_address;
 pub mod config;

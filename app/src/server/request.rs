@@ -106,6 +106,11 @@ pub async fn caller() -> Result<(AppState, SessionUser), ApiError> {
     }
 }
 
+/// The caller as an authorization manager, or 403 `forbidden`.
+pub fn manager(caller: &SessionUser) -> Result<session::Manager, ApiError> {
+    caller.manager().map_err(fail)
+}
+
 /// The session cookie: never readable by scripts, never sent along with another site's
 /// requests, for the whole site, and in production only over HTTPS.
 pub fn session_cookie(settings: &Settings, value: &str, max_age_secs: i64) -> String {

@@ -52,6 +52,44 @@ impl SessionUser {
     }
 }
 
+/// An authorization manager, as the session check found them. Only [`SessionUser::manager`]
+/// makes one, so a service that takes a `Manager` cannot be reached without that check; every
+/// query of such a service is scoped by [`Manager::orgs`].
+#[derive(Debug, Clone)]
+pub struct Manager {
+    user_id: Uuid,
+    level: AssuranceLevel,
+    orgs: Vec<Uuid>,
+}
+
+impl Manager {
+    pub fn user_id(&self) -> Uuid {
+        self.user_id
+    }
+
+    /// The level of the manager's own means: the most they may grant.
+    pub fn level(&self) -> AssuranceLevel {
+        self.level
+    }
+
+    /// The organizations this manager manages.
+    pub fn orgs(&self) -> &[Uuid] {
+        &self.orgs
+    }
+}
+
+impl SessionUser {
+    /// The caller as a manager, or `Forbidden`.
+    pub fn manager(&self) -> Result<Manager, crate::api::ApiError> {
+        self.require_manager()?;
+        Ok(Manager {
+            user_id: self.user_id,
+            level: self.level,
+            orgs: self.managed_orgs.clone(),
+        })
+    }
+}
+
 /// Starts a session for `user_id`, returning the token for the cookie.
 pub async fn create(
     conn: &mut PgConnection,

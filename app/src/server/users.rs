@@ -10,7 +10,7 @@ use crate::domain::new_user::full_name;
 use sqlx::{PgPool, Row};
 
 /// Escapes LIKE wildcards so a search for "50%" looks for "50%".
-fn like_pattern(search: &str) -> Option<String> {
+pub(crate) fn like_pattern(search: &str) -> Option<String> {
     let s = search.trim().to_lowercase();
     if s.is_empty() {
         return None;

@@ -82,6 +82,7 @@ pub fn Shell(children: Children) -> impl IntoView {
                             <li class="group">
                                 <span class="group-label">{tr(Msg::Beheer)}</span>
                                 <A href="/beheer/gebruikers">{tr(Msg::Users)}</A>
+                                <A href="/beheer/machtigingen">{tr(Msg::Authorizations)}</A>
                                 <A href="/beheer/lopende-aanvragen">{tr(Msg::Applications)}</A>
                             </li>
                         </Show>

@@ -364,6 +364,33 @@ messages! {
         ErrNotInvited => "Dit kan alleen zolang de gebruiker de uitnodiging nog niet heeft geaccepteerd.", "This is only possible while the user has not accepted the invitation yet.";
         StartOverWizard => "Opnieuw beginnen (alles wissen)", "Start over (clear everything)";
         ErrNotOpen => "Deze aanvraag is al afgerond.", "This application has already been completed.";
+        Authorizations => "Machtigingen", "Authorizations";
+        AuthorizationsIntro => "Alle machtigingen in de organisaties die u beheert. Standaard ziet u de actieve en aangevraagde; vink \"Toon ook inactieve machtigingen\" aan voor verlopen en ingetrokken machtigingen.", "Every authorization in the organizations you manage. By default you see the active and requested ones; tick \"Show inactive authorizations too\" for expired and revoked ones.";
+        User => "Gebruiker", "User";
+        Service => "Dienst", "Service";
+        AnyService => "Alle diensten en machtigingen", "Every service and authorization";
+        AllLevels => "Alle niveaus", "All levels";
+        ShowInactive => "Toon ook inactieve machtigingen", "Show inactive authorizations too";
+        ExportCsv => "Exporteren (CSV)", "Export (CSV)";
+        RequestNewMeans => "Nieuw middel aanvragen", "Request a new login means";
+        NoAuthorizationsFound => "Geen machtigingen gevonden met deze filters.", "No authorizations found with these filters.";
+        ValidFrom => "Geldig van", "Valid from";
+        ValidUntil => "Geldig tot", "Valid until";
+        Pages => "Pagina's", "Pages";
+        Revoke => "Intrekken", "Revoke";
+        RevokeQuestion => "Machtiging intrekken?", "Revoke this authorization?";
+        RevokeLoses => "{u} kan dan direct niet meer namens {o} gebruikmaken van {s}. Dit kunt u niet ongedaan maken.", "{u} can then no longer use {s} on behalf of {o}, starting now. This cannot be undone.";
+        YesRevoke => "Ja, intrekken", "Yes, revoke";
+        AuthorizationRevoked => "De machtiging is ingetrokken. De gebruiker en de andere beheerders krijgen een e-mail.", "The authorization has been revoked. The user and the other managers get an e-mail.";
+        ManagerBadge => "beheerder", "manager";
+        ManagingAuthorizations => "Beheer van machtigingen", "Managing authorizations";
+        AuthPending => "Aangevraagd", "Requested";
+        AuthActive => "Actief", "Active";
+        AuthExpired => "Verlopen", "Expired";
+        AuthRevoked => "Ingetrokken", "Revoked";
+        ErrAuthorizationAboveOwnLevel => "Deze machtiging heeft een hoger niveau dan uw eigen middel. Alleen een beheerder van dat niveau kan haar wijzigen.", "This authorization is of a higher level than your own means. Only a manager of that level can change it.";
+        ErrAlreadyEnded => "Deze machtiging is al beëindigd.", "This authorization has already ended.";
+        ErrLastManager => "Dit is de laatste beheerder van deze organisatie. Benoem eerst een andere beheerder; anders kan niemand meer machtigingen beheren.", "This is the organization's last authorization manager. Appoint another manager first; otherwise nobody can manage authorizations any more.";
     }
 }
 
@@ -424,7 +451,10 @@ impl Msg {
             R::TooMany => Msg::ErrTooManyUsers,
             R::Mismatch => Msg::ErrKvkMismatch,
             R::NotRegistered => Msg::ErrKvkNotRegistered,
-            R::AboveOwnLevel => Msg::ErrAboveOwnLevel,
+            R::AboveOwnLevel => match field {
+                F::Authorization => Msg::ErrAuthorizationAboveOwnLevel,
+                _ => Msg::ErrAboveOwnLevel,
+            },
             R::Unknown => match field {
                 F::Branch => Msg::ErrBranch,
                 _ => Msg::ErrServiceUnknown,
@@ -439,6 +469,8 @@ impl Msg {
             R::NotCsv => Msg::ErrNotCsv,
             R::NotInvited => Msg::ErrNotInvited,
             R::NotOpen => Msg::ErrNotOpen,
+            R::AlreadyEnded => Msg::ErrAlreadyEnded,
+            R::LastManager => Msg::ErrLastManager,
         }
     }
 
@@ -473,7 +505,8 @@ impl Msg {
             | F::Terms
             | F::Applicant
             | F::Application
-            | F::Reason => None,
+            | F::Reason
+            | F::Authorization => None,
         }
     }
 

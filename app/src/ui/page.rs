@@ -17,6 +17,7 @@ pub fn title_of_path(path: &str) -> Msg {
         "" => Msg::Loading,
         "/beheer/gebruikers" => Msg::Users,
         "/beheer/gebruikers/toevoegen" => Msg::AddUsersTitle,
+        "/beheer/machtigingen" => Msg::Authorizations,
         "/beheer/lopende-aanvragen" => Msg::Applications,
         "/mijn-account" => Msg::MyAccount,
         "/beheer/eindcontrole" => Msg::FinalCheckTitle,

@@ -245,3 +245,73 @@ mod tests {
         assert!(subject.contains("vraagt eHerkenning"));
     }
 }
+
+/// What an authorization is for, in words: a service, all services, or managing authorizations.
+pub fn authorization_subject(language: &str, service: Option<&str>, is_admin: bool) -> String {
+    match (service, is_admin, language) {
+        (_, true, "en") => "managing authorizations (authorization manager)".into(),
+        (_, true, _) => "het beheer van machtigingen (beheerder)".into(),
+        (Some(s), false, _) => s.to_string(),
+        (None, false, "en") => "all services".into(),
+        (None, false, _) => "alle diensten".into(),
+    }
+}
+
+/// To the user whose authorization a manager revoked.
+pub fn authorization_revoked_email(
+    language: &str,
+    first_name: &str,
+    organization: &str,
+    what: &str,
+    public_url: &str,
+) -> (String, String) {
+    match language {
+        "en" => (
+            format!("Your authorization for {organization} has been revoked"),
+            format!(
+                "Dear {first_name},\n\nAn authorization manager of {organization} has revoked your authorization for {what}.\n\
+                 From now on you can no longer use it on behalf of {organization}.\n\
+                 Questions? Contact an authorization manager of {organization}.\n\n\
+                 Your authorizations: {public_url}/mijn-account\n\nMachtig"
+            ),
+        ),
+        _ => (
+            format!("Uw machtiging voor {organization} is ingetrokken"),
+            format!(
+                "Beste {first_name},\n\nEen beheerder van {organization} heeft uw machtiging voor {what} ingetrokken.\n\
+                 U kunt deze vanaf nu niet meer gebruiken namens {organization}.\n\
+                 Vragen? Neem contact op met een beheerder van {organization}.\n\n\
+                 Uw machtigingen: {public_url}/mijn-account\n\nMachtig"
+            ),
+        ),
+    }
+}
+
+/// To the organization's other managers: a colleague revoked an authorization.
+pub fn authorization_revoked_manager_email(
+    language: &str,
+    manager_first_name: &str,
+    user_name: &str,
+    organization: &str,
+    what: &str,
+    public_url: &str,
+) -> (String, String) {
+    match language {
+        "en" => (
+            format!("Authorization of {user_name} revoked"),
+            format!(
+                "Dear {manager_first_name},\n\nThe authorization of {user_name} for {what} on behalf of {organization} \
+                 has been revoked by another authorization manager.\n\n\
+                 See Authorizations: {public_url}/beheer/machtigingen\n\nMachtig"
+            ),
+        ),
+        _ => (
+            format!("Machtiging van {user_name} ingetrokken"),
+            format!(
+                "Beste {manager_first_name},\n\nDe machtiging van {user_name} voor {what} namens {organization} \
+                 is ingetrokken door een andere beheerder.\n\n\
+                 Bekijk Machtigingen: {public_url}/beheer/machtigingen\n\nMachtig"
+            ),
+        ),
+    }
+}

@@ -2,6 +2,7 @@ pub mod acceptance;
 pub mod account;
 pub mod add_users;
 pub mod applications;
+pub mod authorizations;
 pub mod final_check;
 pub mod home;
 pub mod mailbox;

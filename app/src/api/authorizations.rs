@@ -1,0 +1,181 @@
+//! Beheer > Machtigingen: every authorization in the organizations the manager manages, with
+//! filters, keyset paging, the CSV export (`/export/machtigingen.csv`, see `export_query`) and
+//! revoking.
+
+use super::wizard::OrgOption;
+use super::ApiError;
+use crate::domain::authorization::State;
+use crate::domain::ids::{AuthorizationId, OrgId, ServiceId};
+use crate::domain::level::AssuranceLevel;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use server_fn::codec::Json;
+
+pub const PAGE_SIZE: usize = 25;
+
+/// What the overview shows. Without `state` and `include_inactive`, active and pending only.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuthorizationFilter {
+    pub org_id: Option<OrgId>,
+    /// Part of the user's name, e-mail address or username.
+    #[serde(default)]
+    pub user: String,
+    pub service: Option<ServiceId>,
+    pub level: Option<AssuranceLevel>,
+    pub state: Option<State>,
+    /// "Toon ook inactieve machtigingen": expired and revoked ones too.
+    #[serde(default)]
+    pub include_inactive: bool,
+}
+
+impl AuthorizationFilter {
+    /// The states to show.
+    pub fn states(&self) -> Vec<State> {
+        match self.state {
+            Some(state) => vec![state],
+            None => State::ALL
+                .into_iter()
+                .filter(|s| self.include_inactive || !s.is_inactive())
+                .collect(),
+        }
+    }
+
+    /// The filter as the query of the export's address, so the file holds what the page shows.
+    pub fn export_query(&self) -> String {
+        let mut parts = Vec::new();
+        let mut add = |key: &str, value: &str| {
+            if !value.is_empty() {
+                parts.push(format!("{key}={}", percent_encode(value)));
+            }
+        };
+        add("org_id", self.org_id.as_ref().map(OrgId::as_str).unwrap_or(""));
+        add("user", self.user.trim());
+        add("service", self.service.as_ref().map(ServiceId::as_str).unwrap_or(""));
+        add("level", self.level.map(AssuranceLevel::as_str).unwrap_or(""));
+        add("state", self.state.map(State::as_str).unwrap_or(""));
+        if self.include_inactive {
+            add("include_inactive", "true");
+        }
+        parts.join("&")
+    }
+}
+
+/// Percent-encodes everything but unreserved characters (RFC 3986).
+fn percent_encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuthorizationRow {
+    pub id: AuthorizationId,
+    pub user_name: String,
+    pub user_email: String,
+    pub organization: String,
+    /// The service's name; None for "alle diensten" and for the manager's right.
+    pub service: Option<String>,
+    /// The authorization manager's right (beheerdersmachtiging) rather than a service.
+    pub is_admin: bool,
+    pub level: AssuranceLevel,
+    pub branch: Option<String>,
+    /// dd-mm-jjjj
+    pub valid_from: String,
+    /// dd-mm-jjjj
+    pub valid_until: String,
+    pub state: State,
+}
+
+/// Where the next page starts: after this row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuthorizationsCursor {
+    pub sort_key: String,
+    pub id: AuthorizationId,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuthorizationsPage {
+    pub rows: Vec<AuthorizationRow>,
+    pub next: Option<AuthorizationsCursor>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServiceChoice {
+    pub id: ServiceId,
+    pub name: String,
+}
+
+/// The choices of the filters: the manager's organizations, and the services that occur in
+/// their authorizations.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FilterOptions {
+    pub organizations: Vec<OrgOption>,
+    pub services: Vec<ServiceChoice>,
+}
+
+#[server(prefix = "/api", endpoint = "authorizations/list", input = Json)]
+pub async fn list_authorizations(
+    filter: AuthorizationFilter,
+    after: Option<AuthorizationsCursor>,
+) -> Result<AuthorizationsPage, ApiError> {
+    use crate::server::{authorizations, request};
+    let (state, caller) = request::caller().await?;
+    let manager = request::manager(&caller)?;
+    request::respond(authorizations::list(&state.pool, &manager, &filter, after.as_ref()).await)
+}
+
+#[server(prefix = "/api", endpoint = "authorizations/options", input = Json)]
+pub async fn filter_options() -> Result<FilterOptions, ApiError> {
+    use crate::server::{authorizations, request};
+    let (state, caller) = request::caller().await?;
+    let manager = request::manager(&caller)?;
+    request::respond(authorizations::options(&state.pool, &manager).await)
+}
+
+/// The trash can: ends the authorization at once; the user and the organization's other
+/// managers are told.
+#[server(prefix = "/api", endpoint = "authorizations/revoke", input = Json)]
+pub async fn revoke_authorization(id: AuthorizationId) -> Result<(), ApiError> {
+    use crate::server::{authorizations, request};
+    let (state, caller) = request::caller().await?;
+    let manager = request::manager(&caller)?;
+    request::respond(authorizations::revoke(&state, &manager, &id).await)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn active_and_pending_unless_inactive_ones_are_asked_for() {
+        let mut filter = AuthorizationFilter::default();
+        assert_eq!(filter.states(), vec![State::Pending, State::Active]);
+        filter.include_inactive = true;
+        assert_eq!(filter.states(), State::ALL.to_vec());
+        filter.state = Some(State::Revoked);
+        assert_eq!(filter.states(), vec![State::Revoked]);
+    }
+
+    #[test]
+    fn the_export_address_carries_the_filter() {
+        let filter = AuthorizationFilter {
+            org_id: Some(OrgId::parse("0b6c3f3e-1d2a-4c5b-8e9f-0a1b2c3d4e5f").unwrap()),
+            user: " de Vries & Co ".into(),
+            service: None,
+            level: Some(AssuranceLevel::Eh2Plus),
+            state: None,
+            include_inactive: true,
+        };
+        assert_eq!(
+            filter.export_query(),
+            "org_id=0b6c3f3e-1d2a-4c5b-8e9f-0a1b2c3d4e5f&user=de%20Vries%20%26%20Co&level=EH2%2B&include_inactive=true"
+        );
+        assert_eq!(AuthorizationFilter::default().export_query(), "");
+    }
+}

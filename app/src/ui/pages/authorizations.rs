@@ -1,0 +1,252 @@
+//! Beheer > Machtigingen: every authorization of the manager's organizations, with filters,
+//! keyset paging, the export of what the filters show, and the trash can on each row.
+
+use crate::api::authorizations::{
+    filter_options, list_authorizations, revoke_authorization, AuthorizationFilter,
+    AuthorizationRow, AuthorizationsCursor,
+};
+use crate::domain::authorization::State;
+use crate::domain::ids::{OrgId, ServiceId};
+use crate::domain::level::AssuranceLevel;
+use crate::ui::fetch::{fetch, Fetched};
+use crate::ui::i18n::{tr, use_i18n, I18n, Msg};
+use crate::ui::session::require_sign_in;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+
+fn state_text(i18n: I18n, state: State) -> &'static str {
+    i18n.t(match state {
+        State::Pending => Msg::AuthPending,
+        State::Active => Msg::AuthActive,
+        State::Expired => Msg::AuthExpired,
+        State::Revoked => Msg::AuthRevoked,
+    })
+}
+
+/// What the authorization lets the user do: a service, all services, or managing.
+fn subject(i18n: I18n, row: &AuthorizationRow) -> String {
+    match (&row.service, row.is_admin) {
+        (_, true) => i18n.t(Msg::ManagingAuthorizations).to_string(),
+        (Some(service), false) => service.clone(),
+        (None, false) => i18n.t(Msg::AllServices).to_string(),
+    }
+}
+
+#[component]
+pub fn Authorizations() -> impl IntoView {
+    require_sign_in();
+    let i18n = use_i18n();
+    let filter = RwSignal::new(AuthorizationFilter::default());
+    // cursors[n] is where page n + 1 starts; the last one is the page shown.
+    let cursors = RwSignal::new(vec![None::<AuthorizationsCursor>]);
+    let options = fetch(filter_options);
+    let page = fetch(move || {
+        let after = cursors.with(|c| c.last().cloned().flatten());
+        list_authorizations(filter.get(), after)
+    });
+    let notice = RwSignal::new(None::<Result<Msg, String>>);
+    let change = move |edit: &dyn Fn(&mut AuthorizationFilter)| {
+        filter.update(|f| edit(f));
+        cursors.set(vec![None]);
+        notice.set(None);
+    };
+    let export = move || format!("/export/machtigingen.csv?{}", filter.with(|f| f.export_query()));
+
+    view! {
+        <section class="card">
+            <h1>{tr(Msg::Authorizations)}</h1>
+            <p>{tr(Msg::AuthorizationsIntro)}</p>
+            <form class="filters" on:submit=|ev| ev.prevent_default()>
+                <div>
+                    <label for="f-org">{tr(Msg::Organization)}</label>
+                    <select id="f-org" on:change=move |ev| {
+                        let org = OrgId::parse(&event_target_value(&ev)).ok();
+                        change(&|f| f.org_id = org.clone());
+                    }>
+                        <option value="">{tr(Msg::AllOrganizations)}</option>
+                        {move || options.value.get().and_then(Result::ok).map(|o| o.organizations).unwrap_or_default()
+                            .into_iter().map(|o| view! { <option value=o.id>{o.name}</option> }).collect_view()}
+                    </select>
+                </div>
+                <div>
+                    <label for="f-user">{tr(Msg::User)}</label>
+                    <input id="f-user" type="search" maxlength="100" autocomplete="off"
+                        placeholder=tr(Msg::SearchHint)
+                        on:input=move |ev| {
+                            let user = event_target_value(&ev);
+                            change(&|f| f.user = user.clone());
+                        }/>
+                </div>
+                <div>
+                    <label for="f-service">{tr(Msg::Service)}</label>
+                    <select id="f-service" on:change=move |ev| {
+                        let service = ServiceId::parse(&event_target_value(&ev)).ok();
+                        change(&|f| f.service = service.clone());
+                    }>
+                        <option value="">{tr(Msg::AnyService)}</option>
+                        {move || options.value.get().and_then(Result::ok).map(|o| o.services).unwrap_or_default()
+                            .into_iter().map(|s| view! { <option value=s.id.to_string()>{s.name}</option> }).collect_view()}
+                    </select>
+                </div>
+                <div>
+                    <label for="f-level">{tr(Msg::Level)}</label>
+                    <select id="f-level" on:change=move |ev| {
+                        let level = AssuranceLevel::parse(&event_target_value(&ev)).ok();
+                        change(&|f| f.level = level);
+                    }>
+                        <option value="">{tr(Msg::AllLevels)}</option>
+                        {AssuranceLevel::ALL.into_iter().map(|l| view! { <option value=l.as_str()>{l.as_str()}</option> }).collect_view()}
+                    </select>
+                </div>
+                <div>
+                    <label for="f-state">{tr(Msg::StatusFilter)}</label>
+                    <select id="f-state" on:change=move |ev| {
+                        let state = State::parse(&event_target_value(&ev));
+                        change(&|f| f.state = state);
+                    }>
+                        <option value="">{tr(Msg::AllStatuses)}</option>
+                        {State::ALL.into_iter().map(|s| view! { <option value=s.as_str()>{move || state_text(i18n, s)}</option> }).collect_view()}
+                    </select>
+                </div>
+                <div class="check">
+                    <input id="f-inactive" type="checkbox" on:change=move |ev| {
+                        let on = event_target_checked(&ev);
+                        change(&|f| f.include_inactive = on);
+                    }/>
+                    <label for="f-inactive">{tr(Msg::ShowInactive)}</label>
+                </div>
+            </form>
+            <div aria-live="polite">
+                {move || notice.get().map(|n| match n {
+                    Ok(msg) => view! { <p class="success">{i18n.t(msg)}</p> }.into_any(),
+                    Err(text) => view! { <p class="error" role="alert">{text}</p> }.into_any(),
+                })}
+            </div>
+            <Rows page cursors notice/>
+            <p class="page-actions">
+                <a href=export rel="external" download class="button secondary">{tr(Msg::ExportCsv)}</a>
+                <A href="/beheer/gebruikers/toevoegen" attr:class="button add">{tr(Msg::RequestNewMeans)}</A>
+            </p>
+        </section>
+    }
+}
+
+#[component]
+fn Rows(
+    page: Fetched<Result<crate::api::authorizations::AuthorizationsPage, crate::api::ApiError>>,
+    cursors: RwSignal<Vec<Option<AuthorizationsCursor>>>,
+    notice: RwSignal<Option<Result<Msg, String>>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    move || {
+        let Some(result) = page.value.get() else {
+            return view! { <p class="loading">{i18n.t(Msg::Loading)}</p> }.into_any();
+        };
+        match result {
+            Err(e) => view! { <p class="error" role="alert">{i18n.error(&e)}</p> }.into_any(),
+            Ok(p) if p.rows.is_empty() => {
+                view! { <p>{i18n.t(Msg::NoAuthorizationsFound)}</p> }.into_any()
+            }
+            Ok(p) => {
+                let next = p.next.clone();
+                let has_prev = cursors.with(|c| c.len() > 1);
+                let page_no = cursors.with(Vec::len).to_string();
+                view! {
+                    <div class="table-wrap">
+                        <table>
+                            <caption class="sr-only">{i18n.t(Msg::Authorizations)}</caption>
+                            <thead><tr>
+                                <th scope="col">{i18n.t(Msg::User)}</th>
+                                <th scope="col">{i18n.t(Msg::Organization)}</th>
+                                <th scope="col">{i18n.t(Msg::Service)}</th>
+                                <th scope="col">{i18n.t(Msg::Level)}</th>
+                                <th scope="col">{i18n.t(Msg::Branch)}</th>
+                                <th scope="col">{i18n.t(Msg::ValidFrom)}</th>
+                                <th scope="col">{i18n.t(Msg::ValidUntil)}</th>
+                                <th scope="col">{i18n.t(Msg::StatusFilter)}</th>
+                                <th scope="col"><span class="sr-only">{i18n.t(Msg::Actions)}</span></th>
+                            </tr></thead>
+                            <tbody>
+                                {p.rows.into_iter().map(|row| view! { <Row row page notice/> }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                    <nav class="pager" aria-label=i18n.t(Msg::Pages)>
+                        <button type="button" class="secondary" disabled=!has_prev
+                            on:click=move |_| cursors.update(|c| { if c.len() > 1 { c.pop(); } })>
+                            {i18n.t(Msg::Previous)}
+                        </button>
+                        <span aria-live="polite">{i18n.t(Msg::PageN).replace("{n}", &page_no)}</span>
+                        <button type="button" class="secondary" disabled=next.is_none()
+                            on:click=move |_| if let Some(n) = next.clone() { cursors.update(|c| c.push(Some(n))) }>
+                            {i18n.t(Msg::Next)}
+                        </button>
+                    </nav>
+                }
+                .into_any()
+            }
+        }
+    }
+}
+
+/// One authorization, with the trash can and its confirmation (which says what the user loses).
+#[component]
+fn Row(
+    row: AuthorizationRow,
+    page: Fetched<Result<crate::api::authorizations::AuthorizationsPage, crate::api::ApiError>>,
+    notice: RwSignal<Option<Result<Msg, String>>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let confirming = RwSignal::new(false);
+    let what = subject(i18n, &row);
+    let id = StoredValue::new(row.id.clone());
+    let can_revoke = matches!(row.state, State::Active | State::Pending);
+    let label = format!("{}: {} – {}", i18n.t(Msg::Revoke), row.user_name, what);
+    let loses = i18n
+        .t(Msg::RevokeLoses)
+        .replace("{u}", &row.user_name)
+        .replace("{o}", &row.organization)
+        .replace("{s}", &what);
+    let revoke = move |_| {
+        spawn_local(async move {
+            confirming.set(false);
+            match revoke_authorization(id.get_value()).await {
+                Ok(()) => {
+                    notice.set(Some(Ok(Msg::AuthorizationRevoked)));
+                    page.refetch();
+                }
+                Err(e) => notice.set(Some(Err(i18n.error(&e)))),
+            }
+        });
+    };
+    let state = row.state;
+    view! {
+        <tr>
+            <td>{row.user_name.clone()}<br/><small>{row.user_email.clone()}</small></td>
+            <td>{row.organization.clone()}</td>
+            <td>{what.clone()}
+                {row.is_admin.then(|| view! { " " <span class="badge">{tr(Msg::ManagerBadge)}</span> })}</td>
+            <td>{row.level.as_str()}</td>
+            <td>{row.branch.clone().unwrap_or_else(|| "–".into())}</td>
+            <td class="nowrap">{row.valid_from.clone()}</td>
+            <td class="nowrap">{row.valid_until.clone()}</td>
+            <td>{move || state_text(i18n, state)}</td>
+            <td class="actions">
+                <Show when=move || can_revoke>
+                    <button type="button" class="icon danger" aria-label=label.clone() title=tr(Msg::Revoke)
+                        on:click=move |_| confirming.set(true)>
+                        <svg aria-hidden="true" viewBox="0 0 24 24" width="20" height="20"><path fill="currentColor" d="M9 3h6l1 2h4v2H4V5h4l1-2zm-3 6h12l-1 12H7L6 9zm4 2v8h2v-8h-2zm4 0v8h2v-8h-2z"/></svg>
+                    </button>
+                </Show>
+                <Show when=move || confirming.get()>
+                    <div class="confirm" role="group" aria-label=tr(Msg::RevokeQuestion)>
+                        <p><strong>{tr(Msg::RevokeQuestion)}</strong> " " {loses.clone()}</p>
+                        <button type="button" class="danger" on:click=revoke>{tr(Msg::YesRevoke)}</button>
+                        <button type="button" class="secondary" on:click=move |_| confirming.set(false)>{tr(Msg::Cancel)}</button>
+                    </div>
+                </Show>
+            </td>
+        </tr>
+    }
+}

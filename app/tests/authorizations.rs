@@ -1,0 +1,404 @@
+//! Beheer > Machtigingen against a real Postgres: the overview's filters and keyset paging, the
+//! export, revoking with its rules (the manager's organizations and level, the last manager, a
+//! revoked one stays revoked), the messages and the audit record; and another organization's
+//! ids answering exactly like missing ones.
+
+mod common;
+
+use app::api::authorizations::{AuthorizationFilter, AuthorizationRow, AuthorizationsCursor};
+use app::api::ApiError;
+use app::domain::authorization::State;
+use app::domain::codes::{Field, Rule};
+use app::domain::ids::{AuthorizationId, OrgId, ServiceId};
+use app::domain::level::AssuranceLevel;
+use app::server::authorizations::{self, export};
+use app::server::demo::{MANAGER, USER};
+use app::server::error::ServiceError;
+use app::server::session::Manager;
+use app::server::AppState;
+use common::{sign_in, state};
+use sqlx::PgPool;
+use uuid::Uuid;
+
+fn api(e: ServiceError) -> ApiError {
+    match e {
+        ServiceError::Api(a) => a,
+        other => panic!("expected an API error, got {other}"),
+    }
+}
+
+async fn manager(state: &AppState) -> Manager {
+    let (_, user) = sign_in(state, MANAGER).await;
+    user.manager().unwrap()
+}
+
+async fn org(pool: &PgPool, kvk: &str) -> Uuid {
+    sqlx::query_scalar("SELECT id FROM organizations WHERE kvk_number = $1")
+        .bind(kvk)
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}
+
+const BAKKERIJ: &str = "34123456";
+const BERG: &str = "56789012";
+const NOORD: &str = "70123456";
+
+/// Every row the filter shows, page by page; checks that no row comes twice.
+async fn all_pages(pool: &PgPool, m: &Manager, filter: &AuthorizationFilter) -> Vec<AuthorizationRow> {
+    let mut rows = Vec::new();
+    let mut after: Option<AuthorizationsCursor> = None;
+    loop {
+        let page = authorizations::list(pool, m, filter, after.as_ref())
+            .await
+            .unwrap();
+        assert!(page.rows.len() <= app::api::authorizations::PAGE_SIZE);
+        rows.extend(page.rows);
+        match page.next {
+            Some(next) => after = Some(next),
+            None => break,
+        }
+    }
+    let mut ids: Vec<_> = rows.iter().map(|r| r.id.clone()).collect();
+    ids.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+    ids.dedup();
+    assert_eq!(ids.len(), rows.len(), "a row came twice");
+    rows
+}
+
+async fn count(pool: &PgPool, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(pool).await.unwrap()
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn the_overview_pages_through_exactly_the_managed_organizations_authorizations(pool: PgPool) {
+    let state = state(pool).await;
+    let m = manager(&state).await;
+    let (bakkerij, berg) = (org(&state.pool, BAKKERIJ).await, org(&state.pool, BERG).await);
+    let expected = count(
+        &state.pool,
+        &format!(
+            "SELECT count(*) FROM authorizations WHERE org_id IN ('{bakkerij}', '{berg}')
+               AND state IN ('active', 'pending')"
+        ),
+    )
+    .await;
+    assert!(expected > 25, "more than one page");
+    let rows = all_pages(&state.pool, &m, &AuthorizationFilter::default()).await;
+    assert_eq!(rows.len() as i64, expected);
+    // Ordered by the user's name, as the pages were walked.
+    assert!(rows
+        .iter()
+        .all(|r| r.organization != "Zorggroep Noord" && !r.state.is_inactive()));
+    // The manager's own: the manager's right and all services, in both organizations.
+    let eva: Vec<_> = rows.iter().filter(|r| r.user_name == "Eva Jansen").collect();
+    assert_eq!(eva.len(), 4);
+    assert_eq!(eva.iter().filter(|r| r.is_admin).count(), 2);
+    assert!(eva.iter().any(|r| !r.is_admin && r.service.is_none()));
+    assert!(rows.iter().all(|r| r.valid_until.len() == 10 && r.valid_until.as_bytes()[2] == b'-'));
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn each_filter_narrows_the_overview(pool: PgPool) {
+    let state = state(pool).await;
+    let m = manager(&state).await;
+    let bakkerij = org(&state.pool, BAKKERIJ).await;
+    let all = all_pages(&state.pool, &m, &AuthorizationFilter::default()).await;
+
+    let only = |f: AuthorizationFilter| {
+        let (pool, m) = (state.pool.clone(), m.clone());
+        async move { all_pages(&pool, &m, &f).await }
+    };
+    let in_bakkerij = only(AuthorizationFilter {
+        org_id: Some(OrgId::from(bakkerij)),
+        ..Default::default()
+    })
+    .await;
+    assert!(!in_bakkerij.is_empty() && in_bakkerij.len() < all.len());
+    assert!(in_bakkerij.iter().all(|r| r.organization == "Bakkerij De Vries B.V."));
+
+    let pieter = only(AuthorizationFilter {
+        user: "van dam".into(),
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(pieter.len(), 1);
+    assert_eq!(pieter[0].level, AssuranceLevel::Eh2);
+
+    let eh2 = only(AuthorizationFilter {
+        level: Some(AssuranceLevel::Eh2),
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(eh2, pieter);
+
+    let service: Uuid = sqlx::query_scalar("SELECT service_uuid FROM services ORDER BY service_uuid LIMIT 1")
+        .fetch_one(&state.pool)
+        .await
+        .unwrap();
+    let of_service = only(AuthorizationFilter {
+        service: Some(ServiceId::from(service)),
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(of_service.len(), 40, "the generated users' service");
+
+    // Expired and revoked ones only on request.
+    sqlx::query("UPDATE authorizations SET state = 'expired' WHERE id = (SELECT z.id FROM authorizations z JOIN users u ON u.id = z.user_id WHERE u.username = $1)")
+        .bind(USER.0)
+        .execute(&state.pool)
+        .await
+        .unwrap();
+    assert!(only(AuthorizationFilter { user: "van dam".into(), ..Default::default() }).await.is_empty());
+    let inactive = only(AuthorizationFilter {
+        user: "van dam".into(),
+        include_inactive: true,
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(inactive.len(), 1);
+    assert_eq!(inactive[0].state, State::Expired);
+    let expired = only(AuthorizationFilter {
+        state: Some(State::Expired),
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(expired, inactive);
+
+    let long = AuthorizationFilter {
+        user: "x".repeat(101),
+        ..Default::default()
+    };
+    assert_eq!(
+        api(authorizations::list(&state.pool, &m, &long, None).await.unwrap_err()),
+        ApiError::validation(Field::Search, Rule::TooLong)
+    );
+}
+
+/// An authorization of `username` in the organization with KvK number `kvk`.
+async fn authorization_of(pool: &PgPool, username: &str, kvk: &str, kind: &str) -> AuthorizationId {
+    let id: Uuid = sqlx::query_scalar(
+        "SELECT z.id FROM authorizations z JOIN users u ON u.id = z.user_id
+           JOIN organizations o ON o.id = z.org_id
+          WHERE u.username = $1 AND o.kvk_number = $2 AND z.kind = $3",
+    )
+    .bind(username)
+    .bind(kvk)
+    .bind(kind)
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    id.into()
+}
+
+async fn state_of(pool: &PgPool, id: &AuthorizationId) -> String {
+    sqlx::query_scalar("SELECT state FROM authorizations WHERE id = $1")
+        .bind(id.uuid())
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}
+
+/// A second manager of Bakkerij De Vries (EH3), so the demo manager is not the last one.
+async fn second_manager(pool: &PgPool) -> Uuid {
+    sqlx::query_scalar(
+        "WITH u AS (INSERT INTO users (first_name, last_name, email, mobile, level, language)
+                    VALUES ('Kees', 'Collega', 'kees@example.nl', '+31687654321', 'EH3', 'en') RETURNING id),
+              m AS (INSERT INTO memberships (user_id, org_id)
+                    SELECT u.id, o.id FROM u, organizations o WHERE o.kvk_number = '34123456' RETURNING user_id, org_id)
+         INSERT INTO authorizations (user_id, org_id, kind, level, valid_from, valid_until, state)
+         SELECT user_id, org_id, 'admin', 'EH3', now() - interval '1 day', now() + interval '1 year', 'active' FROM m
+         RETURNING user_id",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap()
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn revoking_ends_the_authorization_for_good_and_tells_the_user_and_the_other_managers(
+    pool: PgPool,
+) {
+    let state = state(pool).await;
+    let m = manager(&state).await;
+    second_manager(&state.pool).await;
+    let pieter = authorization_of(&state.pool, USER.0, BAKKERIJ, "all_services").await;
+    let outbox_before = count(&state.pool, "SELECT count(*) FROM outbox").await;
+
+    authorizations::revoke(&state, &m, &pieter).await.unwrap();
+    assert_eq!(state_of(&state.pool, &pieter).await, "revoked");
+    // The user, in their language, and the other manager (Kees, in English); not the manager
+    // who did it.
+    let mails: Vec<(String, String)> = sqlx::query_as(
+        "SELECT recipient, subject FROM outbox ORDER BY id OFFSET $1",
+    )
+    .bind(outbox_before)
+    .fetch_all(&state.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        mails,
+        vec![
+            (
+                "pieter.vandam@bakkerij-devries.nl".to_string(),
+                "Uw machtiging voor Bakkerij De Vries B.V. is ingetrokken".to_string()
+            ),
+            (
+                "kees@example.nl".to_string(),
+                "Authorization of Pieter van Dam revoked".to_string()
+            ),
+        ]
+    );
+    let (actor, details): (Uuid, serde_json::Value) = sqlx::query_as(
+        "SELECT actor_id, details FROM audit_log WHERE action = 'authorization.revoked'",
+    )
+    .fetch_one(&state.pool)
+    .await
+    .unwrap();
+    assert_eq!(actor, m.user_id());
+    assert_eq!(details["authorization_id"], pieter.as_str());
+
+    // Revoked stays revoked; an expired one cannot be revoked either.
+    assert_eq!(
+        api(authorizations::revoke(&state, &m, &pieter).await.unwrap_err()),
+        ApiError::validation(Field::Authorization, Rule::AlreadyEnded)
+    );
+    let eva_all = authorization_of(&state.pool, MANAGER.0, BERG, "all_services").await;
+    sqlx::query("UPDATE authorizations SET state = 'expired' WHERE id = $1")
+        .bind(eva_all.uuid())
+        .execute(&state.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        api(authorizations::revoke(&state, &m, &eva_all).await.unwrap_err()),
+        ApiError::validation(Field::Authorization, Rule::AlreadyEnded)
+    );
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn an_organization_never_loses_its_last_manager_by_a_revoke(pool: PgPool) {
+    let state = state(pool).await;
+    let m = manager(&state).await;
+    // Berg Advies has one manager: the demo manager.
+    let own_right = authorization_of(&state.pool, MANAGER.0, BERG, "admin").await;
+    let before = count(&state.pool, "SELECT count(*) FROM outbox").await;
+    assert_eq!(
+        api(authorizations::revoke(&state, &m, &own_right).await.unwrap_err()),
+        ApiError::validation(Field::Authorization, Rule::LastManager)
+    );
+    assert_eq!(state_of(&state.pool, &own_right).await, "active");
+    assert_eq!(count(&state.pool, "SELECT count(*) FROM outbox").await, before);
+    // With a second manager, Bakkerij's can go.
+    second_manager(&state.pool).await;
+    let bakkerij_right = authorization_of(&state.pool, MANAGER.0, BAKKERIJ, "admin").await;
+    authorizations::revoke(&state, &m, &bakkerij_right).await.unwrap();
+    assert_eq!(state_of(&state.pool, &bakkerij_right).await, "revoked");
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn a_manager_cannot_revoke_above_their_own_level(pool: PgPool) {
+    let state = state(pool).await;
+    let m = manager(&state).await; // EH3
+    let eh4: Uuid = sqlx::query_scalar(
+        "UPDATE authorizations SET level = 'EH4'
+          WHERE id = (SELECT z.id FROM authorizations z JOIN users u ON u.id = z.user_id
+                       WHERE u.email LIKE 'demo.%' ORDER BY z.id LIMIT 1)
+         RETURNING id",
+    )
+    .fetch_one(&state.pool)
+    .await
+    .unwrap();
+    let eh4 = AuthorizationId::from(eh4);
+    assert_eq!(
+        api(authorizations::revoke(&state, &m, &eh4).await.unwrap_err()),
+        ApiError::validation(Field::Authorization, Rule::AboveOwnLevel)
+    );
+    assert_eq!(state_of(&state.pool, &eh4).await, "active");
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn another_organizations_authorizations_answer_exactly_like_missing_ones(pool: PgPool) {
+    let state = state(pool).await;
+    let m = manager(&state).await;
+    let noord = org(&state.pool, NOORD).await;
+    let theirs: Uuid = sqlx::query_scalar("SELECT id FROM authorizations WHERE org_id = $1 LIMIT 1")
+        .bind(noord)
+        .fetch_one(&state.pool)
+        .await
+        .unwrap();
+    let missing = Uuid::new_v4();
+    for id in [theirs, missing] {
+        assert_eq!(
+            api(authorizations::revoke(&state, &m, &id.into()).await.unwrap_err()),
+            ApiError::NotFound
+        );
+        let page = authorizations::list(
+            &state.pool,
+            &m,
+            &AuthorizationFilter {
+                org_id: Some(OrgId::from(id)),
+                include_inactive: true,
+                ..Default::default()
+            },
+            None,
+        )
+        .await
+        .unwrap();
+        assert!(page.rows.is_empty() && page.next.is_none());
+    }
+    let page = authorizations::list(
+        &state.pool,
+        &m,
+        &AuthorizationFilter {
+            org_id: Some(OrgId::from(noord)),
+            ..Default::default()
+        },
+        None,
+    )
+    .await
+    .unwrap();
+    assert!(page.rows.is_empty());
+    assert_eq!(
+        count(&state.pool, &format!("SELECT count(*) FROM authorizations WHERE org_id = '{noord}' AND state = 'revoked'")).await,
+        0
+    );
+    // A user who manages nothing gets no manager at all.
+    let (_, user) = sign_in(&state, USER).await;
+    assert_eq!(user.manager().unwrap_err(), ApiError::Forbidden);
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn the_export_holds_what_the_filter_shows_as_a_dutch_spreadsheet_opens_it(pool: PgPool) {
+    let state = state(pool).await;
+    let m = manager(&state).await;
+    // A user whose name would run as a formula in a spreadsheet.
+    sqlx::query("UPDATE users SET first_name = '=HYPERLINK(\"http://evil.example\")' WHERE username = $1")
+        .bind(USER.0)
+        .execute(&state.pool)
+        .await
+        .unwrap();
+    let filter = AuthorizationFilter::default();
+    let shown = all_pages(&state.pool, &m, &filter).await;
+    let mut chunks = export::start(state.pool.clone(), m.clone(), filter, "nl").unwrap();
+    let mut file = String::new();
+    while let Some(chunk) = chunks.recv().await {
+        file.push_str(&chunk.unwrap());
+    }
+    assert!(file.starts_with("\u{feff}Gebruiker;E-mailadres;Organisatie;Dienst;Beheerder;Niveau;Vestiging;Geldig van;Geldig tot;Status\r\n"));
+    let rows = app::domain::csv::records(&file, ';');
+    assert_eq!(rows.len() - 1, shown.len());
+    let pieter = rows.iter().find(|r| r[1] == "pieter.vandam@bakkerij-devries.nl").unwrap();
+    assert!(pieter[0].starts_with("'=HYPERLINK"), "{pieter:?}");
+    assert_eq!(pieter[3], "alle diensten");
+    assert_eq!(pieter[5], "EH2");
+    assert_eq!(pieter[9], "actief");
+    assert!(rows.iter().skip(1).any(|r| r[4] == "ja" && r[3].contains("beheer")));
+    // A filter that is too long answers before anything is written.
+    assert!(export::start(
+        state.pool.clone(),
+        m,
+        AuthorizationFilter { user: "x".repeat(101), ..Default::default() },
+        "nl"
+    )
+    .is_err());
+}
