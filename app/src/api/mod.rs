@@ -8,6 +8,8 @@ pub mod applications;
 pub mod auth;
 pub mod error;
 pub mod final_check;
+#[cfg(test)]
+mod fuzz_tests;
 pub mod mailbox;
 pub mod users;
 pub mod wizard;

@@ -6,6 +6,8 @@ pub mod codes;
 pub mod csv;
 pub mod date;
 pub mod email;
+#[cfg(test)]
+pub(crate) mod fuzz_tests;
 pub mod kvk;
 pub mod level;
 pub mod new_user;
