@@ -181,7 +181,7 @@ mod tests {
             let counted = counted.clone();
             async move {
                 let n = counted.fetch_add(1, Ordering::SeqCst);
-                if n % 2 == 0 {
+                if n.is_multiple_of(2) {
                     panic!("round {n} fails");
                 }
                 Round::Idle

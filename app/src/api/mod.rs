@@ -9,6 +9,8 @@ pub mod auth;
 pub mod authorizations;
 pub mod error;
 pub mod final_check;
+#[cfg(test)]
+mod fuzz_tests;
 pub mod mailbox;
 pub mod users;
 pub mod wizard;

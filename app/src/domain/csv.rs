@@ -56,6 +56,7 @@ pub fn records_with_lines(text: &str, delimiter: char) -> Vec<(usize, Vec<String
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::fuzz_tests::{csv_field, text_from};
     use proptest::prelude::*;
 
     #[test]
@@ -94,6 +95,89 @@ mod tests {
                 .map(|r| r.iter().map(|f| format!("\"{}\"", f.replace('"', "\"\""))).collect::<Vec<_>>().join(";") + "\r\n")
                 .collect();
             prop_assert_eq!(records(&text, ';'), rows);
+        }
+    }
+
+    /// A field: short text full of delimiters, quotes, line ends and byte order marks, or
+    /// one character repeated up to 5,000 times.
+    fn field() -> impl Strategy<Value = String> {
+        prop_oneof![
+            6 => text_from("ab ;,\"\r\n\t\u{feff}é", 12),
+            1 => (proptest::sample::select(vec!['x', ';', '"', '\n', ' ']), 0..5_000usize)
+                .prop_map(|(c, n)| c.to_string().repeat(n)),
+        ]
+    }
+
+    /// What the reader must make of text without quotes: lines split at LF (one CR before it
+    /// dropped), empty lines skipped, fields split at the delimiter.
+    fn unquoted_model(text: &str, delimiter: char) -> Vec<(usize, Vec<String>)> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let lines: Vec<&str> = text.split('\n').collect();
+        let last = lines.len() - 1;
+        lines
+            .into_iter()
+            .enumerate()
+            .map(|(i, line)| {
+                let line = if i < last {
+                    line.strip_suffix('\r').unwrap_or(line)
+                } else {
+                    line
+                };
+                (i + 1, line)
+            })
+            .filter(|(_, line)| !line.is_empty())
+            .map(|(n, line)| (n, line.split(delimiter).map(String::from).collect()))
+            .collect()
+    }
+
+    proptest! {
+        // 1,000 cases each, about a second in all; PROPTEST_CASES overrides.
+        #![proptest_config(ProptestConfig::with_cases(1000))]
+
+        /// Any text: no panic, and records start on strictly increasing lines that exist.
+        /// Without quotes, the records are exactly the model's.
+        #[test]
+        fn fuzz_csv_reader_never_panics_and_knows_its_lines(
+            text in text_from("ab;,\"\r\n\t \u{feff}", 300),
+            delimiter in proptest::sample::select(vec![';', ',', '\t']),
+        ) {
+            let found = records_with_lines(&text, delimiter);
+            let lines = 1 + text.matches('\n').count();
+            let mut previous = 0;
+            for (line, record) in &found {
+                prop_assert!(previous < *line && *line <= lines, "{} after {}", line, previous);
+                prop_assert!(!record.is_empty());
+                previous = *line;
+            }
+            let unquoted = text.replace('"', "");
+            prop_assert_eq!(records_with_lines(&unquoted, delimiter), unquoted_model(&unquoted, delimiter));
+        }
+
+        /// Fields written the way spreadsheets write them are read back exactly, whatever
+        /// they hold, with the line each record starts on; a byte order mark in front and
+        /// CRLF or LF line ends change nothing.
+        #[test]
+        fn fuzz_csv_written_fields_are_read_back_with_their_lines(
+            rows in proptest::collection::vec(proptest::collection::vec(field(), 1..6), 1..8),
+            delimiter in proptest::sample::select(vec![';', ',', '\t']),
+            always_quote in any::<bool>(),
+            crlf in any::<bool>(),
+            bom in any::<bool>(),
+        ) {
+            let mut text = String::from(if bom { "\u{feff}" } else { "" });
+            let mut expected = Vec::new();
+            for row in &rows {
+                let line = 1 + text.matches('\n').count();
+                let cells: Vec<String> =
+                    row.iter().map(|f| csv_field(f, delimiter, always_quote)).collect();
+                text.push_str(&cells.join(&delimiter.to_string()));
+                text.push_str(if crlf { "\r\n" } else { "\n" });
+                // A record of one empty field is an empty line, which the reader skips.
+                if row.len() > 1 || !row[0].is_empty() {
+                    expected.push((line, row.clone()));
+                }
+            }
+            prop_assert_eq!(records_with_lines(&text, delimiter), expected);
         }
     }
 }

@@ -54,6 +54,8 @@ number_type!(BranchNumber, 12);
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::fuzz_tests::{inserted, sprinkled};
+    use proptest::prelude::*;
 
     #[test]
     fn kvk_numbers_keep_leading_zeros_and_have_no_check_digit() {
@@ -68,5 +70,47 @@ mod tests {
     fn branch_numbers_are_twelve_digits() {
         assert!(BranchNumber::parse("000012345678").is_ok());
         assert!(BranchNumber::parse("12345678").is_err());
+    }
+
+    /// Digits of about the right length with spaces in between and white space around,
+    /// sometimes with something else in them; and arbitrary text.
+    fn number_like() -> impl Strategy<Value = String> {
+        let digits = prop_oneof!["[0-9]{8}", "[0-9]{12}", "[0-9]{6,14}"];
+        let spaced = inserted(digits, Just(' '), 0..=3);
+        let padded = ("[ \t]{0,2}", spaced, "[ \n]{0,2}").prop_map(|(a, n, b)| a + &n + &b);
+        prop_oneof![4 => sprinkled(padded), 1 => any::<String>()]
+    }
+
+    proptest! {
+        // 2,000 cheap cases, well under a second; PROPTEST_CASES overrides.
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// What parses is exactly the typed ASCII digits, 8 for a KvK number and 12 for a
+        /// branch, typed with nothing but spaces between and white space around; it parses
+        /// again to itself.
+        #[test]
+        fn fuzz_kvk_and_branch_numbers_are_their_digits_and_idempotent(s in number_like()) {
+            let typed: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+            let only_digits_and_spaces = typed.bytes().all(|b| b.is_ascii_digit())
+                && s.trim().chars().all(|c| c.is_ascii_digit() || c == ' ');
+            match KvkNumber::parse(&s) {
+                Ok(kvk) => {
+                    prop_assert!(only_digits_and_spaces, "{:?}", s);
+                    prop_assert_eq!(kvk.as_str(), typed.as_str());
+                    prop_assert_eq!(kvk.as_str().len(), 8);
+                    prop_assert_eq!(KvkNumber::parse(kvk.as_str()), Ok(kvk.clone()));
+                }
+                Err(_) => prop_assert!(!(only_digits_and_spaces && typed.len() == 8), "{:?}", s),
+            }
+            match BranchNumber::parse(&s) {
+                Ok(branch) => {
+                    prop_assert!(only_digits_and_spaces, "{:?}", s);
+                    prop_assert_eq!(branch.as_str(), typed.as_str());
+                    prop_assert_eq!(branch.as_str().len(), 12);
+                    prop_assert_eq!(BranchNumber::parse(branch.as_str()), Ok(branch.clone()));
+                }
+                Err(_) => prop_assert!(!(only_digits_and_spaces && typed.len() == 12), "{:?}", s),
+            }
+        }
     }
 }

@@ -7,6 +7,8 @@ pub mod codes;
 pub mod csv;
 pub mod date;
 pub mod email;
+#[cfg(test)]
+pub(crate) mod fuzz_tests;
 pub mod ids;
 pub mod kvk;
 pub mod level;

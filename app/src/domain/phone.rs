@@ -80,6 +80,7 @@ impl From<MobileNumber> for String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::fuzz_tests::{inserted, sprinkled};
     use proptest::prelude::*;
 
     #[test]
@@ -125,6 +126,58 @@ mod tests {
             MobileNumber::parse("0032 470 12 34 56").unwrap().as_str(),
             "+32470123456"
         );
+    }
+
+    /// Numbers as people and spreadsheets write them: a Dutch or international prefix and
+    /// digits with separators, sometimes with a letter, a control character, a digit from
+    /// another script or a full-width plus in it; and arbitrary text.
+    fn phone_like() -> impl Strategy<Value = String> {
+        let dutch = (
+            proptest::sample::select(vec!["0", "+31", "+31 ", "+31 (0)", "0031", "+310"]),
+            "6[0-9]{8}",
+        );
+        let foreign = (
+            proptest::sample::select(vec!["+", "00"]),
+            "[1-9][0-9]{7,14}",
+        );
+        let other = (
+            proptest::sample::select(vec!["", "0", "+", "00"]),
+            "[0-9]{6,13}",
+        );
+        let written = prop_oneof![3 => dutch, 2 => foreign, 1 => other]
+            .prop_map(|(prefix, digits)| format!("{prefix}{digits}"));
+        let separators = proptest::sample::select(vec![' ', '-', '.', '(', ')', '+']);
+        prop_oneof![
+            4 => sprinkled(inserted(written, separators, 0..=3)),
+            1 => any::<String>(),
+        ]
+    }
+
+    proptest! {
+        // 2,000 cheap cases, well under a second; PROPTEST_CASES overrides.
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// What parses is E.164 (a plus and 8 to 15 digits; a Dutch one is +316 and eight
+        /// digits), made only of the characters a number is written with, keeps the
+        /// subscriber's digits, and parses again to itself.
+        #[test]
+        fn fuzz_mobile_parse_normalizes_and_is_idempotent(s in phone_like()) {
+            let Ok(mobile) = MobileNumber::parse(&s) else { return Ok(()) };
+            let n = mobile.as_str();
+            let digits = n.strip_prefix('+').unwrap_or_default();
+            prop_assert!(digits.bytes().all(|b| b.is_ascii_digit()), "{}", n);
+            prop_assert!((8..=15).contains(&digits.len()), "{}", n);
+            if let Some(national) = digits.strip_prefix("31") {
+                prop_assert!(national.len() == 9 && national.starts_with('6'), "{}", n);
+            }
+            prop_assert!(s.trim().chars().all(|c| c.is_ascii_digit() || " -.()+".contains(c)));
+            let typed: String = s.chars().filter(char::is_ascii_digit).collect();
+            prop_assert!(digits.ends_with(&typed[typed.len() - 8..]), "{:?} -> {}", s, n);
+            prop_assert_eq!(MobileNumber::parse(n), Ok(mobile.clone()));
+            let masked = mobile.masked();
+            let (hidden, shown) = masked.split_at(masked.len() - 2);
+            prop_assert!(hidden.chars().all(|c| c == '*') && shown == &n[n.len() - 2..]);
+        }
     }
 
     proptest! {

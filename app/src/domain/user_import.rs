@@ -491,6 +491,7 @@ pub fn example_csv() -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::fuzz_tests::{csv_field, text_from};
     use proptest::prelude::*;
 
     fn today() -> Date {
@@ -844,6 +845,298 @@ Sanne\tVries\tsanne@voorbeeld.nl\t0612345678\t14-03-1988\tja\r";
             let mut input = vec![0xFF, 0x41];
             input.extend(&bytes);
             prop_assert_eq!(decode(&input).chars().count(), input.len());
+        }
+    }
+
+    /// How a spreadsheet may save the file.
+    #[derive(Debug, Clone, Copy)]
+    enum Encoding {
+        Utf8,
+        Utf8Bom,
+        Utf16LeBom,
+        Utf16BeBom,
+        /// Only for text of ASCII and U+00A0 to U+00FF, which are the same bytes there.
+        Windows1252,
+    }
+
+    fn encoding() -> impl Strategy<Value = Encoding> {
+        use Encoding::*;
+        proptest::sample::select(vec![Utf8, Utf8Bom, Utf16LeBom, Utf16BeBom])
+    }
+
+    fn encode(text: &str, encoding: Encoding) -> Vec<u8> {
+        let utf16 = |to_bytes: fn(u16) -> [u8; 2]| -> Vec<u8> {
+            [0xFEFF]
+                .into_iter()
+                .chain(text.encode_utf16())
+                .flat_map(to_bytes)
+                .collect()
+        };
+        match encoding {
+            Encoding::Utf8 => text.as_bytes().to_vec(),
+            Encoding::Utf8Bom => [b"\xEF\xBB\xBF", text.as_bytes()].concat(),
+            Encoding::Utf16LeBom => utf16(u16::to_le_bytes),
+            Encoding::Utf16BeBom => utf16(u16::to_be_bytes),
+            Encoding::Windows1252 => text
+                .chars()
+                .map(|c| {
+                    u8::try_from(c)
+                        .ok()
+                        .filter(|b| !(0x80..0xA0).contains(b))
+                        .unwrap()
+                })
+                .collect(),
+        }
+    }
+
+    /// The Dutch header name of each column, as in the example file.
+    fn dutch_name(column: Column) -> &'static str {
+        match column {
+            Column::FirstName => "voornaam",
+            Column::Infix => "tussenvoegsel",
+            Column::LastName => "achternaam",
+            Column::Email => "e-mail",
+            Column::Mobile => "mobiel",
+            Column::DateOfBirth => "geboortedatum",
+            Column::Employed => "in loondienst",
+            Column::Language => "taal",
+        }
+    }
+
+    /// A cell of a hostile or careless file: text full of delimiters, quotes, line ends and
+    /// odd characters; a value that means something in some column; or a very long value.
+    fn cell() -> impl Strategy<Value = String> {
+        let meaningful = proptest::sample::select(vec![
+            "",
+            " ",
+            "ja",
+            "NEE",
+            "WAAR",
+            "misschien",
+            "nl",
+            "Engels",
+            "de",
+            "06-12345678",
+            "612345678",
+            "31612345678",
+            "+49 151 23456789",
+            "14-03-1988",
+            "1988-03-14",
+            "31-02-1988",
+            "sanne@voorbeeld.nl",
+            "SANNE@voorbeeld.nl",
+            "a@b",
+        ]);
+        prop_oneof![
+            6 => text_from("abXY é;,\"\r\n\t -@.0123456789\u{feff}", 16),
+            3 => meaningful.prop_map(String::from),
+            1 => (proptest::sample::select(vec!['x', ';', '"', '\n', '6']), 0..3_000usize)
+                .prop_map(|(c, n)| c.to_string().repeat(n)),
+        ]
+    }
+
+    /// A file's rendering: the text (without byte order mark) and, for each row, the line it
+    /// starts on.
+    fn render(
+        header: &[&str],
+        rows: &[Vec<String>],
+        always_quote: bool,
+        crlf: bool,
+    ) -> (String, Vec<usize>) {
+        let end = if crlf { "\r\n" } else { "\n" };
+        let line = |cells: &[String]| {
+            let cells: Vec<String> = cells
+                .iter()
+                .map(|c| csv_field(c, ';', always_quote))
+                .collect();
+            cells.join(";") + end
+        };
+        let header: Vec<String> = header.iter().map(|h| h.to_string()).collect();
+        let mut text = line(&header);
+        let mut starts = Vec::new();
+        for row in rows {
+            starts.push(1 + text.matches('\n').count());
+            text.push_str(&line(row));
+        }
+        (text, starts)
+    }
+
+    /// A valid user, made unique by `i` in its e-mail address and mobile number, written the
+    /// ways people write them; names with accents, quotes and delimiters.
+    fn valid_user(i: usize) -> impl Strategy<Value = NewUser> {
+        let name = "[A-Za-zÀ-ÖØ-öø-ÿ' \";,-]{1,30}".prop_filter_map("a name", |n| {
+            Some(n.trim().to_string()).filter(|n| !n.is_empty())
+        });
+        let infix = proptest::sample::select(vec!["", "van", "de", "van der", "'t", "ter"]);
+        let email = ("[a-zA-Z]{1,10}", "[a-z]{1,10}\\.(nl|com|amsterdam)")
+            .prop_map(move |(local, domain)| format!("{local}.{i}@{domain}"));
+        let mobile = (0..99_990_000u32, 0..5usize).prop_map(move |(base, notation)| {
+            let n = format!("6{:08}", base + i as u32);
+            match notation {
+                0 => format!("0{n}"),
+                1 => format!("06-{}", &n[1..]),
+                2 => format!("+31 {n}"),
+                3 => format!("0031{n}"),
+                _ => format!("+31 (0){n}"),
+            }
+        });
+        let date =
+            (1906..=2008i32, 1..=12u8, 1..=28u8, 0..4usize).prop_map(|(y, m, d, f)| match f {
+                0 => format!("{d:02}-{m:02}-{y}"),
+                1 => format!("{d}-{m}-{y}"),
+                2 => format!("{y}-{m:02}-{d:02}"),
+                _ => format!("{d:02}/{m:02}/{y}"),
+            });
+        let language = proptest::sample::select(Language::ALL.to_vec());
+        (
+            name.clone(),
+            infix,
+            name,
+            email,
+            mobile,
+            date,
+            any::<bool>(),
+            language,
+        )
+            .prop_map(
+                |(
+                    first_name,
+                    infix,
+                    last_name,
+                    email,
+                    mobile,
+                    date_of_birth,
+                    employed,
+                    language,
+                )| {
+                    NewUser {
+                        first_name,
+                        infix: infix.to_string(),
+                        last_name,
+                        email,
+                        mobile,
+                        date_of_birth,
+                        employed,
+                        language,
+                    }
+                },
+            )
+    }
+
+    fn valid_users() -> impl Strategy<Value = Vec<NewUser>> {
+        (1..30usize).prop_flat_map(|n| (0..n).map(valid_user).collect::<Vec<_>>())
+    }
+
+    proptest! {
+        // 200 files each, about a second each; PROPTEST_CASES overrides.
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        /// Valid users written as the Dutch CSV (every column, in the example's order, `ja`/
+        /// `nee`, `nl`/`en`), in any encoding a spreadsheet uses, come back as the same users
+        /// without problems, each with its line.
+        #[test]
+        fn fuzz_valid_users_round_trip_through_the_dutch_csv(
+            users in valid_users(),
+            encoding in prop_oneof![4 => encoding(), 1 => Just(Encoding::Windows1252)],
+            always_quote in any::<bool>(),
+            crlf in any::<bool>(),
+        ) {
+            let rows: Vec<Vec<String>> = users
+                .iter()
+                .map(|u| {
+                    vec![
+                        u.first_name.clone(),
+                        u.infix.clone(),
+                        u.last_name.clone(),
+                        u.email.clone(),
+                        u.mobile.clone(),
+                        u.date_of_birth.clone(),
+                        (if u.employed { "ja" } else { "nee" }).to_string(),
+                        u.language.as_str().to_string(),
+                    ]
+                })
+                .collect();
+            let header: Vec<&str> = Column::ALL.into_iter().map(dutch_name).collect();
+            let (text, starts) = render(&header, &rows, always_quote, crlf);
+            let import = parse(&encode(&text, encoding), today()).unwrap();
+            prop_assert!(import.ignored_columns.is_empty());
+            prop_assert_eq!(import.rows.len(), users.len());
+            for ((row, user), line) in import.rows.iter().zip(&users).zip(starts) {
+                prop_assert!(row.is_ok(), "{:?}", row);
+                prop_assert_eq!(&row.user, user);
+                prop_assert_eq!(row.line, line);
+            }
+        }
+
+        /// Any file under a valid header, its columns in any order: it is refused with a
+        /// typed error only when it is not text or has no users; otherwise every non-blank row
+        /// is reported, in order, with the line it starts on, its values as found and every
+        /// problem with them.
+        #[test]
+        fn fuzz_import_reports_every_row_with_its_problems_or_a_typed_error(
+            columns in Just(Column::ALL.to_vec()).prop_shuffle(),
+            unknown_column in any::<bool>(),
+            rows in proptest::collection::vec(proptest::collection::vec(cell(), 1..11), 0..20),
+            encoding in encoding(),
+            always_quote in any::<bool>(),
+            crlf in any::<bool>(),
+        ) {
+            let mut columns: Vec<Option<Column>> = columns.into_iter().map(Some).collect();
+            if unknown_column {
+                columns.insert(2, None);
+            }
+            let header: Vec<&str> = columns.iter().map(|c| c.map_or("afdeling", dutch_name)).collect();
+            let (text, starts) = render(&header, &rows, always_quote, crlf);
+            let bytes = encode(&text, encoding);
+
+            let mut users = Vec::new();
+            let mut expected = Vec::new();
+            for (cells, line) in rows.iter().zip(starts) {
+                if cells.iter().all(|c| c.trim().is_empty()) {
+                    continue;
+                }
+                let mut user = NewUser::default();
+                let (mut employed, mut language) = (None, "");
+                for (value, column) in cells.iter().map(|c| c.trim()).zip(&columns) {
+                    match column {
+                        None => {}
+                        Some(Column::FirstName) => user.first_name = value.into(),
+                        Some(Column::Infix) => user.infix = value.into(),
+                        Some(Column::LastName) => user.last_name = value.into(),
+                        Some(Column::Email) => user.email = value.into(),
+                        Some(Column::Mobile) => user.mobile = repair_mobile(value),
+                        Some(Column::DateOfBirth) => user.date_of_birth = value.into(),
+                        Some(Column::Employed) => employed = parse_employed(value),
+                        Some(Column::Language) => language = value,
+                    }
+                }
+                user.employed = employed.unwrap_or(false);
+                let language = import_language(language);
+                user.language = language.unwrap_or_default();
+                let mut problems = new_user::check(&user, today());
+                if language.is_none() {
+                    problems.push(FieldProblem::new(Field::Language, Rule::InvalidLanguage));
+                }
+                if employed.is_none() {
+                    problems.push(FieldProblem::new(Field::Employed, Rule::InvalidEmployed));
+                }
+                users.push(user.clone());
+                expected.push(ImportRow { line, user, problems });
+            }
+            for (row, duplicates) in expected.iter_mut().zip(duplicates(&users)) {
+                row.problems.extend(duplicates);
+            }
+
+            match parse(&bytes, today()) {
+                Err(ImportError::NotCsv) => prop_assert!(looks_binary(&bytes, &text)),
+                Err(ImportError::Empty) => prop_assert!(expected.is_empty()),
+                Err(e) => prop_assert!(false, "{:?}", e),
+                Ok(import) => {
+                    prop_assert!(!looks_binary(&bytes, &text));
+                    prop_assert_eq!(import.ignored_columns, if unknown_column { vec!["afdeling"] } else { vec![] });
+                    prop_assert_eq!(import.rows, expected);
+                }
+            }
         }
     }
 }

@@ -179,7 +179,9 @@ pub fn verify(
     let (Some(timestamp), Some(tag)) = (timestamp, tag) else {
         return Err(SignatureError::Malformed);
     };
-    if (now - timestamp).abs() > SIGNATURE_TOLERANCE_SECS {
+    // `abs_diff`, not `(now - timestamp).abs()`: a sender chooses the timestamp, and
+    // `t=-9223372036854775808` made the subtraction overflow (a panic in a debug build).
+    if now.abs_diff(timestamp) > SIGNATURE_TOLERANCE_SECS.unsigned_abs() {
         return Err(SignatureError::Stale);
     }
     mac(secret, timestamp, body)
@@ -190,6 +192,8 @@ pub fn verify(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::fuzz_tests::{inserted, nasty_char};
+    use proptest::prelude::*;
 
     #[test]
     fn a_signature_verifies_only_for_its_body_secret_and_time() {
@@ -216,5 +220,120 @@ mod tests {
             verify(b"secret", Some("v1=zz"), body, 0),
             Err(SignatureError::Malformed)
         );
+    }
+
+    #[test]
+    fn extreme_timestamps_are_stale() {
+        for t in [i64::MIN, i64::MAX] {
+            let header = sign(b"secret", t, b"{}");
+            for now in [0, 1_750_000_000, i64::MIN, i64::MAX] {
+                let verdict = verify(b"secret", Some(&header), b"{}", now);
+                assert_eq!(verdict.is_ok(), now == t, "t={t} now={now}");
+            }
+        }
+    }
+
+    const SECRET: &[u8] = b"whsec-test";
+    const NOW: i64 = 1_750_000_000;
+
+    /// The header as the partner computes it, from the module documentation rather than
+    /// from [`sign`]: hex HMAC-SHA256 of "<t>.<body>".
+    fn partner_header(secret: &[u8], t: i64, body: &[u8]) -> String {
+        let mut mac = Hmac::<Sha256>::new_from_slice(secret).unwrap();
+        mac.update(format!("{t}.").as_bytes());
+        mac.update(body);
+        format!("t={t},v1={}", hex::encode(mac.finalize().into_bytes()))
+    }
+
+    /// Header values an attacker might send: text shaped like the header with odd numbers,
+    /// odd hex, extra or repeated parts and stray characters; and arbitrary text.
+    fn header_like() -> impl Strategy<Value = String> {
+        let number = prop_oneof![
+            (NOW - 1_000..NOW + 1_000).prop_map(|t| t.to_string()),
+            any::<i64>().prop_map(|t| t.to_string()),
+            proptest::sample::select(vec![
+                i64::MIN.to_string(),
+                i64::MAX.to_string(),
+                "-0".into(),
+                "+1".into(),
+                "".into(),
+                "99999999999999999999".into(),
+            ]),
+        ];
+        let hex = prop_oneof!["[0-9a-f]{64}", "[0-9a-fA-F]{0,70}", "[0-9a-z]{0,70}"];
+        let part = prop_oneof![
+            number.prop_map(|n| format!("t={n}")),
+            hex.prop_map(|h| format!("v1={h}")),
+            "[a-z0-9]{0,3}=[a-z0-9]{0,8}",
+        ];
+        let shaped = proptest::collection::vec(part, 0..5).prop_map(|parts| parts.join(","));
+        prop_oneof![4 => inserted(shaped, nasty_char(), 0..=2), 1 => any::<String>()]
+    }
+
+    fn body() -> impl Strategy<Value = Vec<u8>> {
+        proptest::collection::vec(any::<u8>(), 0..300)
+    }
+
+    proptest! {
+        // 1,000 cases each, under a second in all; PROPTEST_CASES overrides.
+        #![proptest_config(ProptestConfig::with_cases(1000))]
+
+        /// Whatever the header, without the secret it is refused, and nothing panics.
+        #[test]
+        fn fuzz_arbitrary_signature_headers_are_refused(
+            header in header_like(),
+            body in body(),
+            now in prop_oneof![Just(NOW), any::<i64>()],
+        ) {
+            prop_assert!(verify(SECRET, Some(&header), &body, now).is_err(), "{:?}", header);
+        }
+
+        /// A body signed as the partner signs it is accepted within the tolerance, in either
+        /// direction; past it, refused as stale even though the signature is right.
+        #[test]
+        fn fuzz_a_correctly_signed_body_is_accepted_only_within_the_tolerance(
+            secret in proptest::collection::vec(any::<u8>(), 1..80),
+            body in body(),
+            t in NOW - 100_000..NOW + 100_000,
+            skew in -SIGNATURE_TOLERANCE_SECS * 3..=SIGNATURE_TOLERANCE_SECS * 3,
+        ) {
+            let header = partner_header(&secret, t, &body);
+            prop_assert_eq!(&header, &sign(&secret, t, &body));
+            let verdict = verify(&secret, Some(&header), &body, t + skew);
+            if skew.abs() <= SIGNATURE_TOLERANCE_SECS {
+                prop_assert_eq!(verdict, Ok(()));
+            } else {
+                prop_assert_eq!(verdict, Err(SignatureError::Stale));
+            }
+        }
+
+        /// Changing any byte of the body, any hex digit of the signature or the timestamp
+        /// makes a correct signature fail.
+        #[test]
+        fn attack_a_tampered_webhook_is_refused(
+            body in proptest::collection::vec(any::<u8>(), 1..300),
+            at in any::<proptest::sample::Index>(),
+            flip in 1..=255u8,
+            digit in 0..64usize,
+            other in 1..16u8,
+            shift in prop_oneof![-SIGNATURE_TOLERANCE_SECS..0, 1..=SIGNATURE_TOLERANCE_SECS],
+        ) {
+            let header = partner_header(SECRET, NOW, &body);
+            prop_assert_eq!(verify(SECRET, Some(&header), &body, NOW), Ok(()));
+
+            let mut tampered = body.clone();
+            tampered[at.index(body.len())] ^= flip;
+            prop_assert_eq!(verify(SECRET, Some(&header), &tampered, NOW), Err(SignatureError::Mismatch));
+
+            let (prefix, tag) = header.split_once(",v1=").unwrap();
+            let mut tag: Vec<char> = tag.chars().collect();
+            let value = tag[digit].to_digit(16).unwrap() as u8;
+            tag[digit] = char::from_digit(u32::from((value + other) % 16), 16).unwrap();
+            let forged = format!("{prefix},v1={}", String::from_iter(tag));
+            prop_assert_eq!(verify(SECRET, Some(&forged), &body, NOW), Err(SignatureError::Mismatch));
+
+            let moved = header.replacen(&format!("t={NOW}"), &format!("t={}", NOW + shift), 1);
+            prop_assert_eq!(verify(SECRET, Some(&moved), &body, NOW), Err(SignatureError::Mismatch));
+        }
     }
 }

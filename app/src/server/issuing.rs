@@ -251,11 +251,27 @@ impl From<sqlx::Error> for WebhookError {
     }
 }
 
-#[derive(serde::Deserialize)]
+#[derive(Debug, PartialEq, Eq, serde::Deserialize)]
 struct WebhookEvent {
     event_id: String,
     reference: String,
     result: String,
+}
+
+/// The event in a (signed) webhook body and whether it reports a pass: JSON with a result of
+/// `passed` or `failed` and an event id of 1 to 200 bytes, or else malformed. Kept apart from
+/// the database work so it can be fuzzed.
+fn parse_event(body: &[u8]) -> Result<(WebhookEvent, bool), WebhookError> {
+    let event: WebhookEvent = serde_json::from_slice(body).map_err(|_| WebhookError::Malformed)?;
+    let passed = match event.result.as_str() {
+        "passed" => true,
+        "failed" => false,
+        _ => return Err(WebhookError::Malformed),
+    };
+    if event.event_id.is_empty() || event.event_id.len() > 200 {
+        return Err(WebhookError::Malformed);
+    }
+    Ok((event, passed))
 }
 
 /// The partner's report: checked against the signature, processed once per event id, applied
@@ -271,15 +287,7 @@ pub async fn receive_webhook(
         body,
         chrono::Utc::now().timestamp(),
     )?;
-    let event: WebhookEvent = serde_json::from_slice(body).map_err(|_| WebhookError::Malformed)?;
-    let passed = match event.result.as_str() {
-        "passed" => true,
-        "failed" => false,
-        _ => return Err(WebhookError::Malformed),
-    };
-    if event.event_id.is_empty() || event.event_id.len() > 200 {
-        return Err(WebhookError::Malformed);
-    }
+    let (event, passed) = parse_event(body)?;
     let mut tx = state.pool.begin().await?;
     // The same lock as recording a reference: an event that comes before the partner's answer
     // to our request is stored here and applied there (see `verification`).
@@ -387,4 +395,75 @@ pub async fn run_deadlines(pool: &PgPool, public_url: &str) -> ServiceResult<(u6
         reminded += 1;
     }
     Ok((expired, reminded))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::fuzz_tests::{json_bytes, json_value, text_from};
+    use proptest::prelude::*;
+
+    /// A string for one of the event's fields: the values that mean something, empty, 200
+    /// and 201 bytes, odd text, or anything.
+    fn field() -> impl Strategy<Value = String> {
+        prop_oneof![
+            2 => proptest::sample::select(vec!["passed", "failed", "Passed", "passed ", "", "e1"])
+                .prop_map(String::from),
+            1 => proptest::sample::select(vec![199, 200, 201, 400])
+                .prop_map(|bytes| "é".repeat(bytes / 2) + &"x".repeat(bytes % 2)),
+            2 => text_from("abc-_ \"\\", 20),
+            1 => any::<String>(),
+        ]
+    }
+
+    proptest! {
+        // 1,000 cases each, well under a second; PROPTEST_CASES overrides.
+        #![proptest_config(ProptestConfig::with_cases(1000))]
+
+        /// Arbitrary bytes, arbitrary JSON and broken JSON never panic; whatever is read is a
+        /// pass or a failure with a usable event id.
+        #[test]
+        fn fuzz_webhook_bodies_never_panic_and_what_is_read_is_well_formed(
+            body in json_bytes(&["event_id", "reference", "result"]),
+        ) {
+            if let Ok((event, passed)) = parse_event(&body) {
+                prop_assert!(matches!(event.result.as_str(), "passed" | "failed"));
+                prop_assert_eq!(passed, event.result == "passed");
+                prop_assert!((1..=200).contains(&event.event_id.len()));
+            }
+        }
+
+        /// An event object is read exactly as sent, extra fields ignored, exactly when its
+        /// result is `passed` or `failed` and its event id has 1 to 200 bytes.
+        #[test]
+        fn fuzz_webhook_events_are_read_as_sent_or_refused(
+            event_id in field(),
+            reference in field(),
+            result in field(),
+            extra in proptest::option::of(json_value(&[])),
+        ) {
+            let mut json = serde_json::json!({
+                "event_id": event_id,
+                "reference": reference,
+                "result": result,
+            });
+            if let Some(extra) = extra {
+                json["extra"] = extra;
+            }
+            let body = serde_json::to_vec(&json).unwrap();
+            let valid = matches!(result.as_str(), "passed" | "failed")
+                && (1..=200).contains(&event_id.len());
+            match parse_event(&body) {
+                Ok((event, passed)) => {
+                    prop_assert!(valid);
+                    prop_assert_eq!(event, WebhookEvent { event_id, reference, result: result.clone() });
+                    prop_assert_eq!(passed, result == "passed");
+                }
+                Err(e) => {
+                    prop_assert!(!valid);
+                    prop_assert!(matches!(e, WebhookError::Malformed));
+                }
+            }
+        }
+    }
 }
