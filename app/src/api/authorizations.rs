@@ -114,7 +114,7 @@ pub struct ServiceChoice {
 /// The choices of the filters: the manager's organizations, and the services that occur in
 /// their authorizations.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FilterOptions {
+pub struct FilterChoices {
     pub organizations: Vec<OrgOption>,
     pub services: Vec<ServiceChoice>,
 }
@@ -131,7 +131,7 @@ pub async fn list_authorizations(
 }
 
 #[server(prefix = "/api", endpoint = "authorizations/options", input = Json)]
-pub async fn filter_options() -> Result<FilterOptions, ApiError> {
+pub async fn filter_options() -> Result<FilterChoices, ApiError> {
     use crate::server::{authorizations, request};
     let (state, caller) = request::caller().await?;
     let manager = request::manager(&caller)?;

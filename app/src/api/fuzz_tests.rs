@@ -57,6 +57,10 @@ const KEYS: &[&str] = &[
     "emails",
     "terms_version",
     "agreed",
+    "user",
+    "service",
+    "state",
+    "include_inactive",
 ];
 
 /// Reads `body` as the server function codec does; if that succeeds, the value written and
@@ -91,6 +95,9 @@ fn every_server_function_reads_back(body: &[u8]) -> Result<(), TestCaseError> {
     reads_back::<auth::VerifyCode>(body)?;
     reads_back::<auth::SignOut>(body)?;
     reads_back::<auth::CurrentUser>(body)?;
+    reads_back::<authorizations::ListAuthorizations>(body)?;
+    reads_back::<authorizations::FilterOptions>(body)?;
+    reads_back::<authorizations::RevokeAuthorization>(body)?;
     reads_back::<final_check::ListFinalChecks>(body)?;
     reads_back::<final_check::GetFinalCheck>(body)?;
     reads_back::<final_check::Approve>(body)?;

@@ -4,7 +4,7 @@
 
 use crate::api::authorizations::{
     AuthorizationFilter, AuthorizationRow, AuthorizationsCursor, AuthorizationsPage,
-    FilterOptions, ServiceChoice, PAGE_SIZE,
+    FilterChoices, ServiceChoice, PAGE_SIZE,
 };
 use crate::api::wizard::OrgOption;
 use crate::api::ApiError;
@@ -135,7 +135,7 @@ pub async fn list(
 }
 
 /// The filters' choices: the manager's organizations and the catalog's services.
-pub async fn options(pool: &PgPool, manager: &Manager) -> ServiceResult<FilterOptions> {
+pub async fn options(pool: &PgPool, manager: &Manager) -> ServiceResult<FilterChoices> {
     let organizations: Vec<(Uuid, String)> =
         sqlx::query_as("SELECT id, name FROM organizations WHERE id = ANY($1) ORDER BY name")
             .bind(manager.orgs())
@@ -147,7 +147,7 @@ pub async fn options(pool: &PgPool, manager: &Manager) -> ServiceResult<FilterOp
     )
     .fetch_all(pool)
     .await?;
-    Ok(FilterOptions {
+    Ok(FilterChoices {
         organizations: organizations
             .into_iter()
             .map(|(id, name)| OrgOption {
