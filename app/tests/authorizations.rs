@@ -45,7 +45,11 @@ const BERG: &str = "56789012";
 const NOORD: &str = "70123456";
 
 /// Every row the filter shows, page by page; checks that no row comes twice.
-async fn all_pages(pool: &PgPool, m: &Manager, filter: &AuthorizationFilter) -> Vec<AuthorizationRow> {
+async fn all_pages(
+    pool: &PgPool,
+    m: &Manager,
+    filter: &AuthorizationFilter,
+) -> Vec<AuthorizationRow> {
     let mut rows = Vec::new();
     let mut after: Option<AuthorizationsCursor> = None;
     loop {
@@ -74,7 +78,10 @@ async fn count(pool: &PgPool, sql: &str) -> i64 {
 async fn the_overview_pages_through_exactly_the_managed_organizations_authorizations(pool: PgPool) {
     let state = state(pool).await;
     let m = manager(&state).await;
-    let (bakkerij, berg) = (org(&state.pool, BAKKERIJ).await, org(&state.pool, BERG).await);
+    let (bakkerij, berg) = (
+        org(&state.pool, BAKKERIJ).await,
+        org(&state.pool, BERG).await,
+    );
     let expected = count(
         &state.pool,
         &format!(
@@ -91,11 +98,16 @@ async fn the_overview_pages_through_exactly_the_managed_organizations_authorizat
         .iter()
         .all(|r| r.organization != "Zorggroep Noord" && !r.state.is_inactive()));
     // The manager's own: the manager's right and all services, in both organizations.
-    let eva: Vec<_> = rows.iter().filter(|r| r.user_name == "Eva Jansen").collect();
+    let eva: Vec<_> = rows
+        .iter()
+        .filter(|r| r.user_name == "Eva Jansen")
+        .collect();
     assert_eq!(eva.len(), 4);
     assert_eq!(eva.iter().filter(|r| r.is_admin).count(), 2);
     assert!(eva.iter().any(|r| !r.is_admin && r.service.is_none()));
-    assert!(rows.iter().all(|r| r.valid_until.len() == 10 && r.valid_until.as_bytes()[2] == b'-'));
+    assert!(rows
+        .iter()
+        .all(|r| r.valid_until.len() == 10 && r.valid_until.as_bytes()[2] == b'-'));
 }
 
 #[sqlx::test(migrator = "app::server::MIGRATOR")]
@@ -115,7 +127,9 @@ async fn each_filter_narrows_the_overview(pool: PgPool) {
     })
     .await;
     assert!(!in_bakkerij.is_empty() && in_bakkerij.len() < all.len());
-    assert!(in_bakkerij.iter().all(|r| r.organization == "Bakkerij De Vries B.V."));
+    assert!(in_bakkerij
+        .iter()
+        .all(|r| r.organization == "Bakkerij De Vries B.V."));
 
     let pieter = only(AuthorizationFilter {
         user: "van dam".into(),
@@ -132,10 +146,11 @@ async fn each_filter_narrows_the_overview(pool: PgPool) {
     .await;
     assert_eq!(eh2, pieter);
 
-    let service: Uuid = sqlx::query_scalar("SELECT service_uuid FROM services ORDER BY service_uuid LIMIT 1")
-        .fetch_one(&state.pool)
-        .await
-        .unwrap();
+    let service: Uuid =
+        sqlx::query_scalar("SELECT service_uuid FROM services ORDER BY service_uuid LIMIT 1")
+            .fetch_one(&state.pool)
+            .await
+            .unwrap();
     let of_service = only(AuthorizationFilter {
         service: Some(ServiceId::from(service)),
         ..Default::default()
@@ -149,7 +164,12 @@ async fn each_filter_narrows_the_overview(pool: PgPool) {
         .execute(&state.pool)
         .await
         .unwrap();
-    assert!(only(AuthorizationFilter { user: "van dam".into(), ..Default::default() }).await.is_empty());
+    assert!(only(AuthorizationFilter {
+        user: "van dam".into(),
+        ..Default::default()
+    })
+    .await
+    .is_empty());
     let inactive = only(AuthorizationFilter {
         user: "van dam".into(),
         include_inactive: true,
@@ -170,7 +190,9 @@ async fn each_filter_narrows_the_overview(pool: PgPool) {
         ..Default::default()
     };
     assert_eq!(
-        api(authorizations::list(&state.pool, &m, &long, None).await.unwrap_err()),
+        api(authorizations::list(&state.pool, &m, &long, None)
+            .await
+            .unwrap_err()),
         ApiError::validation(Field::Search, Rule::TooLong)
     );
 }
@@ -229,13 +251,12 @@ async fn revoking_ends_the_authorization_for_good_and_tells_the_user_and_the_oth
     assert_eq!(state_of(&state.pool, &pieter).await, "revoked");
     // The user, in their language, and the other manager (Kees, in English); not the manager
     // who did it.
-    let mails: Vec<(String, String)> = sqlx::query_as(
-        "SELECT recipient, subject FROM outbox ORDER BY id OFFSET $1",
-    )
-    .bind(outbox_before)
-    .fetch_all(&state.pool)
-    .await
-    .unwrap();
+    let mails: Vec<(String, String)> =
+        sqlx::query_as("SELECT recipient, subject FROM outbox ORDER BY id OFFSET $1")
+            .bind(outbox_before)
+            .fetch_all(&state.pool)
+            .await
+            .unwrap();
     assert_eq!(
         mails,
         vec![
@@ -260,7 +281,9 @@ async fn revoking_ends_the_authorization_for_good_and_tells_the_user_and_the_oth
 
     // Revoked stays revoked; an expired one cannot be revoked either.
     assert_eq!(
-        api(authorizations::revoke(&state, &m, &pieter).await.unwrap_err()),
+        api(authorizations::revoke(&state, &m, &pieter)
+            .await
+            .unwrap_err()),
         ApiError::validation(Field::Authorization, Rule::AlreadyEnded)
     );
     let eva_all = authorization_of(&state.pool, MANAGER.0, BERG, "all_services").await;
@@ -270,7 +293,9 @@ async fn revoking_ends_the_authorization_for_good_and_tells_the_user_and_the_oth
         .await
         .unwrap();
     assert_eq!(
-        api(authorizations::revoke(&state, &m, &eva_all).await.unwrap_err()),
+        api(authorizations::revoke(&state, &m, &eva_all)
+            .await
+            .unwrap_err()),
         ApiError::validation(Field::Authorization, Rule::AlreadyEnded)
     );
 }
@@ -283,15 +308,22 @@ async fn an_organization_never_loses_its_last_manager_by_a_revoke(pool: PgPool) 
     let own_right = authorization_of(&state.pool, MANAGER.0, BERG, "admin").await;
     let before = count(&state.pool, "SELECT count(*) FROM outbox").await;
     assert_eq!(
-        api(authorizations::revoke(&state, &m, &own_right).await.unwrap_err()),
+        api(authorizations::revoke(&state, &m, &own_right)
+            .await
+            .unwrap_err()),
         ApiError::validation(Field::Authorization, Rule::LastManager)
     );
     assert_eq!(state_of(&state.pool, &own_right).await, "active");
-    assert_eq!(count(&state.pool, "SELECT count(*) FROM outbox").await, before);
+    assert_eq!(
+        count(&state.pool, "SELECT count(*) FROM outbox").await,
+        before
+    );
     // With a second manager, Bakkerij's can go.
     second_manager(&state.pool).await;
     let bakkerij_right = authorization_of(&state.pool, MANAGER.0, BAKKERIJ, "admin").await;
-    authorizations::revoke(&state, &m, &bakkerij_right).await.unwrap();
+    authorizations::revoke(&state, &m, &bakkerij_right)
+        .await
+        .unwrap();
     assert_eq!(state_of(&state.pool, &bakkerij_right).await, "revoked");
 }
 
@@ -321,15 +353,18 @@ async fn another_organizations_authorizations_answer_exactly_like_missing_ones(p
     let state = state(pool).await;
     let m = manager(&state).await;
     let noord = org(&state.pool, NOORD).await;
-    let theirs: Uuid = sqlx::query_scalar("SELECT id FROM authorizations WHERE org_id = $1 LIMIT 1")
-        .bind(noord)
-        .fetch_one(&state.pool)
-        .await
-        .unwrap();
+    let theirs: Uuid =
+        sqlx::query_scalar("SELECT id FROM authorizations WHERE org_id = $1 LIMIT 1")
+            .bind(noord)
+            .fetch_one(&state.pool)
+            .await
+            .unwrap();
     let missing = Uuid::new_v4();
     for id in [theirs, missing] {
         assert_eq!(
-            api(authorizations::revoke(&state, &m, &id.into()).await.unwrap_err()),
+            api(authorizations::revoke(&state, &m, &id.into())
+                .await
+                .unwrap_err()),
             ApiError::NotFound
         );
         let page = authorizations::list(
@@ -372,11 +407,13 @@ async fn the_export_holds_what_the_filter_shows_as_a_dutch_spreadsheet_opens_it(
     let state = state(pool).await;
     let m = manager(&state).await;
     // A user whose name would run as a formula in a spreadsheet.
-    sqlx::query("UPDATE users SET first_name = '=HYPERLINK(\"http://evil.example\")' WHERE username = $1")
-        .bind(USER.0)
-        .execute(&state.pool)
-        .await
-        .unwrap();
+    sqlx::query(
+        "UPDATE users SET first_name = '=HYPERLINK(\"http://evil.example\")' WHERE username = $1",
+    )
+    .bind(USER.0)
+    .execute(&state.pool)
+    .await
+    .unwrap();
     let filter = AuthorizationFilter::default();
     let shown = all_pages(&state.pool, &m, &filter).await;
     let mut chunks = export::start(state.pool.clone(), m.clone(), filter, "nl").unwrap();
@@ -387,17 +424,26 @@ async fn the_export_holds_what_the_filter_shows_as_a_dutch_spreadsheet_opens_it(
     assert!(file.starts_with("\u{feff}Gebruiker;E-mailadres;Organisatie;Dienst;Beheerder;Niveau;Vestiging;Geldig van;Geldig tot;Status\r\n"));
     let rows = app::domain::csv::records(&file, ';');
     assert_eq!(rows.len() - 1, shown.len());
-    let pieter = rows.iter().find(|r| r[1] == "pieter.vandam@bakkerij-devries.nl").unwrap();
+    let pieter = rows
+        .iter()
+        .find(|r| r[1] == "pieter.vandam@bakkerij-devries.nl")
+        .unwrap();
     assert!(pieter[0].starts_with("'=HYPERLINK"), "{pieter:?}");
     assert_eq!(pieter[3], "alle diensten");
     assert_eq!(pieter[5], "EH2");
     assert_eq!(pieter[9], "actief");
-    assert!(rows.iter().skip(1).any(|r| r[4] == "ja" && r[3].contains("beheer")));
+    assert!(rows
+        .iter()
+        .skip(1)
+        .any(|r| r[4] == "ja" && r[3].contains("beheer")));
     // A filter that is too long answers before anything is written.
     assert!(export::start(
         state.pool.clone(),
         m,
-        AuthorizationFilter { user: "x".repeat(101), ..Default::default() },
+        AuthorizationFilter {
+            user: "x".repeat(101),
+            ..Default::default()
+        },
         "nl"
     )
     .is_err());

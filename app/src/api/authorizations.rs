@@ -48,10 +48,19 @@ impl AuthorizationFilter {
                 parts.push(format!("{key}={}", percent_encode(value)));
             }
         };
-        add("org_id", self.org_id.as_ref().map(OrgId::as_str).unwrap_or(""));
+        add(
+            "org_id",
+            self.org_id.as_ref().map(OrgId::as_str).unwrap_or(""),
+        );
         add("user", self.user.trim());
-        add("service", self.service.as_ref().map(ServiceId::as_str).unwrap_or(""));
-        add("level", self.level.map(AssuranceLevel::as_str).unwrap_or(""));
+        add(
+            "service",
+            self.service.as_ref().map(ServiceId::as_str).unwrap_or(""),
+        );
+        add(
+            "level",
+            self.level.map(AssuranceLevel::as_str).unwrap_or(""),
+        );
         add("state", self.state.map(State::as_str).unwrap_or(""));
         if self.include_inactive {
             add("include_inactive", "true");

@@ -29,7 +29,12 @@ pub enum Event {
 }
 
 impl State {
-    pub const ALL: [State; 4] = [State::Pending, State::Active, State::Expired, State::Revoked];
+    pub const ALL: [State; 4] = [
+        State::Pending,
+        State::Active,
+        State::Expired,
+        State::Revoked,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {

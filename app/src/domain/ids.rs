@@ -85,7 +85,12 @@ mod tests {
     fn only_uuids_are_ids() {
         let id = OrgId::parse(" 0B6C3F3E-1D2A-4C5B-8E9F-0A1B2C3D4E5F ").unwrap();
         assert_eq!(id.as_str(), "0b6c3f3e-1d2a-4c5b-8e9f-0a1b2c3d4e5f");
-        for bad in ["", "x", "0b6c3f3e1d2a4c5b8e9f0a1b2c3d4e5f", "0b6c3f3e-1d2a-4c5b-8e9f-0a1b2c3d4e5g"] {
+        for bad in [
+            "",
+            "x",
+            "0b6c3f3e1d2a4c5b8e9f0a1b2c3d4e5f",
+            "0b6c3f3e-1d2a-4c5b-8e9f-0a1b2c3d4e5g",
+        ] {
             assert_eq!(OrgId::parse(bad), Err(InvalidId), "{bad}");
         }
         let json = serde_json::to_string(&id).unwrap();

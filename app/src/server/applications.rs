@@ -3,18 +3,18 @@
 //! e-mail address or mobile number, cancel. Another organization's application answers exactly
 //! like a missing one. Every action is one transaction with its audit record.
 
+use super::authorizations::machine::{self, Period};
 use super::error::{ServiceError, ServiceResult};
 use super::session::SessionUser;
 use super::state::AppState;
-use super::authorizations::machine::{self, Period};
 use super::{audit, catalog, tokens, wizard};
-use crate::domain::authorization::Event as AuthorizationEvent;
 use crate::api::applications::{
     Applicant, ApplicationDetail, ApplicationFilter, ApplicationSummary, ProgressStep,
 };
 use crate::api::wizard::OrgOption;
 use crate::api::ApiError;
 use crate::domain::acceptance::{Event, Status};
+use crate::domain::authorization::Event as AuthorizationEvent;
 use crate::domain::codes::{Field, Rule};
 use crate::domain::new_user::normalized_email;
 use crate::domain::phone::MobileNumber;
@@ -402,7 +402,13 @@ pub async fn revoke_pending(conn: &mut PgConnection, applicants: &[Uuid]) -> Ser
     .bind(applicants)
     .fetch_all(&mut *conn)
     .await?;
-    machine::apply_many(conn, AuthorizationEvent::Revoke, &pending, Period::Unchanged).await?;
+    machine::apply_many(
+        conn,
+        AuthorizationEvent::Revoke,
+        &pending,
+        Period::Unchanged,
+    )
+    .await?;
     Ok(())
 }
 

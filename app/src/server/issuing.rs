@@ -3,15 +3,15 @@
 //! applicant's status goes through `transition`, which applies the domain's state machine to the
 //! locked row, so nothing is issued twice and nothing skips a step.
 
+use super::authorizations::machine::{self, Period};
 use super::error::{ServiceError, ServiceResult};
 use super::identity_verification as idv;
 use super::outbox::messages::{self, ManagerOutcome};
 use super::state::AppState;
-use super::authorizations::machine::{self, Period};
 use super::{applications, audit, outbox, verification};
-use crate::domain::authorization::Event as AuthorizationEvent;
 use crate::api::ApiError;
 use crate::domain::acceptance::{Event, Status, VERIFICATION_REMINDER_DAYS_BEFORE};
+use crate::domain::authorization::Event as AuthorizationEvent;
 use crate::domain::codes::{Field, Rule};
 use crate::domain::new_user::full_name;
 use sqlx::{PgConnection, PgPool, Row};

@@ -245,7 +245,10 @@ async fn attack_another_organizations_ids_answer_exactly_like_missing_records(po
     let before = fingerprint(&portal.pool).await;
     // Each id-taking function, once with the other organization's id and once with an id that
     // exists nowhere: the two answers must be identical, status and body.
-    let calls = |id: uuid::Uuid, applicant: uuid::Uuid, org: uuid::Uuid, authorization: uuid::Uuid| {
+    let calls = |id: uuid::Uuid,
+                 applicant: uuid::Uuid,
+                 org: uuid::Uuid,
+                 authorization: uuid::Uuid| {
         let draft = complete_draft(&start, json!(org));
         vec![
             ("applications/detail", json!({ "id": id })),
@@ -263,6 +266,11 @@ async fn attack_another_organizations_ids_answer_exactly_like_missing_records(po
                 "applications/list",
                 json!({ "filter": { "status": null, "org_id": org } }),
             ),
+            (
+                "authorizations/list",
+                json!({ "filter": { "org_id": org, "user": "", "include_inactive": true }, "after": null }),
+            ),
+            ("authorizations/revoke", json!({ "id": authorization })),
             ("final_check/detail", json!({ "id": applicant })),
             ("final_check/approve", json!({ "id": applicant })),
             (

@@ -44,11 +44,31 @@ async fn write(
 ) -> ServiceResult<()> {
     let en = language == "en";
     let header: &[&str] = if en {
-        &["User", "E-mail", "Organization", "Service", "Manager", "Level", "Branch",
-          "Valid from", "Valid until", "Status"]
+        &[
+            "User",
+            "E-mail",
+            "Organization",
+            "Service",
+            "Manager",
+            "Level",
+            "Branch",
+            "Valid from",
+            "Valid until",
+            "Status",
+        ]
     } else {
-        &["Gebruiker", "E-mailadres", "Organisatie", "Dienst", "Beheerder", "Niveau", "Vestiging",
-          "Geldig van", "Geldig tot", "Status"]
+        &[
+            "Gebruiker",
+            "E-mailadres",
+            "Organisatie",
+            "Dienst",
+            "Beheerder",
+            "Niveau",
+            "Vestiging",
+            "Geldig van",
+            "Geldig tot",
+            "Status",
+        ]
     };
     let mut tx = pool.begin().await?;
     sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
@@ -67,7 +87,8 @@ async fn write(
                 .push_bind(*id)
                 .push(")");
         }
-        q.push(" ORDER BY u.sort_key, z.id LIMIT ").push_bind(BATCH as i64);
+        q.push(" ORDER BY u.sort_key, z.id LIMIT ")
+            .push_bind(BATCH as i64);
         let rows: Vec<Row> = q.build_query_as().fetch_all(&mut *tx).await?;
         let full = rows.len() == BATCH;
         after = rows.last().map(|r| (r.sort_key.clone(), r.id));

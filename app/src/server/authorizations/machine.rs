@@ -99,7 +99,9 @@ pub async fn apply(
 pub enum Period {
     Unchanged,
     /// From now, for this many years (issuing).
-    FromNow { years: i32 },
+    FromNow {
+        years: i32,
+    },
 }
 
 /// Applies `event` to the authorizations `ids` that are in a state the event applies to, in one

@@ -3,8 +3,8 @@
 //! runs the same query without a page.
 
 use crate::api::authorizations::{
-    AuthorizationFilter, AuthorizationRow, AuthorizationsCursor, AuthorizationsPage,
-    FilterChoices, ServiceChoice, PAGE_SIZE,
+    AuthorizationFilter, AuthorizationRow, AuthorizationsCursor, AuthorizationsPage, FilterChoices,
+    ServiceChoice, PAGE_SIZE,
 };
 use crate::api::wizard::OrgOption;
 use crate::api::ApiError;

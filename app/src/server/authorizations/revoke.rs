@@ -8,15 +8,19 @@ use crate::domain::authorization::{Event, Kind, State};
 use crate::domain::codes::{Field, Rule};
 use crate::domain::ids::AuthorizationId;
 use crate::domain::new_user::full_name;
+use crate::server::audit;
 use crate::server::error::ServiceResult;
 use crate::server::outbox::{self, messages};
 use crate::server::session::Manager;
 use crate::server::state::AppState;
-use crate::server::audit;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-pub async fn revoke(state: &AppState, manager: &Manager, id: &AuthorizationId) -> ServiceResult<()> {
+pub async fn revoke(
+    state: &AppState,
+    manager: &Manager,
+    id: &AuthorizationId,
+) -> ServiceResult<()> {
     let mut tx = state.pool.begin().await?;
     let mut z = machine::lock(&mut tx, manager, id)
         .await?
@@ -29,11 +33,16 @@ pub async fn revoke(state: &AppState, manager: &Manager, id: &AuthorizationId) -
     // Revoking the last active manager's right would leave nobody to manage the organization.
     if is_admin
         && z.state.0 == State::Active
-        && other_managers(&mut tx, z.org_id, z.user_id).await?.is_empty()
+        && other_managers(&mut tx, z.org_id, z.user_id)
+            .await?
+            .is_empty()
     {
         return refuse(Rule::LastManager);
     }
-    if machine::apply(&mut tx, &mut z, Event::Revoke).await?.is_none() {
+    if machine::apply(&mut tx, &mut z, Event::Revoke)
+        .await?
+        .is_none()
+    {
         return refuse(Rule::AlreadyEnded);
     }
 
@@ -52,7 +61,8 @@ pub async fn revoke(state: &AppState, manager: &Manager, id: &AuthorizationId) -
         if colleague.id == manager.user_id() {
             continue;
         }
-        let what = messages::authorization_subject(&colleague.language, z.service.as_deref(), is_admin);
+        let what =
+            messages::authorization_subject(&colleague.language, z.service.as_deref(), is_admin);
         let (subject, body) = messages::authorization_revoked_manager_email(
             &colleague.language,
             &colleague.first_name,
@@ -61,8 +71,14 @@ pub async fn revoke(state: &AppState, manager: &Manager, id: &AuthorizationId) -
             &what,
             public_url,
         );
-        outbox::enqueue_email(&mut tx, &colleague.email, &subject, &body, outbox::Content::Plain)
-            .await?;
+        outbox::enqueue_email(
+            &mut tx,
+            &colleague.email,
+            &subject,
+            &body,
+            outbox::Content::Plain,
+        )
+        .await?;
     }
     audit::record(
         &mut tx,

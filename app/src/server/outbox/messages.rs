@@ -219,33 +219,6 @@ pub fn rejected_email(language: &str, first_name: &str, organization: &str) -> (
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_code_sms_ends_with_the_one_time_code_line_for_our_host() {
-        let text = sms_code_text("nl", "123456", "https://portaal.example.nl");
-        assert!(text.contains("inlogcode is 123456"));
-        assert!(text.ends_with("@portaal.example.nl #123456"));
-    }
-
-    #[test]
-    fn the_invitation_carries_the_link_in_the_users_language() {
-        let (subject, body) = invitation_email(
-            "en",
-            "Sanne",
-            "Bakkerij",
-            "https://x.nl/uitnodiging/abc",
-            30,
-        );
-        assert_eq!(subject, "Bakkerij requests eHerkenning for you");
-        assert!(body.contains("https://x.nl/uitnodiging/abc") && body.contains("30 days"));
-        let (subject, _) = invitation_email("nl", "Sanne", "Bakkerij", "l", 30);
-        assert!(subject.contains("vraagt eHerkenning"));
-    }
-}
-
 /// What an authorization is for, in words: a service, all services, or managing authorizations.
 pub fn authorization_subject(language: &str, service: Option<&str>, is_admin: bool) -> String {
     match (service, is_admin, language) {
@@ -313,5 +286,32 @@ pub fn authorization_revoked_manager_email(
                  Bekijk Machtigingen: {public_url}/beheer/machtigingen\n\nMachtig"
             ),
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_code_sms_ends_with_the_one_time_code_line_for_our_host() {
+        let text = sms_code_text("nl", "123456", "https://portaal.example.nl");
+        assert!(text.contains("inlogcode is 123456"));
+        assert!(text.ends_with("@portaal.example.nl #123456"));
+    }
+
+    #[test]
+    fn the_invitation_carries_the_link_in_the_users_language() {
+        let (subject, body) = invitation_email(
+            "en",
+            "Sanne",
+            "Bakkerij",
+            "https://x.nl/uitnodiging/abc",
+            30,
+        );
+        assert_eq!(subject, "Bakkerij requests eHerkenning for you");
+        assert!(body.contains("https://x.nl/uitnodiging/abc") && body.contains("30 days"));
+        let (subject, _) = invitation_email("nl", "Sanne", "Bakkerij", "l", 30);
+        assert!(subject.contains("vraagt eHerkenning"));
     }
 }

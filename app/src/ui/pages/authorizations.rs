@@ -51,7 +51,12 @@ pub fn Authorizations() -> impl IntoView {
         cursors.set(vec![None]);
         notice.set(None);
     };
-    let export = move || format!("/export/machtigingen.csv?{}", filter.with(|f| f.export_query()));
+    let export = move || {
+        format!(
+            "/export/machtigingen.csv?{}",
+            filter.with(|f| f.export_query())
+        )
+    };
 
     view! {
         <section class="card">
