@@ -448,3 +448,214 @@ async fn the_export_holds_what_the_filter_shows_as_a_dutch_spreadsheet_opens_it(
     )
     .is_err());
 }
+
+// ---------------------------------------------------------------------------------------------
+// Renewing, activating and "Verloopt binnenkort".
+
+use app::domain::date::Date;
+use app::domain::tariff::Validity;
+
+async fn today(pool: &PgPool) -> Date {
+    let s: String = sqlx::query_scalar("SELECT to_char(now() AT TIME ZONE 'Europe/Amsterdam', 'YYYY-MM-DD')")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    Date::parse_iso(&s).unwrap()
+}
+
+async fn end_of(pool: &PgPool, id: &AuthorizationId) -> Date {
+    let s: String = sqlx::query_scalar(
+        "SELECT to_char(valid_until AT TIME ZONE 'Europe/Amsterdam', 'YYYY-MM-DD') FROM authorizations WHERE id = $1",
+    )
+    .bind(id.uuid())
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    Date::parse_iso(&s).unwrap()
+}
+
+/// `n` of the generated users' service authorizations (EH3, active, ending in about 2 years).
+async fn generated(pool: &PgPool, n: i64) -> Vec<AuthorizationId> {
+    let ids: Vec<Uuid> = sqlx::query_scalar(
+        "SELECT z.id FROM authorizations z JOIN users u ON u.id = z.user_id
+          WHERE u.email LIKE 'demo.%' AND z.kind = 'service' ORDER BY z.id LIMIT $1",
+    )
+    .bind(n)
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    ids.into_iter().map(Into::into).collect()
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn renewing_many_extends_each_from_its_end_date_at_the_price_shown(pool: PgPool) {
+    let state = state(pool).await;
+    let m = manager(&state).await;
+    let five = generated(&state.pool, 5).await;
+    let ends: Vec<Date> = futures_ends(&state.pool, &five).await;
+    let quote = authorizations::quote_renewal(&state.pool, &m, &five, Validity::OneYear)
+        .await
+        .unwrap();
+    assert_eq!(quote.lines.len(), 5);
+    assert!(quote.lines.iter().all(|l| l.cents == 1500 && l.state == State::Active));
+    assert_eq!(
+        (quote.subtotal_cents, quote.vat_cents, quote.total_cents),
+        (7500, 1575, 9075)
+    );
+    let before = count(&state.pool, "SELECT count(*) FROM renewals").await;
+    assert_eq!(
+        authorizations::renew(&state, &m, &five, Validity::OneYear, quote.total_cents)
+            .await
+            .unwrap(),
+        5
+    );
+    for (id, end) in five.iter().zip(&ends) {
+        assert_eq!(end_of(&state.pool, id).await, end.plus_years(1));
+        assert_eq!(state_of(&state.pool, id).await, "active");
+    }
+    assert_eq!(count(&state.pool, "SELECT count(*) FROM renewals").await, before + 1);
+    assert_eq!(
+        count(&state.pool, "SELECT sum(cents)::int8 FROM renewal_items").await,
+        7500
+    );
+    assert_eq!(
+        count(&state.pool, "SELECT count(*) FROM audit_log WHERE action = 'authorizations.renewed'").await,
+        1
+    );
+}
+
+async fn futures_ends(pool: &PgPool, ids: &[AuthorizationId]) -> Vec<Date> {
+    let mut ends = Vec::new();
+    for id in ids {
+        ends.push(end_of(pool, id).await);
+    }
+    ends
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn never_more_than_five_years_from_today_and_an_expired_one_is_activated_from_today(
+    pool: PgPool,
+) {
+    let state = state(pool).await;
+    let m = manager(&state).await;
+    let today = today(&state.pool).await;
+    let [long, expired]: [AuthorizationId; 2] = generated(&state.pool, 2).await.try_into().unwrap();
+    sqlx::query("UPDATE authorizations SET state = 'expired', valid_from = now() - interval '3 years', valid_until = now() - interval '10 days' WHERE id = $1")
+        .bind(expired.uuid())
+        .execute(&state.pool)
+        .await
+        .unwrap();
+    let ids = vec![long.clone(), expired.clone()];
+    let quote = authorizations::quote_renewal(&state.pool, &m, &ids, Validity::FiveYears)
+        .await
+        .unwrap();
+    authorizations::renew(&state, &m, &ids, Validity::FiveYears, quote.total_cents)
+        .await
+        .unwrap();
+    // Ending in about 2 years + 5 is capped at 5 years from today; the expired one runs 5
+    // years from today.
+    assert_eq!(end_of(&state.pool, &long).await, today.plus_years(5));
+    assert_eq!(end_of(&state.pool, &expired).await, today.plus_years(5));
+    assert_eq!(state_of(&state.pool, &expired).await, "active");
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn a_renewal_that_breaks_a_rule_changes_nothing(pool: PgPool) {
+    let state = state(pool).await;
+    let m = manager(&state).await;
+    let own = generated(&state.pool, 2).await;
+    let snapshot = || async {
+        count(&state.pool, "SELECT count(*) FROM renewals").await
+            + count(&state.pool, "SELECT count(*) FROM authorizations WHERE valid_until > now() + interval '1000 days'").await * 1000
+    };
+    let before = snapshot().await;
+    let refused = |ids: Vec<AuthorizationId>, total: i64| {
+        let (state, m) = (state.clone(), m.clone());
+        async move {
+            api(authorizations::renew(&state, &m, &ids, Validity::OneYear, total)
+                .await
+                .unwrap_err())
+        }
+    };
+    let quote = authorizations::quote_renewal(&state.pool, &m, &own, Validity::OneYear)
+        .await
+        .unwrap();
+    // A price other than the one shown.
+    assert_eq!(
+        refused(own.clone(), quote.total_cents - 1).await,
+        ApiError::validation(Field::Authorization, Rule::Outdated)
+    );
+    // Another organization's id among ours: like a missing one.
+    let noord: Uuid = sqlx::query_scalar(
+        "SELECT z.id FROM authorizations z JOIN organizations o ON o.id = z.org_id WHERE o.kvk_number = $1 LIMIT 1",
+    )
+    .bind(NOORD)
+    .fetch_one(&state.pool)
+    .await
+    .unwrap();
+    let mut mixed = own.clone();
+    mixed.push(noord.into());
+    assert_eq!(refused(mixed.clone(), quote.total_cents).await, ApiError::NotFound);
+    let mut with_missing = own.clone();
+    with_missing.push(Uuid::new_v4().into());
+    assert_eq!(refused(with_missing, quote.total_cents).await, ApiError::NotFound);
+    // The manager's right alone; a revoked one; none; too many.
+    let right = authorization_of(&state.pool, MANAGER.0, BAKKERIJ, "admin").await;
+    assert_eq!(
+        refused(vec![right], 0).await,
+        ApiError::validation(Field::Authorization, Rule::AdminAlone)
+    );
+    let pieter = authorization_of(&state.pool, USER.0, BAKKERIJ, "all_services").await;
+    sqlx::query("UPDATE authorizations SET state = 'revoked' WHERE id = $1")
+        .bind(pieter.uuid())
+        .execute(&state.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        refused(vec![pieter], 0).await,
+        ApiError::validation(Field::Authorization, Rule::NotRenewable)
+    );
+    assert_eq!(
+        refused(vec![], 0).await,
+        ApiError::validation(Field::Authorization, Rule::Required)
+    );
+    let many: Vec<AuthorizationId> = (0..1001).map(|_| Uuid::new_v4().into()).collect();
+    assert_eq!(
+        refused(many, 0).await,
+        ApiError::validation(Field::Authorization, Rule::TooMany)
+    );
+    assert_eq!(snapshot().await, before);
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn ending_soon_counts_and_filters_by_30_60_and_90_days(pool: PgPool) {
+    let state = state(pool).await;
+    let m = manager(&state).await;
+    let three = generated(&state.pool, 3).await;
+    for (id, days) in three.iter().zip([10, 45, 80]) {
+        sqlx::query("UPDATE authorizations SET valid_until = now() + make_interval(days => $2) WHERE id = $1")
+            .bind(id.uuid())
+            .bind(days)
+            .execute(&state.pool)
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        authorizations::ending_soon(&state.pool, &m).await.unwrap(),
+        vec![(30, 1), (60, 2), (90, 3)]
+    );
+    let within_60 = all_pages(
+        &state.pool,
+        &m,
+        &AuthorizationFilter {
+            ending_within_days: Some(60),
+            ..Default::default()
+        },
+    )
+    .await;
+    let mut got: Vec<_> = within_60.iter().map(|r| r.id.clone()).collect();
+    got.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+    let mut want = three[..2].to_vec();
+    want.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+    assert_eq!(got, want);
+}

@@ -1,6 +1,6 @@
 import { test, expect } from '@playwright/test';
 import { readFile } from 'node:fs/promises';
-import { createActiveUser, expectAccessible, signInAsManager } from './helpers';
+import { createActiveUser, expectAccessible, signInAsManager, sqlOnTestDatabase, unique } from './helpers';
 
 test('a manager filters the authorizations, exports them and revokes one', async ({ page, request }) => {
   // A user of this test's own with one active authorization (the tax office, EH3).
@@ -64,4 +64,77 @@ test('the authorizations page works in English', async ({ page }) => {
   await expect(page.getByRole('table', { name: 'Authorizations' })).toBeVisible();
   await expect(page.getByLabel('Show inactive authorizations too')).toBeVisible();
   await page.getByRole('button', { name: 'NL Nederlands' }).click();
+});
+
+/** dd-mm-jjjj of today plus `years` (in this machine's time zone, which is the portal's here). */
+function dutchDate(years: number, from = new Date()): string {
+  const d = new Date(from);
+  d.setFullYear(d.getFullYear() + years);
+  return `${String(d.getDate()).padStart(2, '0')}-${String(d.getMonth() + 1).padStart(2, '0')}-${d.getFullYear()}`;
+}
+
+test('a manager renews one authorization, activates an expired one and renews five at once from Verloopt binnenkort', async ({ page, request }) => {
+  test.setTimeout(120_000);
+  const one = await createActiveUser(request, 'Rens');
+  await signInAsManager(page);
+  await page.getByRole('link', { name: 'Machtigingen' }).click();
+  const table = page.getByRole('table', { name: 'Machtigingen' });
+  await page.getByLabel('Gebruiker').fill(one.name.split(' ')[1]);
+  const row = table.getByRole('row').filter({ hasText: one.name });
+  await expect(row).toHaveCount(1);
+  const end = await row.getByRole('cell').nth(7).innerText();
+
+  // One, by its renew sign: from its end date, 1 year, with the price before "Akkoord".
+  await row.getByRole('button', { name: new RegExp(`^Verlengen: ${one.name}`) }).click();
+  const panel = page.getByRole('region', { name: 'Machtigingen verlengen' });
+  await expect(panel.getByRole('heading', { name: 'Machtigingen verlengen' })).toBeFocused();
+  const [d, m, y] = end.split('-').map(Number);
+  const newEnd = `${String(d).padStart(2, '0')}-${String(m).padStart(2, '0')}-${y + 1}`;
+  await expect(panel.getByRole('row').filter({ hasText: one.name })).toContainText(newEnd);
+  await expect(panel).toContainText('€ 15,00');
+  await expect(panel).toContainText('€ 18,15');
+  await expectAccessible(page);
+  await panel.getByRole('button', { name: 'Akkoord' }).click();
+  await expect(page.getByText('1 machtiging is verlengd.')).toBeVisible();
+  await expect(row.getByRole('cell').nth(7)).toHaveText(newEnd);
+
+  // It expires (time passes): "Activeren" starts a new period from today.
+  sqlOnTestDatabase(
+    `UPDATE authorizations SET state = 'expired', valid_from = now() - interval '2 years', valid_until = now() - interval '1 day'
+      WHERE user_id = (SELECT id FROM users WHERE email = '${one.email}')`,
+  );
+  await page.getByLabel('Toon ook inactieve machtigingen').check();
+  await expect(row).toContainText('Verlopen');
+  await row.getByRole('button', { name: new RegExp(`^Activeren: ${one.name}`) }).click();
+  await expect(panel.getByRole('row').filter({ hasText: one.name })).toContainText(dutchDate(1));
+  await panel.getByRole('button', { name: 'Akkoord' }).click();
+  await expect(page.getByText('1 machtiging is verlengd.')).toBeVisible();
+  await expect(row).toContainText('Actief');
+  await expect(row.getByRole('cell').nth(7)).toHaveText(dutchDate(1));
+
+  // Five users whose authorizations end within 30 days: chosen with the checkboxes, 3 years.
+  const first = `Vijf${unique().stamp}`;
+  const five = [];
+  for (let i = 0; i < 5; i++) five.push(await createActiveUser(request, first));
+  sqlOnTestDatabase(
+    `UPDATE authorizations SET valid_until = now() + interval '20 days'
+      WHERE user_id IN (SELECT id FROM users WHERE first_name = '${first}')`,
+  );
+  await page.reload();
+  await expect(page.getByRole('group', { name: 'Verloopt binnenkort' })).toBeVisible();
+  await page.getByRole('button', { name: /binnen 30 dagen$/ }).click();
+  await expect(page.getByRole('combobox', { name: 'Verloopt binnenkort' })).toHaveValue('30');
+  await page.getByLabel('Gebruiker').fill(first);
+  const rows = table.getByRole('row').filter({ hasText: first });
+  await expect(rows).toHaveCount(5);
+  for (const u of five) await page.getByRole('checkbox', { name: new RegExp(`^Kiezen: ${u.name}`) }).check();
+  await page.getByRole('button', { name: 'Machtigingen verlengen (5 gekozen)' }).click();
+  await panel.getByLabel('3 jaar').check();
+  await expect(panel.getByRole('row').filter({ hasText: first })).toHaveCount(5);
+  await expect(panel).toContainText('€ 125,00');
+  await expect(panel).toContainText('€ 151,25');
+  await panel.getByRole('button', { name: 'Akkoord' }).click();
+  await expect(page.getByText('5 machtigingen zijn verlengd.')).toBeVisible();
+  // No longer ending within 30 days.
+  await expect(page.getByText('Geen machtigingen gevonden met deze filters.')).toBeVisible();
 });

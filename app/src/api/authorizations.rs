@@ -7,6 +7,7 @@ use super::ApiError;
 use crate::domain::authorization::State;
 use crate::domain::ids::{AuthorizationId, OrgId, ServiceId};
 use crate::domain::level::AssuranceLevel;
+use crate::domain::tariff::Validity;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use server_fn::codec::Json;
@@ -26,11 +27,17 @@ pub struct AuthorizationFilter {
     /// "Toon ook inactieve machtigingen": expired and revoked ones too.
     #[serde(default)]
     pub include_inactive: bool,
+    /// "Verloopt binnenkort": active ones ending within this many days.
+    #[serde(default)]
+    pub ending_within_days: Option<u16>,
 }
 
 impl AuthorizationFilter {
     /// The states to show.
     pub fn states(&self) -> Vec<State> {
+        if self.ending_within_days.is_some() {
+            return vec![State::Active];
+        }
         match self.state {
             Some(state) => vec![state],
             None => State::ALL
@@ -64,6 +71,9 @@ impl AuthorizationFilter {
         add("state", self.state.map(State::as_str).unwrap_or(""));
         if self.include_inactive {
             add("include_inactive", "true");
+        }
+        if let Some(days) = self.ending_within_days {
+            add("ending_within_days", &days.to_string());
         }
         parts.join("&")
     }
@@ -128,6 +138,39 @@ pub struct FilterChoices {
     pub services: Vec<ServiceChoice>,
 }
 
+/// The periods of "Verloopt binnenkort", in days.
+pub const ENDING_WITHIN: [u16; 3] = [30, 60, 90];
+/// The most authorizations one renewal order may hold.
+pub const MAX_RENEWAL: usize = 1000;
+
+/// One authorization of a renewal order, as the summary before "Akkoord" shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RenewalLine {
+    pub id: AuthorizationId,
+    pub user_name: String,
+    pub organization: String,
+    pub service: Option<String>,
+    pub is_admin: bool,
+    pub level: AssuranceLevel,
+    /// Active ones are renewed from their end date; expired ones are activated from today.
+    pub state: State,
+    /// dd-mm-jjjj
+    pub current_end: String,
+    /// dd-mm-jjjj
+    pub new_end: String,
+    /// Excluding VAT.
+    pub cents: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RenewalQuote {
+    pub lines: Vec<RenewalLine>,
+    pub subtotal_cents: i64,
+    pub vat_basis_points: u32,
+    pub vat_cents: i64,
+    pub total_cents: i64,
+}
+
 #[server(prefix = "/api", endpoint = "authorizations/list", input = Json)]
 pub async fn list_authorizations(
     filter: AuthorizationFilter,
@@ -145,6 +188,42 @@ pub async fn filter_options() -> Result<FilterChoices, ApiError> {
     let (state, caller) = request::caller().await?;
     let manager = request::manager(&caller)?;
     request::respond(authorizations::options(&state.pool, &manager).await)
+}
+
+/// How many active authorizations end within 30, 60 and 90 days ("Verloopt binnenkort").
+#[server(prefix = "/api", endpoint = "authorizations/ending", input = Json)]
+pub async fn ending_soon() -> Result<Vec<(u16, i64)>, ApiError> {
+    use crate::server::{authorizations, request};
+    let (state, caller) = request::caller().await?;
+    let manager = request::manager(&caller)?;
+    request::respond(authorizations::ending_soon(&state.pool, &manager).await)
+}
+
+/// The new end dates and the price of renewing (active) or activating (expired) these
+/// authorizations for `years`; nothing is ordered yet.
+#[server(prefix = "/api", endpoint = "authorizations/quote_renewal", input = Json)]
+pub async fn quote_renewal(
+    ids: Vec<AuthorizationId>,
+    years: Validity,
+) -> Result<RenewalQuote, ApiError> {
+    use crate::server::{authorizations, request};
+    let (state, caller) = request::caller().await?;
+    let manager = request::manager(&caller)?;
+    request::respond(authorizations::quote_renewal(&state.pool, &manager, &ids, years).await)
+}
+
+/// "Akkoord": renews and activates them in one order, provided the price is still the one the
+/// manager saw (`total_cents`); returns how many were renewed.
+#[server(prefix = "/api", endpoint = "authorizations/renew", input = Json)]
+pub async fn renew_authorizations(
+    ids: Vec<AuthorizationId>,
+    years: Validity,
+    total_cents: i64,
+) -> Result<u32, ApiError> {
+    use crate::server::{authorizations, request};
+    let (state, caller) = request::caller().await?;
+    let manager = request::manager(&caller)?;
+    request::respond(authorizations::renew(&state, &manager, &ids, years, total_cents).await)
 }
 
 /// The trash can: ends the authorization at once; the user and the organization's other
@@ -180,10 +259,11 @@ mod tests {
             level: Some(AssuranceLevel::Eh2Plus),
             state: None,
             include_inactive: true,
+            ending_within_days: Some(30),
         };
         assert_eq!(
             filter.export_query(),
-            "org_id=0b6c3f3e-1d2a-4c5b-8e9f-0a1b2c3d4e5f&user=de%20Vries%20%26%20Co&level=EH2%2B&include_inactive=true"
+            "org_id=0b6c3f3e-1d2a-4c5b-8e9f-0a1b2c3d4e5f&user=de%20Vries%20%26%20Co&level=EH2%2B&include_inactive=true&ending_within_days=30"
         );
         assert_eq!(AuthorizationFilter::default().export_query(), "");
     }

@@ -61,6 +61,10 @@ const KEYS: &[&str] = &[
     "service",
     "state",
     "include_inactive",
+    "ending_within_days",
+    "ids",
+    "years",
+    "total_cents",
 ];
 
 /// Reads `body` as the server function codec does; if that succeeds, the value written and
@@ -98,6 +102,9 @@ fn every_server_function_reads_back(body: &[u8]) -> Result<(), TestCaseError> {
     reads_back::<authorizations::ListAuthorizations>(body)?;
     reads_back::<authorizations::FilterOptions>(body)?;
     reads_back::<authorizations::RevokeAuthorization>(body)?;
+    reads_back::<authorizations::EndingSoon>(body)?;
+    reads_back::<authorizations::QuoteRenewal>(body)?;
+    reads_back::<authorizations::RenewAuthorizations>(body)?;
     reads_back::<final_check::ListFinalChecks>(body)?;
     reads_back::<final_check::GetFinalCheck>(body)?;
     reads_back::<final_check::Approve>(body)?;

@@ -142,6 +142,8 @@ codes! {
         NotOpen => "not_open",
         AlreadyEnded => "already_ended",
         LastManager => "last_manager",
+        NotRenewable => "not_renewable",
+        AdminAlone => "admin_alone",
     }
 }
 
@@ -205,7 +207,16 @@ impl Field {
             Field::Applicant => &[R::NotInvited, R::NotOpen],
             Field::Application => &[R::NotOpen],
             Field::Reason => &[R::Required, R::TooLong],
-            Field::Authorization => &[R::AlreadyEnded, R::LastManager, R::AboveOwnLevel],
+            Field::Authorization => &[
+                R::AlreadyEnded,
+                R::LastManager,
+                R::AboveOwnLevel,
+                R::Required,
+                R::TooMany,
+                R::NotRenewable,
+                R::AdminAlone,
+                R::Outdated,
+            ],
         }
     }
 

@@ -107,6 +107,17 @@ impl Date {
         format!("{:02}-{:02}-{:04}", self.day, self.month, self.year)
     }
 
+    /// The same day `years` later; 29 February becomes 28 February in a year without it.
+    pub fn plus_years(self, years: i32) -> Self {
+        let year = (self.year + years).clamp(1, 9999);
+        let day = self.day.min(days_in_month(year, self.month));
+        Self {
+            year,
+            month: self.month,
+            day,
+        }
+    }
+
     /// Completed years from `self` to `on` (negative if `on` is earlier). Someone born on
     /// 29 February turns a year older on 1 March in years without a 29 February.
     pub fn years_until(self, on: Date) -> i32 {

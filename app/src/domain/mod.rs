@@ -16,6 +16,7 @@ pub mod new_user;
 pub mod otp;
 pub mod password;
 pub mod phone;
+pub mod renewal;
 pub mod spreadsheet;
 pub mod tariff;
 pub mod throttle;

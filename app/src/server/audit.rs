@@ -45,6 +45,7 @@ actions! {
     ApplicantRejected => "applicant.rejected",
     ApplicantExpired => "applicant.expired",
     AuthorizationRevoked => "authorization.revoked",
+    AuthorizationsRenewed => "authorizations.renewed",
 }
 
 pub async fn record(

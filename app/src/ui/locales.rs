@@ -384,11 +384,29 @@ messages! {
         AuthorizationRevoked => "De machtiging is ingetrokken. De gebruiker en de andere beheerders krijgen een e-mail.", "The authorization has been revoked. The user and the other managers get an e-mail.";
         ManagerBadge => "beheerder", "manager";
         ManagingAuthorizations => "Beheer van machtigingen", "Managing authorizations";
+        EndingSoon => "Verloopt binnenkort", "Ending soon";
+        EndingWithin => "{n} binnen {d} dagen", "{n} within {d} days";
+        AnyEndDate => "Alle einddatums", "Any end date";
+        WithinDays => "Binnen {d} dagen", "Within {d} days";
+        Choose => "Kiezen", "Choose";
+        Renew => "Verlengen", "Renew";
+        Activate => "Activeren", "Activate";
+        RenewChosen => "Machtigingen verlengen ({n} gekozen)", "Renew authorizations ({n} chosen)";
+        RenewAuthorizations => "Machtigingen verlengen", "Renew authorizations";
+        RenewRule => "Een actieve machtiging wordt verlengd vanaf de huidige einddatum, een verlopen machtiging wordt geactiveerd vanaf vandaag; nooit langer dan 5 jaar vanaf vandaag. Beheerdersmachtigingen zijn gratis.", "An active authorization is renewed from its current end date, an expired one is activated from today; never longer than 5 years from today. Manager's rights are free.";
+        NewEndDate => "Nieuwe einddatum", "New end date";
+        RenewedOne => "1 machtiging is verlengd.", "1 authorization has been renewed.";
+        RenewedMany => "{n} machtigingen zijn verlengd.", "{n} authorizations have been renewed.";
         AuthPending => "Aangevraagd", "Requested";
         AuthActive => "Actief", "Active";
         AuthExpired => "Verlopen", "Expired";
         AuthRevoked => "Ingetrokken", "Revoked";
         ErrAuthorizationAboveOwnLevel => "Deze machtiging heeft een hoger niveau dan uw eigen middel. Alleen een beheerder van dat niveau kan haar wijzigen.", "This authorization is of a higher level than your own means. Only a manager of that level can change it.";
+        ErrNotRenewable => "Alleen actieve en verlopen machtigingen kunnen worden verlengd.", "Only active and expired authorizations can be renewed.";
+        ErrAdminAlone => "Een beheerdersmachtiging wordt alleen samen met machtigingen voor diensten verlengd.", "A manager's right is only renewed together with authorizations for services.";
+        ErrChooseAuthorizations => "Kies eerst een of meer machtigingen.", "Choose one or more authorizations first.";
+        ErrTooManyAuthorizations => "Verleng maximaal 1.000 machtigingen in één keer.", "Renew at most 1,000 authorizations at once.";
+        ErrPriceChanged => "Het overzicht is gewijzigd. Bekijk de nieuwe einddatums en de prijs en kies opnieuw Akkoord.", "The summary has changed. Check the new end dates and the price, then choose Agree again.";
         ErrAlreadyEnded => "Deze machtiging is al beëindigd.", "This authorization has already ended.";
         ErrLastManager => "Dit is de laatste beheerder van deze organisatie. Benoem eerst een andere beheerder; anders kan niemand meer machtigingen beheren.", "This is the organization's last authorization manager. Appoint another manager first; otherwise nobody can manage authorizations any more.";
     }
@@ -418,6 +436,7 @@ impl Msg {
                 F::Branch => Msg::ErrBranch,
                 F::Services => Msg::ErrServicesRequired,
                 F::Users => Msg::ErrUsersRequired,
+                F::Authorization => Msg::ErrChooseAuthorizations,
                 _ => Msg::Required,
             },
             R::TooLong => match field {
@@ -448,7 +467,10 @@ impl Msg {
             R::Differs => Msg::PasswordsDiffer,
             R::Wrong => Msg::ErrWrongCurrentPassword,
             R::RecentlyUsed => Msg::ErrRecentlyUsed,
-            R::TooMany => Msg::ErrTooManyUsers,
+            R::TooMany => match field {
+                F::Authorization => Msg::ErrTooManyAuthorizations,
+                _ => Msg::ErrTooManyUsers,
+            },
             R::Mismatch => Msg::ErrKvkMismatch,
             R::NotRegistered => Msg::ErrKvkNotRegistered,
             R::AboveOwnLevel => match field {
@@ -461,7 +483,10 @@ impl Msg {
             },
             R::AboveLevel => Msg::ErrServiceAboveLevel,
             R::NotAgreed => Msg::AgreeFirst,
-            R::Outdated => Msg::ErrTermsOutdated,
+            R::Outdated => match field {
+                F::Authorization => Msg::ErrPriceChanged,
+                _ => Msg::ErrTermsOutdated,
+            },
             R::TooLarge => Msg::ErrCsvTooLarge,
             R::TooManyRows => Msg::ErrCsvTooManyRows,
             R::Empty => Msg::ErrCsvEmpty,
@@ -471,6 +496,8 @@ impl Msg {
             R::NotOpen => Msg::ErrNotOpen,
             R::AlreadyEnded => Msg::ErrAlreadyEnded,
             R::LastManager => Msg::ErrLastManager,
+            R::NotRenewable => Msg::ErrNotRenewable,
+            R::AdminAlone => Msg::ErrAdminAlone,
         }
     }
 

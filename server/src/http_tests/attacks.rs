@@ -104,6 +104,13 @@ fn every_server_function(draft: &Value, some_id: &str) -> Vec<(&'static str, Val
         ),
         ("authorizations/options", json!({}), protected),
         ("authorizations/revoke", json!({ "id": some_id }), protected),
+        ("authorizations/ending", json!({}), protected),
+        ("authorizations/quote_renewal", json!({ "ids": [some_id], "years": 1 }), protected),
+        (
+            "authorizations/renew",
+            json!({ "ids": [some_id], "years": 1, "total_cents": 1815 }),
+            protected,
+        ),
         ("final_check/list", json!({}), protected),
         ("final_check/detail", json!({ "id": some_id }), protected),
         ("final_check/approve", json!({ "id": some_id }), protected),
@@ -271,6 +278,14 @@ async fn attack_another_organizations_ids_answer_exactly_like_missing_records(po
                 json!({ "filter": { "org_id": org, "user": "", "include_inactive": true }, "after": null }),
             ),
             ("authorizations/revoke", json!({ "id": authorization })),
+            (
+                "authorizations/quote_renewal",
+                json!({ "ids": [authorization], "years": 1 }),
+            ),
+            (
+                "authorizations/renew",
+                json!({ "ids": [authorization], "years": 1, "total_cents": 0 }),
+            ),
             ("final_check/detail", json!({ "id": applicant })),
             ("final_check/approve", json!({ "id": applicant })),
             (

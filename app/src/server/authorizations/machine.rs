@@ -136,3 +136,38 @@ pub async fn apply_many(
     .await?;
     Ok(done.rows_affected())
 }
+
+/// Applies `event` (renewing or activating) to the authorizations `ids` in a state it applies
+/// to, each with its new end date (`ends`, yyyy-mm-dd): valid through the end of that day in
+/// Dutch time. Activating starts a new period now; renewing keeps the start unless the period
+/// would then run longer than five years.
+pub async fn apply_with_end(
+    conn: &mut PgConnection,
+    event: Event,
+    ids: &[Uuid],
+    ends: &[String],
+) -> ServiceResult<u64> {
+    let sources = State::sources(event);
+    let Some(target) = sources.first().and_then(|s| s.next(event)) else {
+        return Ok(0);
+    };
+    let sources: Vec<&str> = sources.into_iter().map(State::as_str).collect();
+    let start = match event {
+        Event::Activate => "now()",
+        _ => "greatest(z.valid_from, n.until - interval '5 years')",
+    };
+    let done = sqlx::query(&format!(
+        "UPDATE authorizations z SET state = $2, valid_until = n.until, valid_from = {start}
+           FROM (SELECT id, (end_date + 1)::timestamp AT TIME ZONE 'Europe/Amsterdam'
+                            - interval '1 second' AS until
+                   FROM UNNEST($1::uuid[], $4::date[]) AS e(id, end_date)) AS n
+          WHERE z.id = n.id AND z.state = ANY($3)"
+    ))
+    .bind(ids)
+    .bind(target.as_str())
+    .bind(&sources)
+    .bind(ends)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected())
+}

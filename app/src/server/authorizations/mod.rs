@@ -5,7 +5,9 @@
 pub mod export;
 pub mod machine;
 mod overview;
+mod renew;
 mod revoke;
 
-pub use overview::{list, options};
+pub use overview::{ending_soon, list, options};
+pub use renew::{quote_renewal, renew};
 pub use revoke::revoke;

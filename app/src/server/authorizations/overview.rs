@@ -94,6 +94,11 @@ pub(super) fn query(
     if let Some(level) = filter.level {
         q.push(" AND z.level = ").push_bind(level.as_str());
     }
+    if let Some(days) = filter.ending_within_days {
+        q.push(" AND z.valid_until < now() + make_interval(days => ")
+            .push_bind(i32::from(days.min(3650)))
+            .push(")");
+    }
     Ok(q)
 }
 
@@ -132,6 +137,24 @@ pub async fn list(
         .map(Row::into_api)
         .collect::<ServiceResult<_>>()?;
     Ok(AuthorizationsPage { rows, next })
+}
+
+/// How many active authorizations of the manager's organizations end within each period of
+/// "Verloopt binnenkort".
+pub async fn ending_soon(pool: &PgPool, manager: &Manager) -> ServiceResult<Vec<(u16, i64)>> {
+    let counts: Vec<i64> = sqlx::query_scalar(
+        "SELECT count(*) FILTER (WHERE z.valid_until < now() + make_interval(days => d))
+           FROM unnest($2::int[]) AS d
+           LEFT JOIN authorizations z ON z.org_id = ANY($1) AND z.state = 'active'
+                                     AND z.valid_until < now() + make_interval(days => $3)
+          GROUP BY d ORDER BY d",
+    )
+    .bind(manager.orgs())
+    .bind(ENDING_WITHIN.map(i32::from).to_vec())
+    .bind(i32::from(ENDING_WITHIN[ENDING_WITHIN.len() - 1]))
+    .fetch_all(pool)
+    .await?;
+    Ok(ENDING_WITHIN.into_iter().zip(counts).collect())
 }
 
 /// The filters' choices: the manager's organizations and the catalog's services.

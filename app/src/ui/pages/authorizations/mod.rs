@@ -1,14 +1,21 @@
 //! Beheer > Machtigingen: every authorization of the manager's organizations, with filters,
-//! keyset paging, the export of what the filters show, and the trash can on each row.
+//! keyset paging, the export of what the filters show, the trash can on each row, and renewing
+//! (one, or many chosen with checkboxes, also from "Verloopt binnenkort").
+
+mod renewal;
 
 use crate::api::authorizations::{
-    filter_options, list_authorizations, revoke_authorization, AuthorizationFilter,
-    AuthorizationRow, AuthorizationsCursor,
+    ending_soon, filter_options, list_authorizations, revoke_authorization, AuthorizationFilter,
+    AuthorizationRow, AuthorizationsCursor, AuthorizationsPage,
 };
+use crate::api::ApiError;
+use crate::domain::ids::AuthorizationId;
+use renewal::RenewalPanel;
 use crate::domain::authorization::State;
 use crate::domain::ids::{OrgId, ServiceId};
 use crate::domain::level::AssuranceLevel;
 use crate::ui::fetch::{fetch, Fetched};
+use crate::ui::page::focus_new_heading;
 use crate::ui::i18n::{tr, use_i18n, I18n, Msg};
 use crate::ui::session::require_sign_in;
 use leptos::prelude::*;
@@ -45,7 +52,23 @@ pub fn Authorizations() -> impl IntoView {
         let after = cursors.with(|c| c.last().cloned().flatten());
         list_authorizations(filter.get(), after)
     });
-    let notice = RwSignal::new(None::<Result<Msg, String>>);
+    let notice = RwSignal::new(None::<Result<String, String>>);
+    let ending = fetch(ending_soon);
+    let chosen = RwSignal::new(Vec::<AuthorizationId>::new());
+    let renewing = RwSignal::new(false);
+    let renewed = move |n: u32| {
+        renewing.set(false);
+        chosen.set(Vec::new());
+        notice.set(Some(Ok(i18n.count(u64::from(n), Msg::RenewedOne, Msg::RenewedMany))));
+        page.refetch();
+        ending.refetch();
+    };
+    let renew = move |ids: Vec<AuthorizationId>| {
+        chosen.set(ids);
+        renewing.set(true);
+        notice.set(None);
+        focus_new_heading("#renewal-title");
+    };
     let change = move |edit: &dyn Fn(&mut AuthorizationFilter)| {
         filter.update(|f| edit(f));
         cursors.set(vec![None]);
@@ -62,6 +85,18 @@ pub fn Authorizations() -> impl IntoView {
         <section class="card">
             <h1>{tr(Msg::Authorizations)}</h1>
             <p>{tr(Msg::AuthorizationsIntro)}</p>
+            {move || ending.value.get().and_then(Result::ok).map(|counts| view! {
+                <div class="ending" role="group" aria-label=i18n.t(Msg::EndingSoon)>
+                    <strong>{i18n.t(Msg::EndingSoon)}</strong>
+                    {counts.into_iter().map(|(days, n)| {
+                        let text = i18n.t(Msg::EndingWithin).replace("{n}", &n.to_string()).replace("{d}", &days.to_string());
+                        view! {
+                            <button type="button" class="link" aria-pressed=move || (filter.with(|f| f.ending_within_days) == Some(days)).to_string()
+                                on:click=move |_| change(&|f| f.ending_within_days = Some(days))>{text}</button>
+                        }
+                    }).collect_view()}
+                </div>
+            })}
             <form class="filters" on:submit=|ev| ev.prevent_default()>
                 <div>
                     <label for="f-org">{tr(Msg::Organization)}</label>
@@ -114,6 +149,19 @@ pub fn Authorizations() -> impl IntoView {
                         {State::ALL.into_iter().map(|s| view! { <option value=s.as_str()>{move || state_text(i18n, s)}</option> }).collect_view()}
                     </select>
                 </div>
+                <div>
+                    <label for="f-ending">{tr(Msg::EndingSoon)}</label>
+                    <select id="f-ending" prop:value=move || filter.with(|f| f.ending_within_days.map(|d| d.to_string()).unwrap_or_default())
+                        on:change=move |ev| {
+                            let days = event_target_value(&ev).parse::<u16>().ok();
+                            change(&|f| f.ending_within_days = days);
+                        }>
+                        <option value="">{tr(Msg::AnyEndDate)}</option>
+                        {crate::api::authorizations::ENDING_WITHIN.into_iter().map(|d| view! {
+                            <option value=d.to_string()>{move || i18n.t(Msg::WithinDays).replace("{d}", &d.to_string())}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
                 <div class="check">
                     <input id="f-inactive" type="checkbox" on:change=move |ev| {
                         let on = event_target_checked(&ev);
@@ -124,11 +172,20 @@ pub fn Authorizations() -> impl IntoView {
             </form>
             <div aria-live="polite">
                 {move || notice.get().map(|n| match n {
-                    Ok(msg) => view! { <p class="success">{i18n.t(msg)}</p> }.into_any(),
+                    Ok(text) => view! { <p class="success">{text}</p> }.into_any(),
                     Err(text) => view! { <p class="error" role="alert">{text}</p> }.into_any(),
                 })}
             </div>
-            <Rows page cursors notice/>
+            <Rows page cursors notice chosen renew/>
+            <p class="page-actions">
+                <button type="button" class="secondary" disabled=move || chosen.with(Vec::is_empty)
+                    on:click=move |_| renew(chosen.get())>
+                    {move || i18n.t(Msg::RenewChosen).replace("{n}", &chosen.with(Vec::len).to_string())}
+                </button>
+            </p>
+            <Show when=move || renewing.get() && chosen.with(|c| !c.is_empty())>
+                <RenewalPanel chosen open=renewing done=renewed/>
+            </Show>
             <p class="page-actions">
                 <a href=export rel="external" download class="button secondary">{tr(Msg::ExportCsv)}</a>
                 <A href="/beheer/gebruikers/toevoegen" attr:class="button add">{tr(Msg::RequestNewMeans)}</A>
@@ -137,11 +194,16 @@ pub fn Authorizations() -> impl IntoView {
     }
 }
 
+type Page = Fetched<Result<AuthorizationsPage, ApiError>>;
+type Notice = RwSignal<Option<Result<String, String>>>;
+
 #[component]
 fn Rows(
-    page: Fetched<Result<crate::api::authorizations::AuthorizationsPage, crate::api::ApiError>>,
+    page: Page,
     cursors: RwSignal<Vec<Option<AuthorizationsCursor>>>,
-    notice: RwSignal<Option<Result<Msg, String>>>,
+    notice: Notice,
+    chosen: RwSignal<Vec<AuthorizationId>>,
+    renew: impl Fn(Vec<AuthorizationId>) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let i18n = use_i18n();
     move || {
@@ -162,6 +224,7 @@ fn Rows(
                         <table>
                             <caption class="sr-only">{i18n.t(Msg::Authorizations)}</caption>
                             <thead><tr>
+                                <th scope="col"><span class="sr-only">{i18n.t(Msg::Choose)}</span></th>
                                 <th scope="col">{i18n.t(Msg::User)}</th>
                                 <th scope="col">{i18n.t(Msg::Organization)}</th>
                                 <th scope="col">{i18n.t(Msg::Service)}</th>
@@ -173,7 +236,7 @@ fn Rows(
                                 <th scope="col"><span class="sr-only">{i18n.t(Msg::Actions)}</span></th>
                             </tr></thead>
                             <tbody>
-                                {p.rows.into_iter().map(|row| view! { <Row row page notice/> }).collect_view()}
+                                {p.rows.into_iter().map(|row| view! { <Row row page notice chosen renew/> }).collect_view()}
                             </tbody>
                         </table>
                     </div>
@@ -199,8 +262,10 @@ fn Rows(
 #[component]
 fn Row(
     row: AuthorizationRow,
-    page: Fetched<Result<crate::api::authorizations::AuthorizationsPage, crate::api::ApiError>>,
-    notice: RwSignal<Option<Result<Msg, String>>>,
+    page: Page,
+    notice: Notice,
+    chosen: RwSignal<Vec<AuthorizationId>>,
+    renew: impl Fn(Vec<AuthorizationId>) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let confirming = RwSignal::new(false);
@@ -218,7 +283,7 @@ fn Row(
             confirming.set(false);
             match revoke_authorization(id.get_value()).await {
                 Ok(()) => {
-                    notice.set(Some(Ok(Msg::AuthorizationRevoked)));
+                    notice.set(Some(Ok(i18n.t(Msg::AuthorizationRevoked).to_string())));
                     page.refetch();
                 }
                 Err(e) => notice.set(Some(Err(i18n.error(&e)))),
@@ -226,8 +291,30 @@ fn Row(
         });
     };
     let state = row.state;
+    let renewable = matches!(state, State::Active | State::Expired);
+    let choose_label = format!("{}: {} – {}", i18n.t(Msg::Choose), row.user_name, what);
+    let renew_label = format!(
+        "{}: {} – {}",
+        i18n.t(if state == State::Expired { Msg::Activate } else { Msg::Renew }),
+        row.user_name,
+        what
+    );
+    let is_chosen = move || id.with_value(|id| chosen.with(|c| c.contains(id)));
     view! {
         <tr>
+            <td>
+                <Show when=move || renewable>
+                    <input type="checkbox" aria-label=choose_label.clone() prop:checked=is_chosen
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            let id = id.get_value();
+                            chosen.update(|c| {
+                                c.retain(|x| *x != id);
+                                if on { c.push(id); }
+                            });
+                        }/>
+                </Show>
+            </td>
             <td>{row.user_name.clone()}<br/><small>{row.user_email.clone()}</small></td>
             <td>{row.organization.clone()}</td>
             <td>{what.clone()}
@@ -238,6 +325,12 @@ fn Row(
             <td class="nowrap">{row.valid_until.clone()}</td>
             <td>{move || state_text(i18n, state)}</td>
             <td class="actions">
+                <Show when=move || renewable>
+                    <button type="button" class="link" aria-label=renew_label.clone()
+                        on:click=move |_| renew(vec![id.get_value()])>
+                        {move || i18n.t(if state == State::Expired { Msg::Activate } else { Msg::Renew })}
+                    </button>
+                </Show>
                 <Show when=move || can_revoke>
                     <button type="button" class="icon danger" aria-label=label.clone() title=tr(Msg::Revoke)
                         on:click=move |_| confirming.set(true)>

@@ -1,0 +1,231 @@
+//! Renewing (active) and activating (expired) authorizations in one order: the summary with
+//! the new end dates and the price before "Akkoord", and the order itself, in one transaction
+//! that charges exactly what the manager saw. The rules are `domain::renewal`'s.
+
+use super::machine;
+use crate::api::authorizations::{RenewalLine, RenewalQuote, MAX_RENEWAL};
+use crate::api::ApiError;
+use crate::domain::authorization::{Event, Kind, State};
+use crate::domain::codes::{Field, Rule};
+use crate::domain::date::Date;
+use crate::domain::ids::AuthorizationId;
+use crate::domain::new_user::full_name;
+use crate::domain::renewal::{self, Item, Priced, RenewalError};
+use crate::domain::tariff::Validity;
+use crate::server::error::{ServiceError, ServiceResult};
+use crate::server::session::Manager;
+use crate::server::state::AppState;
+use crate::server::{audit, catalog};
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: Uuid,
+    kind: String,
+    state: String,
+    level: String,
+    first_name: String,
+    infix: String,
+    last_name: String,
+    organization: String,
+    service: Option<String>,
+    /// yyyy-mm-dd, in Dutch time.
+    current_end: String,
+    previous_until: chrono::DateTime<chrono::Utc>,
+}
+
+/// The order as priced: the rows (in the order asked for), their domain items and the price.
+struct Order {
+    rows: Vec<Row>,
+    items: Vec<Item>,
+    priced: Priced,
+    vat_basis_points: u32,
+}
+
+fn refuse(rule: Rule) -> ServiceError {
+    ApiError::validation(Field::Authorization, rule).into()
+}
+
+/// Reads (and with `lock`, locks) the authorizations and prices the order. Any id that is
+/// missing or another organization's answers `NotFound`, like a missing record.
+async fn priced(
+    conn: &mut PgConnection,
+    manager: &Manager,
+    ids: &[AuthorizationId],
+    validity: Validity,
+    lock: bool,
+) -> ServiceResult<Order> {
+    if ids.is_empty() {
+        return Err(refuse(Rule::Required));
+    }
+    if ids.len() > MAX_RENEWAL {
+        return Err(refuse(Rule::TooMany));
+    }
+    let mut wanted: Vec<Uuid> = ids.iter().map(AuthorizationId::uuid).collect();
+    wanted.sort();
+    wanted.dedup();
+    let rows: Vec<Row> = sqlx::query_as(&format!(
+        "SELECT z.id, z.kind, z.state, z.level, u.first_name, u.infix, u.last_name,
+                o.name AS organization,
+                (SELECT min(s.name) FROM services s WHERE s.service_uuid = z.service_uuid) AS service,
+                to_char(z.valid_until AT TIME ZONE 'Europe/Amsterdam', 'YYYY-MM-DD') AS current_end,
+                z.valid_until AS previous_until
+           FROM authorizations z
+           JOIN users u ON u.id = z.user_id
+           JOIN organizations o ON o.id = z.org_id
+          WHERE z.id = ANY($1) AND z.org_id = ANY($2)
+          ORDER BY u.sort_key, z.id
+          {}",
+        if lock { "FOR UPDATE OF z" } else { "" }
+    ))
+    .bind(&wanted)
+    .bind(manager.orgs())
+    .fetch_all(&mut *conn)
+    .await?;
+    if rows.len() != wanted.len() {
+        return Err(ApiError::NotFound.into());
+    }
+    let bad = |what: &str| ServiceError::internal(format!("renewal: {what}"));
+    let mut items = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let level = crate::domain::level::AssuranceLevel::parse(&r.level).map_err(|_| bad("level"))?;
+        if level > manager.level() {
+            return Err(refuse(Rule::AboveOwnLevel));
+        }
+        items.push(Item {
+            level,
+            is_admin: Kind::parse(&r.kind) == Some(Kind::Admin),
+            state: State::parse(&r.state).ok_or_else(|| bad("state"))?,
+            current_end: Date::parse_iso(&r.current_end).map_err(|_| bad("end date"))?,
+        });
+    }
+    let today: String = sqlx::query_scalar(
+        "SELECT to_char(now() AT TIME ZONE 'Europe/Amsterdam', 'YYYY-MM-DD')",
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    let today = Date::parse_iso(&today).map_err(|_| bad("today"))?;
+    let list = catalog::price_list(conn).await?;
+    let priced = renewal::price(&list, &items, validity, today).map_err(|e| match e {
+        RenewalError::Empty => refuse(Rule::Required),
+        RenewalError::NotRenewable => refuse(Rule::NotRenewable),
+        RenewalError::AdminAlone => refuse(Rule::AdminAlone),
+        RenewalError::Price(e) => ServiceError::internal(e),
+    })?;
+    Ok(Order {
+        rows,
+        items,
+        priced,
+        vat_basis_points: list.vat_basis_points,
+    })
+}
+
+pub async fn quote_renewal(
+    pool: &sqlx::PgPool,
+    manager: &Manager,
+    ids: &[AuthorizationId],
+    validity: Validity,
+) -> ServiceResult<RenewalQuote> {
+    let mut conn = pool.acquire().await?;
+    let order = priced(&mut conn, manager, ids, validity, false).await?;
+    Ok(RenewalQuote {
+        lines: order
+            .rows
+            .iter()
+            .zip(&order.items)
+            .zip(&order.priced.items)
+            .map(|((r, item), p)| RenewalLine {
+                id: r.id.into(),
+                user_name: full_name(&r.first_name, &r.infix, &r.last_name),
+                organization: r.organization.clone(),
+                service: r.service.clone(),
+                is_admin: item.is_admin,
+                level: item.level,
+                state: item.state,
+                current_end: item.current_end.to_dutch(),
+                new_end: p.new_end.to_dutch(),
+                cents: p.cents,
+            })
+            .collect(),
+        subtotal_cents: order.priced.subtotal_cents,
+        vat_basis_points: order.vat_basis_points,
+        vat_cents: order.priced.vat_cents,
+        total_cents: order.priced.total_cents,
+    })
+}
+
+/// "Akkoord": one order, one transaction. Refused (nothing changes) when the price is no
+/// longer `total_cents`, the one the manager saw.
+pub async fn renew(
+    state: &AppState,
+    manager: &Manager,
+    ids: &[AuthorizationId],
+    validity: Validity,
+    total_cents: i64,
+) -> ServiceResult<u32> {
+    let mut tx = state.pool.begin().await?;
+    let order = priced(&mut tx, manager, ids, validity, true).await?;
+    if order.priced.total_cents != total_cents {
+        return Err(refuse(Rule::Outdated));
+    }
+    let renewal: Uuid = sqlx::query_scalar(
+        "INSERT INTO renewals (ordered_by, validity_years, subtotal_cents, vat_cents, total_cents)
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(manager.user_id())
+    .bind(i32::from(validity.years()))
+    .bind(order.priced.subtotal_cents)
+    .bind(order.priced.vat_cents)
+    .bind(order.priced.total_cents)
+    .fetch_one(&mut *tx)
+    .await?;
+    // Active ones are renewed, expired ones activated: two events of the one state machine.
+    let mut changed = 0;
+    for (event, from) in [(Event::Renew, State::Active), (Event::Activate, State::Expired)] {
+        let (ids, ends): (Vec<Uuid>, Vec<String>) = order
+            .rows
+            .iter()
+            .zip(&order.items)
+            .zip(&order.priced.items)
+            .filter(|((_, item), _)| item.state == from)
+            .map(|((r, _), p)| (r.id, p.new_end.to_iso()))
+            .unzip();
+        changed += machine::apply_with_end(&mut tx, event, &ids, &ends).await?;
+    }
+    if changed != order.rows.len() as u64 {
+        return Err(ServiceError::internal("renewal: a locked authorization did not change"));
+    }
+    let item_ids: Vec<Uuid> = order.rows.iter().map(|r| r.id).collect();
+    let states: Vec<&str> = order.items.iter().map(|i| i.state.as_str()).collect();
+    let previous: Vec<_> = order.rows.iter().map(|r| r.previous_until).collect();
+    let cents: Vec<i64> = order.priced.items.iter().map(|p| p.cents).collect();
+    sqlx::query(
+        "INSERT INTO renewal_items (renewal_id, authorization_id, previous_state, previous_until, new_until, cents)
+         SELECT $1, i.id, i.state, i.previous, z.valid_until, i.cents
+           FROM UNNEST($2::uuid[], $3::text[], $4::timestamptz[], $5::int8[]) AS i(id, state, previous, cents)
+           JOIN authorizations z ON z.id = i.id",
+    )
+    .bind(renewal)
+    .bind(&item_ids)
+    .bind(&states)
+    .bind(&previous)
+    .bind(&cents)
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        Some(manager.user_id()),
+        audit::Action::AuthorizationsRenewed,
+        None,
+        serde_json::json!({
+            "renewal_id": renewal,
+            "authorizations": item_ids.len(),
+            "years": validity.years(),
+            "total_cents": order.priced.total_cents,
+        }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(u32::try_from(changed).unwrap_or(u32::MAX))
+}

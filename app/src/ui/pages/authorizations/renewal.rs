@@ -1,0 +1,141 @@
+//! "Machtigingen verlengen": the chosen authorizations with their new end dates and the price,
+//! for 1, 3 or 5 years, then "Akkoord" (one order). Expired ones are activated from today.
+
+use crate::api::authorizations::{quote_renewal, renew_authorizations, RenewalQuote};
+use crate::domain::authorization::State;
+use crate::domain::ids::AuthorizationId;
+use crate::domain::tariff::{format_euro, Validity};
+use crate::ui::fetch::fetch;
+use crate::ui::i18n::{tr, use_i18n, Lang, Msg};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+#[component]
+pub fn RenewalPanel(
+    /// The authorizations chosen; the panel shows when there are any and `open` is set.
+    chosen: RwSignal<Vec<AuthorizationId>>,
+    open: RwSignal<bool>,
+    /// Called with how many were renewed.
+    done: impl Fn(u32) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let validity = RwSignal::new(Validity::OneYear);
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let quote = fetch(move || {
+        let ids = chosen.get();
+        let years = validity.get();
+        async move {
+            if ids.is_empty() {
+                None
+            } else {
+                Some(quote_renewal(ids, years).await)
+            }
+        }
+    });
+    let agree = move |total: i64| {
+        busy.set(true);
+        error.set(None);
+        spawn_local(async move {
+            let answer =
+                renew_authorizations(chosen.get_untracked(), validity.get_untracked(), total).await;
+            busy.set(false);
+            match answer {
+                Ok(n) => done(n),
+                Err(e) => {
+                    error.set(Some(i18n.error(&e)));
+                    quote.refetch();
+                }
+            }
+        });
+    };
+
+    view! {
+        <section class="renewal" aria-labelledby="renewal-title">
+            <h2 id="renewal-title" tabindex="-1">{tr(Msg::RenewAuthorizations)}</h2>
+            <fieldset>
+                <legend>{tr(Msg::Validity)}</legend>
+                {Validity::ALL.into_iter().map(|v| {
+                    let id = format!("renew-years-{}", v.years());
+                    view! {
+                        <div class="choice">
+                            <input type="radio" name="renew-years" id=id.clone()
+                                prop:checked=move || validity.get() == v
+                                on:change=move |_| validity.set(v)/>
+                            <label for=id>{move || i18n.t(Msg::NYears).replace("{n}", &v.years().to_string())}</label>
+                        </div>
+                    }
+                }).collect_view()}
+            </fieldset>
+            <p class="hint">{tr(Msg::RenewRule)}</p>
+            {move || match quote.value.get().flatten() {
+                None => view! { <p class="loading">{i18n.t(Msg::Loading)}</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="error" role="alert">{i18n.error(&e)}</p> }.into_any(),
+                Some(Ok(q)) => summary(q, busy, agree, open).into_any(),
+            }}
+            {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+        </section>
+    }
+}
+
+fn summary(
+    q: RenewalQuote,
+    busy: RwSignal<bool>,
+    agree: impl Fn(i64) + Copy + Send + Sync + 'static,
+    open: RwSignal<bool>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let dutch = i18n.lang.get_untracked() == Lang::Nl;
+    let total = q.total_cents;
+    let vat = i18n
+        .t(Msg::Vat)
+        .replace("{p}", &(q.vat_basis_points / 100).to_string());
+    view! {
+        <div class="table-wrap">
+            <table>
+                <caption class="sr-only">{tr(Msg::RenewAuthorizations)}</caption>
+                <thead><tr>
+                    <th scope="col">{tr(Msg::User)}</th>
+                    <th scope="col">{tr(Msg::Service)}</th>
+                    <th scope="col">{tr(Msg::Level)}</th>
+                    <th scope="col">{tr(Msg::ValidUntil)}</th>
+                    <th scope="col">{tr(Msg::NewEndDate)}</th>
+                    <th scope="col" class="amount">{tr(Msg::Price)}</th>
+                </tr></thead>
+                <tbody>
+                    {q.lines.into_iter().map(|l| {
+                        let what = match (&l.service, l.is_admin) {
+                            (_, true) => i18n.t(Msg::ManagingAuthorizations).to_string(),
+                            (Some(s), false) => s.clone(),
+                            (None, false) => i18n.t(Msg::AllServices).to_string(),
+                        };
+                        let activated = l.state == State::Expired;
+                        view! {
+                            <tr>
+                                <td>{l.user_name}<br/><small>{l.organization}</small></td>
+                                <td>{what}</td>
+                                <td>{l.level.as_str()}</td>
+                                <td class="nowrap">{l.current_end}
+                                    {activated.then(|| view! { <br/><small>{tr(Msg::AuthExpired)}</small> })}</td>
+                                <td class="nowrap">{l.new_end}</td>
+                                <td class="amount nowrap">{format_euro(l.cents, dutch)}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+        <dl class="details totals">
+            <dt>{tr(Msg::Subtotal)}</dt><dd class="amount nowrap">{format_euro(q.subtotal_cents, dutch)}</dd>
+            <dt>{vat}</dt><dd class="amount nowrap">{format_euro(q.vat_cents, dutch)}</dd>
+            <dt>{tr(Msg::Total)}</dt><dd class="amount nowrap"><strong>{format_euro(total, dutch)}</strong></dd>
+        </dl>
+        <p class="page-actions">
+            <button type="button" class="primary" disabled=move || busy.get()
+                attr:aria-busy=move || busy.get().to_string()
+                on:click=move |_| agree(total)>{tr(Msg::Agree)}</button>
+            " "
+            <button type="button" class="secondary" on:click=move |_| open.set(false)>{tr(Msg::Cancel)}</button>
+        </p>
+    }
+}
