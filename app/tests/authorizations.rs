@@ -456,10 +456,11 @@ use app::domain::date::Date;
 use app::domain::tariff::Validity;
 
 async fn today(pool: &PgPool) -> Date {
-    let s: String = sqlx::query_scalar("SELECT to_char(now() AT TIME ZONE 'Europe/Amsterdam', 'YYYY-MM-DD')")
-        .fetch_one(pool)
-        .await
-        .unwrap();
+    let s: String =
+        sqlx::query_scalar("SELECT to_char(now() AT TIME ZONE 'Europe/Amsterdam', 'YYYY-MM-DD')")
+            .fetch_one(pool)
+            .await
+            .unwrap();
     Date::parse_iso(&s).unwrap()
 }
 
@@ -497,7 +498,10 @@ async fn renewing_many_extends_each_from_its_end_date_at_the_price_shown(pool: P
         .await
         .unwrap();
     assert_eq!(quote.lines.len(), 5);
-    assert!(quote.lines.iter().all(|l| l.cents == 1500 && l.state == State::Active));
+    assert!(quote
+        .lines
+        .iter()
+        .all(|l| l.cents == 1500 && l.state == State::Active));
     assert_eq!(
         (quote.subtotal_cents, quote.vat_cents, quote.total_cents),
         (7500, 1575, 9075)
@@ -513,13 +517,20 @@ async fn renewing_many_extends_each_from_its_end_date_at_the_price_shown(pool: P
         assert_eq!(end_of(&state.pool, id).await, end.plus_years(1));
         assert_eq!(state_of(&state.pool, id).await, "active");
     }
-    assert_eq!(count(&state.pool, "SELECT count(*) FROM renewals").await, before + 1);
+    assert_eq!(
+        count(&state.pool, "SELECT count(*) FROM renewals").await,
+        before + 1
+    );
     assert_eq!(
         count(&state.pool, "SELECT sum(cents)::int8 FROM renewal_items").await,
         7500
     );
     assert_eq!(
-        count(&state.pool, "SELECT count(*) FROM audit_log WHERE action = 'authorizations.renewed'").await,
+        count(
+            &state.pool,
+            "SELECT count(*) FROM audit_log WHERE action = 'authorizations.renewed'"
+        )
+        .await,
         1
     );
 }
@@ -572,9 +583,11 @@ async fn a_renewal_that_breaks_a_rule_changes_nothing(pool: PgPool) {
     let refused = |ids: Vec<AuthorizationId>, total: i64| {
         let (state, m) = (state.clone(), m.clone());
         async move {
-            api(authorizations::renew(&state, &m, &ids, Validity::OneYear, total)
-                .await
-                .unwrap_err())
+            api(
+                authorizations::renew(&state, &m, &ids, Validity::OneYear, total)
+                    .await
+                    .unwrap_err(),
+            )
         }
     };
     let quote = authorizations::quote_renewal(&state.pool, &m, &own, Validity::OneYear)
@@ -595,10 +608,16 @@ async fn a_renewal_that_breaks_a_rule_changes_nothing(pool: PgPool) {
     .unwrap();
     let mut mixed = own.clone();
     mixed.push(noord.into());
-    assert_eq!(refused(mixed.clone(), quote.total_cents).await, ApiError::NotFound);
+    assert_eq!(
+        refused(mixed.clone(), quote.total_cents).await,
+        ApiError::NotFound
+    );
     let mut with_missing = own.clone();
     with_missing.push(Uuid::new_v4().into());
-    assert_eq!(refused(with_missing, quote.total_cents).await, ApiError::NotFound);
+    assert_eq!(
+        refused(with_missing, quote.total_cents).await,
+        ApiError::NotFound
+    );
     // The manager's right alone; a revoked one; none; too many.
     let right = authorization_of(&state.pool, MANAGER.0, BAKKERIJ, "admin").await;
     assert_eq!(

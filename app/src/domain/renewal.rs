@@ -85,7 +85,8 @@ pub fn price(
         let cents = if item.is_admin {
             0
         } else {
-            list.price(item.level, validity).ok_or(QuoteError::NoTariff)?
+            list.price(item.level, validity)
+                .ok_or(QuoteError::NoTariff)?
         };
         subtotal = subtotal.checked_add(cents).ok_or(QuoteError::TooLarge)?;
         priced.push(PricedItem { new_end, cents });
@@ -125,8 +126,14 @@ mod tests {
             new_end(State::Expired, d("01-01-2020"), today, Validity::OneYear),
             Some(d("25-11-2027"))
         );
-        assert_eq!(new_end(State::Revoked, today, today, Validity::OneYear), None);
-        assert_eq!(new_end(State::Pending, today, today, Validity::OneYear), None);
+        assert_eq!(
+            new_end(State::Revoked, today, today, Validity::OneYear),
+            None
+        );
+        assert_eq!(
+            new_end(State::Pending, today, today, Validity::OneYear),
+            None
+        );
         // 29 February, in a year without one.
         assert_eq!(d("29-02-2028").plus_years(1), d("28-02-2029"));
     }
@@ -146,7 +153,10 @@ mod tests {
         let today = d("25-11-2026");
         let priced = price(
             &list,
-            &[item(AssuranceLevel::Eh3, false), item(AssuranceLevel::Eh3, true)],
+            &[
+                item(AssuranceLevel::Eh3, false),
+                item(AssuranceLevel::Eh3, true),
+            ],
             Validity::ThreeYears,
             today,
         )
@@ -160,7 +170,12 @@ mod tests {
             (2500, 525, 3025)
         );
         assert_eq!(
-            price(&list, &[item(AssuranceLevel::Eh3, true)], Validity::OneYear, today),
+            price(
+                &list,
+                &[item(AssuranceLevel::Eh3, true)],
+                Validity::OneYear,
+                today
+            ),
             Err(RenewalError::AdminAlone)
         );
         assert_eq!(

@@ -105,7 +105,11 @@ fn every_server_function(draft: &Value, some_id: &str) -> Vec<(&'static str, Val
         ("authorizations/options", json!({}), protected),
         ("authorizations/revoke", json!({ "id": some_id }), protected),
         ("authorizations/ending", json!({}), protected),
-        ("authorizations/quote_renewal", json!({ "ids": [some_id], "years": 1 }), protected),
+        (
+            "authorizations/quote_renewal",
+            json!({ "ids": [some_id], "years": 1 }),
+            protected,
+        ),
         (
             "authorizations/renew",
             json!({ "ids": [some_id], "years": 1, "total_cents": 1815 }),

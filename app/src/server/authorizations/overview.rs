@@ -4,7 +4,7 @@
 
 use crate::api::authorizations::{
     AuthorizationFilter, AuthorizationRow, AuthorizationsCursor, AuthorizationsPage, FilterChoices,
-    ServiceChoice, PAGE_SIZE,
+    ServiceChoice, ENDING_WITHIN, PAGE_SIZE,
 };
 use crate::api::wizard::OrgOption;
 use crate::api::ApiError;

@@ -89,7 +89,8 @@ async fn priced(
     let bad = |what: &str| ServiceError::internal(format!("renewal: {what}"));
     let mut items = Vec::with_capacity(rows.len());
     for r in &rows {
-        let level = crate::domain::level::AssuranceLevel::parse(&r.level).map_err(|_| bad("level"))?;
+        let level =
+            crate::domain::level::AssuranceLevel::parse(&r.level).map_err(|_| bad("level"))?;
         if level > manager.level() {
             return Err(refuse(Rule::AboveOwnLevel));
         }
@@ -100,11 +101,10 @@ async fn priced(
             current_end: Date::parse_iso(&r.current_end).map_err(|_| bad("end date"))?,
         });
     }
-    let today: String = sqlx::query_scalar(
-        "SELECT to_char(now() AT TIME ZONE 'Europe/Amsterdam', 'YYYY-MM-DD')",
-    )
-    .fetch_one(&mut *conn)
-    .await?;
+    let today: String =
+        sqlx::query_scalar("SELECT to_char(now() AT TIME ZONE 'Europe/Amsterdam', 'YYYY-MM-DD')")
+            .fetch_one(&mut *conn)
+            .await?;
     let today = Date::parse_iso(&today).map_err(|_| bad("today"))?;
     let list = catalog::price_list(conn).await?;
     let priced = renewal::price(&list, &items, validity, today).map_err(|e| match e {
@@ -182,7 +182,10 @@ pub async fn renew(
     .await?;
     // Active ones are renewed, expired ones activated: two events of the one state machine.
     let mut changed = 0;
-    for (event, from) in [(Event::Renew, State::Active), (Event::Activate, State::Expired)] {
+    for (event, from) in [
+        (Event::Renew, State::Active),
+        (Event::Activate, State::Expired),
+    ] {
         let (ids, ends): (Vec<Uuid>, Vec<String>) = order
             .rows
             .iter()
@@ -194,7 +197,9 @@ pub async fn renew(
         changed += machine::apply_with_end(&mut tx, event, &ids, &ends).await?;
     }
     if changed != order.rows.len() as u64 {
-        return Err(ServiceError::internal("renewal: a locked authorization did not change"));
+        return Err(ServiceError::internal(
+            "renewal: a locked authorization did not change",
+        ));
     }
     let item_ids: Vec<Uuid> = order.rows.iter().map(|r| r.id).collect();
     let states: Vec<&str> = order.items.iter().map(|i| i.state.as_str()).collect();

@@ -9,18 +9,18 @@ use crate::api::authorizations::{
     AuthorizationRow, AuthorizationsCursor, AuthorizationsPage,
 };
 use crate::api::ApiError;
-use crate::domain::ids::AuthorizationId;
-use renewal::RenewalPanel;
 use crate::domain::authorization::State;
+use crate::domain::ids::AuthorizationId;
 use crate::domain::ids::{OrgId, ServiceId};
 use crate::domain::level::AssuranceLevel;
 use crate::ui::fetch::{fetch, Fetched};
-use crate::ui::page::focus_new_heading;
 use crate::ui::i18n::{tr, use_i18n, I18n, Msg};
+use crate::ui::page::focus_new_heading;
 use crate::ui::session::require_sign_in;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
+use renewal::RenewalPanel;
 
 fn state_text(i18n: I18n, state: State) -> &'static str {
     i18n.t(match state {
@@ -59,7 +59,11 @@ pub fn Authorizations() -> impl IntoView {
     let renewed = move |n: u32| {
         renewing.set(false);
         chosen.set(Vec::new());
-        notice.set(Some(Ok(i18n.count(u64::from(n), Msg::RenewedOne, Msg::RenewedMany))));
+        notice.set(Some(Ok(i18n.count(
+            u64::from(n),
+            Msg::RenewedOne,
+            Msg::RenewedMany,
+        ))));
         page.refetch();
         ending.refetch();
     };
@@ -295,7 +299,11 @@ fn Row(
     let choose_label = format!("{}: {} – {}", i18n.t(Msg::Choose), row.user_name, what);
     let renew_label = format!(
         "{}: {} – {}",
-        i18n.t(if state == State::Expired { Msg::Activate } else { Msg::Renew }),
+        i18n.t(if state == State::Expired {
+            Msg::Activate
+        } else {
+            Msg::Renew
+        }),
         row.user_name,
         what
     );
