@@ -34,6 +34,21 @@ for (const [name, viewport] of [['desktop', { width: 1280, height: 800 }], ['pho
   await page.getByRole('button', { name: 'Bevestigen' }).click();
   await page.getByRole('table').waitFor();
   await shot('users');
+  // Machtigingen: the overview, a revoke's confirmation and the renewal's summary.
+  await page.goto('/beheer/machtigingen');
+  await page.getByRole('table', { name: 'Machtigingen' }).waitFor();
+  await shot('authorizations');
+  await page.getByRole('button', { name: /^Intrekken: / }).first().click();
+  await page.getByRole('group', { name: 'Machtiging intrekken?' }).waitFor();
+  await shot('authorizations-revoke');
+  await page.getByRole('button', { name: 'Annuleren' }).first().click();
+  await page.getByRole('button', { name: /^Verlengen: / }).first().click();
+  await page.getByRole('button', { name: 'Akkoord' }).waitFor();
+  await shot('authorizations-renew');
+  await page.getByRole('button', { name: 'EN English' }).click();
+  await page.getByRole('heading', { name: 'Authorizations', level: 1 }).waitFor();
+  await shot('authorizations-en');
+  await page.getByRole('button', { name: 'NL Nederlands' }).click();
   await page.goto('/mijn-account');
   await page.getByRole('heading', { name: 'Mijn account' }).waitFor();
   await page.getByLabel('Nieuw wachtwoord', { exact: true }).fill('Welkom1');
