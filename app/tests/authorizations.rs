@@ -678,3 +678,110 @@ async fn ending_soon_counts_and_filters_by_30_60_and_90_days(pool: PgPool) {
     want.sort_by(|a, b| a.as_str().cmp(b.as_str()));
     assert_eq!(got, want);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Appointing managers.
+
+use app::domain::ids::UserId;
+
+async fn user_id(pool: &PgPool, username: &str) -> UserId {
+    let id: Uuid = sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
+        .bind(username)
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    id.into()
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn a_manager_appoints_a_user_who_then_manages_the_organization(pool: PgPool) {
+    let state = state(pool).await;
+    let m = manager(&state).await;
+    let bakkerij = OrgId::from(org(&state.pool, BAKKERIJ).await);
+    let pieter = user_id(&state.pool, USER.0).await;
+    let login = authorization_of(&state.pool, USER.0, BAKKERIJ, "all_services").await;
+    authorizations::appoint(&state, &m, &bakkerij, &pieter).await.unwrap();
+
+    // The manager's right: at the level of Pieter's means (EH2), ending with his login
+    // authorization, active now.
+    let right = authorization_of(&state.pool, USER.0, BAKKERIJ, "admin").await;
+    let (level, same_end): (String, bool) = sqlx::query_as(
+        "SELECT r.level, r.valid_until = l.valid_until FROM authorizations r, authorizations l
+          WHERE r.id = $1 AND l.id = $2",
+    )
+    .bind(right.uuid())
+    .bind(login.uuid())
+    .fetch_one(&state.pool)
+    .await
+    .unwrap();
+    assert_eq!((level.as_str(), same_end), ("EH2", true));
+    assert_eq!(state_of(&state.pool, &right).await, "active");
+    assert_eq!(
+        count(&state.pool, "SELECT count(*) FROM outbox WHERE recipient = 'pieter.vandam@bakkerij-devries.nl' AND subject = 'U bent beheerder van Bakkerij De Vries B.V.'").await,
+        1
+    );
+    assert_eq!(
+        count(&state.pool, "SELECT count(*) FROM audit_log WHERE action = 'manager.appointed'").await,
+        1
+    );
+    // His next session manages Bakkerij De Vries.
+    let (_, pieter_now) = sign_in(&state, USER).await;
+    assert_eq!(pieter_now.manager().unwrap().orgs(), &[bakkerij.uuid()]);
+    // Not twice.
+    assert_eq!(
+        api(authorizations::appoint(&state, &m, &bakkerij, &pieter).await.unwrap_err()),
+        ApiError::validation(Field::Authorization, Rule::AlreadyManager)
+    );
+    // Now Bakkerij has two managers: the demo manager's own right there may end.
+    let own = authorization_of(&state.pool, MANAGER.0, BAKKERIJ, "admin").await;
+    authorizations::revoke(&state, &m, &own).await.unwrap();
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn only_members_with_a_login_authorization_at_or_below_the_managers_level_are_appointed(
+    pool: PgPool,
+) {
+    let state = state(pool).await;
+    let m = manager(&state).await;
+    let (bakkerij, berg, noord) = (
+        OrgId::from(org(&state.pool, BAKKERIJ).await),
+        OrgId::from(org(&state.pool, BERG).await),
+        OrgId::from(org(&state.pool, NOORD).await),
+    );
+    let pieter = user_id(&state.pool, USER.0).await;
+    let before = count(&state.pool, "SELECT count(*) FROM authorizations").await;
+    let refused = |org: OrgId, user: UserId| {
+        let (state, m) = (state.clone(), m.clone());
+        async move { api(authorizations::appoint(&state, &m, &org, &user).await.unwrap_err()) }
+    };
+    // Not a member of Berg Advies; Zorggroep Noord is not the manager's; a made-up user.
+    assert_eq!(refused(berg, pieter.clone()).await, ApiError::NotFound);
+    assert_eq!(refused(noord, pieter.clone()).await, ApiError::NotFound);
+    assert_eq!(refused(bakkerij.clone(), Uuid::new_v4().into()).await, ApiError::NotFound);
+    // A means above the manager's own level (EH4).
+    sqlx::query("UPDATE users SET level = 'EH4' WHERE username = $1")
+        .bind(USER.0)
+        .execute(&state.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        refused(bakkerij.clone(), pieter.clone()).await,
+        ApiError::validation(Field::Authorization, Rule::AboveOwnLevel)
+    );
+    sqlx::query("UPDATE users SET level = 'EH2' WHERE username = $1")
+        .bind(USER.0)
+        .execute(&state.pool)
+        .await
+        .unwrap();
+    // Without an active login authorization there.
+    sqlx::query("UPDATE authorizations SET state = 'expired' WHERE user_id = $1")
+        .bind(pieter.uuid())
+        .execute(&state.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        refused(bakkerij, pieter).await,
+        ApiError::validation(Field::Authorization, Rule::NoLoginAuthorization)
+    );
+    assert_eq!(count(&state.pool, "SELECT count(*) FROM authorizations").await, before);
+}

@@ -138,3 +138,40 @@ test('a manager renews one authorization, activates an expired one and renews fi
   // No longer ending within 30 days.
   await expect(page.getByText('Geen machtigingen gevonden met deze filters.')).toBeVisible();
 });
+
+test('a manager appoints a manager, ends that right again, and cannot remove the last manager', async ({ page, request }) => {
+  const bea = await createActiveUser(request, 'Bea');
+  await signInAsManager(page);
+  await page.getByRole('link', { name: 'Machtigingen' }).click();
+  const table = page.getByRole('table', { name: 'Machtigingen' });
+  await page.getByLabel('Gebruiker').fill(bea.name.split(' ')[1]);
+  const rows = table.getByRole('row').filter({ hasText: bea.name });
+  await expect(rows).toHaveCount(1);
+
+  await rows.first().getByRole('button', { name: `Beheerder maken: ${bea.name} – Bakkerij De Vries B.V.` }).click();
+  const ask = page.getByRole('group', { name: 'Beheerder maken?' });
+  await expect(ask).toContainText('Wat is een beheerder?');
+  await expectAccessible(page);
+  await ask.getByRole('button', { name: 'Ja, beheerder maken' }).click();
+  await expect(page.getByText(`${bea.name} is nu beheerder van Bakkerij De Vries B.V.`)).toBeVisible();
+  const right = rows.filter({ hasText: 'Beheer van machtigingen' });
+  await expect(right).toHaveCount(1);
+  await expect(right).toContainText('beheerder');
+  await expect(rows.first().getByRole('button', { name: /^Beheerder maken/ })).toHaveCount(0);
+
+  // Ending the right again: Bakkerij De Vries keeps its other manager.
+  await right.getByRole('button', { name: /^Intrekken: / }).click();
+  await page.getByRole('group', { name: 'Machtiging intrekken?' }).getByRole('button', { name: 'Ja, intrekken' }).click();
+  await expect(page.getByText('De machtiging is ingetrokken.')).toBeVisible();
+  await expect(rows).toHaveCount(1);
+
+  // Berg Advies has one manager, the demo manager: the server refuses and the page says why.
+  await page.getByLabel('Organisatie').selectOption({ label: 'Berg Advies V.O.F.' });
+  await page.getByLabel('Gebruiker').fill('Jansen');
+  const last = table.getByRole('row').filter({ hasText: 'Beheer van machtigingen' });
+  await expect(last).toHaveCount(1);
+  await last.getByRole('button', { name: /^Intrekken: / }).click();
+  await page.getByRole('group', { name: 'Machtiging intrekken?' }).getByRole('button', { name: 'Ja, intrekken' }).click();
+  await expect(page.getByRole('alert')).toContainText('Dit is de laatste beheerder van deze organisatie.');
+  await expect(last).toContainText('Actief');
+});

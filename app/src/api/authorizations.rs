@@ -5,7 +5,7 @@
 use super::wizard::OrgOption;
 use super::ApiError;
 use crate::domain::authorization::State;
-use crate::domain::ids::{AuthorizationId, OrgId, ServiceId};
+use crate::domain::ids::{AuthorizationId, OrgId, ServiceId, UserId};
 use crate::domain::level::AssuranceLevel;
 use crate::domain::tariff::Validity;
 use leptos::prelude::*;
@@ -95,6 +95,10 @@ fn percent_encode(value: &str) -> String {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuthorizationRow {
     pub id: AuthorizationId,
+    pub user_id: UserId,
+    pub org_id: OrgId,
+    /// The user already holds the manager's right in this organization.
+    pub user_is_manager: bool,
     pub user_name: String,
     pub user_email: String,
     pub organization: String,
@@ -224,6 +228,16 @@ pub async fn renew_authorizations(
     let (state, caller) = request::caller().await?;
     let manager = request::manager(&caller)?;
     request::respond(authorizations::renew(&state, &manager, &ids, years, total_cents).await)
+}
+
+/// Appoints a user as authorization manager of an organization (free; at the level of the
+/// user's means; ending with the user's login authorization there).
+#[server(prefix = "/api", endpoint = "authorizations/appoint_manager", input = Json)]
+pub async fn appoint_manager(org_id: OrgId, user_id: UserId) -> Result<(), ApiError> {
+    use crate::server::{authorizations, request};
+    let (state, caller) = request::caller().await?;
+    let manager = request::manager(&caller)?;
+    request::respond(authorizations::appoint(&state, &manager, &org_id, &user_id).await)
 }
 
 /// The trash can: ends the authorization at once; the user and the organization's other

@@ -65,6 +65,7 @@ const KEYS: &[&str] = &[
     "ids",
     "years",
     "total_cents",
+    "user_id",
 ];
 
 /// Reads `body` as the server function codec does; if that succeeds, the value written and
@@ -105,6 +106,7 @@ fn every_server_function_reads_back(body: &[u8]) -> Result<(), TestCaseError> {
     reads_back::<authorizations::EndingSoon>(body)?;
     reads_back::<authorizations::QuoteRenewal>(body)?;
     reads_back::<authorizations::RenewAuthorizations>(body)?;
+    reads_back::<authorizations::AppointManager>(body)?;
     reads_back::<final_check::ListFinalChecks>(body)?;
     reads_back::<final_check::GetFinalCheck>(body)?;
     reads_back::<final_check::Approve>(body)?;

@@ -144,6 +144,8 @@ codes! {
         LastManager => "last_manager",
         NotRenewable => "not_renewable",
         AdminAlone => "admin_alone",
+        AlreadyManager => "already_manager",
+        NoLoginAuthorization => "no_login_authorization",
     }
 }
 
@@ -216,6 +218,8 @@ impl Field {
                 R::NotRenewable,
                 R::AdminAlone,
                 R::Outdated,
+                R::AlreadyManager,
+                R::NoLoginAuthorization,
             ],
         }
     }

@@ -75,6 +75,8 @@ ids! {
     AuthorizationId,
     /// A service of the catalog (its ServiceUUID, shared by the providers that offer it).
     ServiceId,
+    /// A user (a holder of a login means, or someone invited to become one).
+    UserId,
 }
 
 #[cfg(test)]

@@ -46,6 +46,7 @@ actions! {
     ApplicantExpired => "applicant.expired",
     AuthorizationRevoked => "authorization.revoked",
     AuthorizationsRenewed => "authorizations.renewed",
+    ManagerAppointed => "manager.appointed",
 }
 
 pub async fn record(

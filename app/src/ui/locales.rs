@@ -367,6 +367,7 @@ messages! {
         Authorizations => "Machtigingen", "Authorizations";
         AuthorizationsIntro => "Alle machtigingen in de organisaties die u beheert. Standaard ziet u de actieve en aangevraagde; vink \"Toon ook inactieve machtigingen\" aan voor verlopen en ingetrokken machtigingen.", "Every authorization in the organizations you manage. By default you see the active and requested ones; tick \"Show inactive authorizations too\" for expired and revoked ones.";
         User => "Gebruiker", "User";
+        LevelShort => "Niveau", "Level";
         Service => "Dienst", "Service";
         AnyService => "Alle diensten en machtigingen", "Every service and authorization";
         AllLevels => "Alle niveaus", "All levels";
@@ -402,6 +403,13 @@ messages! {
         AuthExpired => "Verlopen", "Expired";
         AuthRevoked => "Ingetrokken", "Revoked";
         ErrAuthorizationAboveOwnLevel => "Deze machtiging heeft een hoger niveau dan uw eigen middel. Alleen een beheerder van dat niveau kan haar wijzigen.", "This authorization is of a higher level than your own means. Only a manager of that level can change it.";
+        ErrAlreadyManager => "Deze gebruiker is al beheerder van deze organisatie.", "This user already manages this organization.";
+        ErrNoLoginAuthorization => "Deze gebruiker heeft geen actieve machtiging bij deze organisatie. Een beheerdersmachtiging loopt samen met die machtiging.", "This user has no active authorization with this organization. A manager's right runs together with that authorization.";
+        MakeManager => "Beheerder maken", "Make manager";
+        MakeManagerQuestion => "Beheerder maken?", "Make manager?";
+        WhatIsAManager => "Wat is een beheerder? Een beheerder kan namens {o} gebruikers toevoegen en machtigingen aanvragen, verlengen en intrekken. Het is gratis, op het niveau van het middel van {u}, en loopt samen met de machtiging van {u} om in te loggen.", "What is a manager? A manager can add users and request, renew and revoke authorizations on behalf of {o}. It is free, at the level of {u}'s login means, and runs together with {u}'s authorization to log in.";
+        YesMakeManager => "Ja, beheerder maken", "Yes, make manager";
+        ManagerAppointed => "{u} is nu beheerder van {o}. Hij of zij krijgt een e-mail.", "{u} now manages {o}. They get an e-mail.";
         ErrNotRenewable => "Alleen actieve en verlopen machtigingen kunnen worden verlengd.", "Only active and expired authorizations can be renewed.";
         ErrAdminAlone => "Een beheerdersmachtiging wordt alleen samen met machtigingen voor diensten verlengd.", "A manager's right is only renewed together with authorizations for services.";
         ErrChooseAuthorizations => "Kies eerst een of meer machtigingen.", "Choose one or more authorizations first.";
@@ -498,6 +506,8 @@ impl Msg {
             R::LastManager => Msg::ErrLastManager,
             R::NotRenewable => Msg::ErrNotRenewable,
             R::AdminAlone => Msg::ErrAdminAlone,
+            R::AlreadyManager => Msg::ErrAlreadyManager,
+            R::NoLoginAuthorization => Msg::ErrNoLoginAuthorization,
         }
     }
 

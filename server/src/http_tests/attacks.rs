@@ -106,6 +106,11 @@ fn every_server_function(draft: &Value, some_id: &str) -> Vec<(&'static str, Val
         ("authorizations/revoke", json!({ "id": some_id }), protected),
         ("authorizations/ending", json!({}), protected),
         (
+            "authorizations/appoint_manager",
+            json!({ "org_id": some_id, "user_id": some_id }),
+            protected,
+        ),
+        (
             "authorizations/quote_renewal",
             json!({ "ids": [some_id], "years": 1 }),
             protected,
@@ -287,6 +292,10 @@ async fn attack_another_organizations_ids_answer_exactly_like_missing_records(po
                 json!({ "ids": [authorization], "years": 1 }),
             ),
             (
+                "authorizations/appoint_manager",
+                json!({ "org_id": org, "user_id": vera }),
+            ),
+            (
                 "authorizations/renew",
                 json!({ "ids": [authorization], "years": 1, "total_cents": 0 }),
             ),
@@ -322,8 +331,15 @@ async fn attack_another_organizations_ids_answer_exactly_like_missing_records(po
     .fetch_one(&portal.pool)
     .await
     .unwrap();
-    let foreign = calls(application, applicant, bakkerij, authorization);
-    let unknown = calls(missing, missing, missing, missing);
+    let vera: uuid::Uuid = sqlx::query_scalar(
+        "SELECT user_id FROM application_users WHERE id = $1",
+    )
+    .bind(applicant)
+    .fetch_one(&portal.pool)
+    .await
+    .unwrap();
+    let foreign = calls(application, applicant, bakkerij, authorization, vera);
+    let unknown = calls(missing, missing, missing, missing, missing);
     for ((function, theirs), (_, nobodys)) in foreign.into_iter().zip(unknown) {
         let a = portal.call(function, theirs, Some(&stranger)).await;
         let b = portal.call(function, nobodys, Some(&stranger)).await;

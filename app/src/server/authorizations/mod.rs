@@ -4,10 +4,12 @@
 
 pub mod export;
 pub mod machine;
+mod appoint;
 mod overview;
 mod renew;
 mod revoke;
 
+pub use appoint::appoint;
 pub use overview::{ending_soon, list, options};
 pub use renew::{quote_renewal, renew};
 pub use revoke::revoke;

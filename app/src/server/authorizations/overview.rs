@@ -22,6 +22,9 @@ use uuid::Uuid;
 #[derive(Debug, sqlx::FromRow)]
 pub(super) struct Row {
     pub id: Uuid,
+    pub user_id: Uuid,
+    pub org_id: Uuid,
+    pub user_is_manager: bool,
     pub kind: String,
     pub level: String,
     pub state: String,
@@ -43,6 +46,9 @@ impl Row {
         let kind = Kind::parse(&self.kind).ok_or_else(|| bad("kind"))?;
         Ok(AuthorizationRow {
             id: self.id.into(),
+            user_id: self.user_id.into(),
+            org_id: self.org_id.into(),
+            user_is_manager: self.user_is_manager,
             user_name: full_name(&self.first_name, &self.infix, &self.last_name),
             user_email: self.email.clone(),
             organization: self.organization.clone(),
@@ -69,7 +75,11 @@ pub(super) fn query(
     }
     let states: Vec<&'static str> = filter.states().into_iter().map(State::as_str).collect();
     let mut q = QueryBuilder::new(
-        "SELECT z.id, z.kind, z.level, z.state, u.first_name, u.infix, u.last_name, u.email,
+        "SELECT z.id, z.user_id, z.org_id, z.kind, z.level, z.state,
+                EXISTS (SELECT 1 FROM authorizations a WHERE a.user_id = z.user_id
+                          AND a.org_id = z.org_id AND a.kind = 'admin' AND a.state = 'active')
+                  AS user_is_manager,
+                u.first_name, u.infix, u.last_name, u.email,
                 u.sort_key, o.name AS organization, b.name AS branch,
                 (SELECT min(s.name) FROM services s WHERE s.service_uuid = z.service_uuid) AS service,
                 to_char(z.valid_from AT TIME ZONE 'Europe/Amsterdam', 'DD-MM-YYYY') AS valid_from,

@@ -289,6 +289,36 @@ pub fn authorization_revoked_manager_email(
     }
 }
 
+/// To a user who was made authorization manager of an organization.
+pub fn manager_appointed_email(
+    language: &str,
+    first_name: &str,
+    organization: &str,
+    until: &str,
+    public_url: &str,
+) -> (String, String) {
+    match language {
+        "en" => (
+            format!("You now manage authorizations for {organization}"),
+            format!(
+                "Dear {first_name},\n\nYou have been appointed authorization manager of {organization}, until {until} \
+                 (together with your authorization to log in). You can now add users and request, renew and revoke \
+                 authorizations on behalf of {organization}.\n\n\
+                 Sign in: {public_url}/inloggen\n\nMachtig"
+            ),
+        ),
+        _ => (
+            format!("U bent beheerder van {organization}"),
+            format!(
+                "Beste {first_name},\n\nU bent benoemd tot beheerder van {organization}, tot {until} \
+                 (samen met uw machtiging om in te loggen). U kunt nu namens {organization} gebruikers toevoegen \
+                 en machtigingen aanvragen, verlengen en intrekken.\n\n\
+                 Inloggen: {public_url}/inloggen\n\nMachtig"
+            ),
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

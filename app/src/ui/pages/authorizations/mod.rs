@@ -5,7 +5,7 @@
 mod renewal;
 
 use crate::api::authorizations::{
-    ending_soon, filter_options, list_authorizations, revoke_authorization, AuthorizationFilter,
+    appoint_manager, ending_soon, filter_options, list_authorizations, revoke_authorization, AuthorizationFilter,
     AuthorizationRow, AuthorizationsCursor, AuthorizationsPage,
 };
 use crate::api::ApiError;
@@ -86,7 +86,7 @@ pub fn Authorizations() -> impl IntoView {
     };
 
     view! {
-        <section class="card">
+        <section class="card wide">
             <h1>{tr(Msg::Authorizations)}</h1>
             <p>{tr(Msg::AuthorizationsIntro)}</p>
             {move || ending.value.get().and_then(Result::ok).map(|counts| view! {
@@ -134,7 +134,7 @@ pub fn Authorizations() -> impl IntoView {
                     </select>
                 </div>
                 <div>
-                    <label for="f-level">{tr(Msg::Level)}</label>
+                    <label for="f-level">{tr(Msg::LevelShort)}</label>
                     <select id="f-level" on:change=move |ev| {
                         let level = AssuranceLevel::parse(&event_target_value(&ev)).ok();
                         change(&|f| f.level = level);
@@ -232,7 +232,7 @@ fn Rows(
                                 <th scope="col">{i18n.t(Msg::User)}</th>
                                 <th scope="col">{i18n.t(Msg::Organization)}</th>
                                 <th scope="col">{i18n.t(Msg::Service)}</th>
-                                <th scope="col">{i18n.t(Msg::Level)}</th>
+                                <th scope="col">{i18n.t(Msg::LevelShort)}</th>
                                 <th scope="col">{i18n.t(Msg::Branch)}</th>
                                 <th scope="col">{i18n.t(Msg::ValidFrom)}</th>
                                 <th scope="col">{i18n.t(Msg::ValidUntil)}</th>
@@ -308,6 +308,31 @@ fn Row(
         what
     );
     let is_chosen = move || id.with_value(|id| chosen.with(|c| c.contains(id)));
+    let appointing = RwSignal::new(false);
+    let can_appoint = state == State::Active && !row.is_admin && !row.user_is_manager;
+    let appoint_label = format!("{}: {} – {}", i18n.t(Msg::MakeManager), row.user_name, row.organization);
+    let what_is = i18n
+        .t(Msg::WhatIsAManager)
+        .replace("{o}", &row.organization)
+        .replace("{u}", &row.user_name);
+    let appointed = i18n
+        .t(Msg::ManagerAppointed)
+        .replace("{u}", &row.user_name)
+        .replace("{o}", &row.organization);
+    let (org_id, user_id) = (StoredValue::new(row.org_id.clone()), StoredValue::new(row.user_id.clone()));
+    let appoint = move |_| {
+        let appointed = appointed.clone();
+        spawn_local(async move {
+            appointing.set(false);
+            match appoint_manager(org_id.get_value(), user_id.get_value()).await {
+                Ok(()) => {
+                    notice.set(Some(Ok(appointed)));
+                    page.refetch();
+                }
+                Err(e) => notice.set(Some(Err(i18n.error(&e)))),
+            }
+        });
+    };
     view! {
         <tr>
             <td>
@@ -338,6 +363,17 @@ fn Row(
                         on:click=move |_| renew(vec![id.get_value()])>
                         {move || i18n.t(if state == State::Expired { Msg::Activate } else { Msg::Renew })}
                     </button>
+                </Show>
+                <Show when=move || can_appoint>
+                    <button type="button" class="link" aria-label=appoint_label.clone()
+                        on:click=move |_| appointing.set(true)>{tr(Msg::MakeManager)}</button>
+                </Show>
+                <Show when=move || appointing.get()>
+                    <div class="confirm" role="group" aria-label=tr(Msg::MakeManagerQuestion)>
+                        <p><strong>{tr(Msg::MakeManagerQuestion)}</strong> " " {what_is.clone()}</p>
+                        <button type="button" class="primary" on:click=appoint.clone()>{tr(Msg::YesMakeManager)}</button>
+                        <button type="button" class="secondary" on:click=move |_| appointing.set(false)>{tr(Msg::Cancel)}</button>
+                    </div>
                 </Show>
                 <Show when=move || can_revoke>
                     <button type="button" class="icon danger" aria-label=label.clone() title=tr(Msg::Revoke)

@@ -55,16 +55,13 @@ pub fn RenewalPanel(
             <h2 id="renewal-title" tabindex="-1">{tr(Msg::RenewAuthorizations)}</h2>
             <fieldset>
                 <legend>{tr(Msg::Validity)}</legend>
-                {Validity::ALL.into_iter().map(|v| {
-                    let id = format!("renew-years-{}", v.years());
-                    view! {
-                        <div class="choice">
-                            <input type="radio" name="renew-years" id=id.clone()
-                                prop:checked=move || validity.get() == v
-                                on:change=move |_| validity.set(v)/>
-                            <label for=id>{move || i18n.t(Msg::NYears).replace("{n}", &v.years().to_string())}</label>
-                        </div>
-                    }
+                {Validity::ALL.into_iter().map(|v| view! {
+                    <label class="choice">
+                        <input type="radio" name="renew-years"
+                            prop:checked=move || validity.get() == v
+                            on:change=move |_| validity.set(v)/>
+                        {move || i18n.t(Msg::NYears).replace("{n}", &v.years().to_string())}
+                    </label>
                 }).collect_view()}
             </fieldset>
             <p class="hint">{tr(Msg::RenewRule)}</p>
@@ -97,7 +94,7 @@ fn summary(
                 <thead><tr>
                     <th scope="col">{tr(Msg::User)}</th>
                     <th scope="col">{tr(Msg::Service)}</th>
-                    <th scope="col">{tr(Msg::Level)}</th>
+                    <th scope="col">{tr(Msg::LevelShort)}</th>
                     <th scope="col">{tr(Msg::ValidUntil)}</th>
                     <th scope="col">{tr(Msg::NewEndDate)}</th>
                     <th scope="col" class="amount">{tr(Msg::Price)}</th>

@@ -1,0 +1,102 @@
+//! Appointing an authorization manager: the manager's right (beheerdersmachtiging) for an
+//! organization, given to a user who holds a login means there. Free of charge, at the level of
+//! the user's means (never above the appointing manager's own), and ending when the user's
+//! login authorization there ends. Ending it is a revoke (with the last-manager rule).
+
+use crate::api::ApiError;
+use crate::domain::codes::{Field, Rule};
+use crate::domain::ids::{OrgId, UserId};
+use crate::domain::level::AssuranceLevel;
+use crate::server::error::{ServiceError, ServiceResult};
+use crate::server::outbox::{self, messages};
+use crate::server::session::Manager;
+use crate::server::state::AppState;
+use crate::server::audit;
+use uuid::Uuid;
+
+#[derive(sqlx::FromRow)]
+struct Candidate {
+    first_name: String,
+    email: String,
+    language: String,
+    level: String,
+    active: bool,
+    organization: String,
+    is_manager: bool,
+    /// The end of the user's login authorization(s) in the organization, dd-mm-jjjj.
+    login_until: Option<String>,
+}
+
+pub async fn appoint(
+    state: &AppState,
+    manager: &Manager,
+    org: &OrgId,
+    user: &UserId,
+) -> ServiceResult<()> {
+    let refuse = |rule| -> ServiceError { ApiError::validation(Field::Authorization, rule).into() };
+    let (org, user) = (org.uuid(), user.uuid());
+    if !manager.orgs().contains(&org) {
+        return Err(ApiError::NotFound.into());
+    }
+    let mut tx = state.pool.begin().await?;
+    // The user's row is locked, so two appointments at once cannot both pass the checks.
+    let c: Candidate = sqlx::query_as(
+        "SELECT u.first_name, u.email, u.language, u.level, u.status = 'active' AS active,
+                o.name AS organization,
+                EXISTS (SELECT 1 FROM authorizations a WHERE a.user_id = u.id AND a.org_id = o.id
+                          AND a.kind = 'admin' AND a.state IN ('active', 'pending')) AS is_manager,
+                (SELECT to_char(max(a.valid_until) AT TIME ZONE 'Europe/Amsterdam', 'DD-MM-YYYY')
+                   FROM authorizations a WHERE a.user_id = u.id AND a.org_id = o.id
+                    AND a.kind <> 'admin' AND a.state = 'active' AND a.valid_until > now()) AS login_until
+           FROM users u
+           JOIN memberships m ON m.user_id = u.id
+           JOIN organizations o ON o.id = m.org_id
+          WHERE u.id = $1 AND o.id = $2
+          FOR UPDATE OF u",
+    )
+    .bind(user)
+    .bind(org)
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(ApiError::NotFound)?;
+    let level = AssuranceLevel::parse(&c.level).map_err(ServiceError::internal)?;
+    if level > manager.level() {
+        return Err(refuse(Rule::AboveOwnLevel));
+    }
+    if c.is_manager {
+        return Err(refuse(Rule::AlreadyManager));
+    }
+    let (true, Some(until)) = (c.active, c.login_until) else {
+        return Err(refuse(Rule::NoLoginAuthorization));
+    };
+    let id: Uuid = sqlx::query_scalar(
+        "INSERT INTO authorizations (user_id, org_id, kind, level, valid_from, valid_until, state)
+         SELECT $1, $2, 'admin', $3, now(), max(valid_until), 'active'
+           FROM authorizations
+          WHERE user_id = $1 AND org_id = $2 AND kind <> 'admin' AND state = 'active'
+         RETURNING id",
+    )
+    .bind(user)
+    .bind(org)
+    .bind(level.as_str())
+    .fetch_one(&mut *tx)
+    .await?;
+    let (subject, body) = messages::manager_appointed_email(
+        &c.language,
+        &c.first_name,
+        &c.organization,
+        &until,
+        &state.settings.public_url,
+    );
+    outbox::enqueue_email(&mut tx, &c.email, &subject, &body, outbox::Content::Plain).await?;
+    audit::record(
+        &mut tx,
+        Some(manager.user_id()),
+        audit::Action::ManagerAppointed,
+        Some(org),
+        serde_json::json!({ "authorization_id": id, "user_id": user }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
