@@ -700,7 +700,9 @@ async fn a_manager_appoints_a_user_who_then_manages_the_organization(pool: PgPoo
     let bakkerij = OrgId::from(org(&state.pool, BAKKERIJ).await);
     let pieter = user_id(&state.pool, USER.0).await;
     let login = authorization_of(&state.pool, USER.0, BAKKERIJ, "all_services").await;
-    authorizations::appoint(&state, &m, &bakkerij, &pieter).await.unwrap();
+    authorizations::appoint(&state, &m, &bakkerij, &pieter)
+        .await
+        .unwrap();
 
     // The manager's right: at the level of Pieter's means (EH2), ending with his login
     // authorization, active now.
@@ -721,7 +723,11 @@ async fn a_manager_appoints_a_user_who_then_manages_the_organization(pool: PgPoo
         1
     );
     assert_eq!(
-        count(&state.pool, "SELECT count(*) FROM audit_log WHERE action = 'manager.appointed'").await,
+        count(
+            &state.pool,
+            "SELECT count(*) FROM audit_log WHERE action = 'manager.appointed'"
+        )
+        .await,
         1
     );
     // His next session manages Bakkerij De Vries.
@@ -729,7 +735,9 @@ async fn a_manager_appoints_a_user_who_then_manages_the_organization(pool: PgPoo
     assert_eq!(pieter_now.manager().unwrap().orgs(), &[bakkerij.uuid()]);
     // Not twice.
     assert_eq!(
-        api(authorizations::appoint(&state, &m, &bakkerij, &pieter).await.unwrap_err()),
+        api(authorizations::appoint(&state, &m, &bakkerij, &pieter)
+            .await
+            .unwrap_err()),
         ApiError::validation(Field::Authorization, Rule::AlreadyManager)
     );
     // Now Bakkerij has two managers: the demo manager's own right there may end.
@@ -752,12 +760,19 @@ async fn only_members_with_a_login_authorization_at_or_below_the_managers_level_
     let before = count(&state.pool, "SELECT count(*) FROM authorizations").await;
     let refused = |org: OrgId, user: UserId| {
         let (state, m) = (state.clone(), m.clone());
-        async move { api(authorizations::appoint(&state, &m, &org, &user).await.unwrap_err()) }
+        async move {
+            api(authorizations::appoint(&state, &m, &org, &user)
+                .await
+                .unwrap_err())
+        }
     };
     // Not a member of Berg Advies; Zorggroep Noord is not the manager's; a made-up user.
     assert_eq!(refused(berg, pieter.clone()).await, ApiError::NotFound);
     assert_eq!(refused(noord, pieter.clone()).await, ApiError::NotFound);
-    assert_eq!(refused(bakkerij.clone(), Uuid::new_v4().into()).await, ApiError::NotFound);
+    assert_eq!(
+        refused(bakkerij.clone(), Uuid::new_v4().into()).await,
+        ApiError::NotFound
+    );
     // A means above the manager's own level (EH4).
     sqlx::query("UPDATE users SET level = 'EH4' WHERE username = $1")
         .bind(USER.0)
@@ -783,5 +798,8 @@ async fn only_members_with_a_login_authorization_at_or_below_the_managers_level_
         refused(bakkerij, pieter).await,
         ApiError::validation(Field::Authorization, Rule::NoLoginAuthorization)
     );
-    assert_eq!(count(&state.pool, "SELECT count(*) FROM authorizations").await, before);
+    assert_eq!(
+        count(&state.pool, "SELECT count(*) FROM authorizations").await,
+        before
+    );
 }

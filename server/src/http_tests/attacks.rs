@@ -264,7 +264,8 @@ async fn attack_another_organizations_ids_answer_exactly_like_missing_records(po
     let calls = |id: uuid::Uuid,
                  applicant: uuid::Uuid,
                  org: uuid::Uuid,
-                 authorization: uuid::Uuid| {
+                 authorization: uuid::Uuid,
+                 vera: uuid::Uuid| {
         let draft = complete_draft(&start, json!(org));
         vec![
             ("applications/detail", json!({ "id": id })),
@@ -331,13 +332,12 @@ async fn attack_another_organizations_ids_answer_exactly_like_missing_records(po
     .fetch_one(&portal.pool)
     .await
     .unwrap();
-    let vera: uuid::Uuid = sqlx::query_scalar(
-        "SELECT user_id FROM application_users WHERE id = $1",
-    )
-    .bind(applicant)
-    .fetch_one(&portal.pool)
-    .await
-    .unwrap();
+    let vera: uuid::Uuid =
+        sqlx::query_scalar("SELECT user_id FROM application_users WHERE id = $1")
+            .bind(applicant)
+            .fetch_one(&portal.pool)
+            .await
+            .unwrap();
     let foreign = calls(application, applicant, bakkerij, authorization, vera);
     let unknown = calls(missing, missing, missing, missing, missing);
     for ((function, theirs), (_, nobodys)) in foreign.into_iter().zip(unknown) {

@@ -7,11 +7,11 @@ use crate::api::ApiError;
 use crate::domain::codes::{Field, Rule};
 use crate::domain::ids::{OrgId, UserId};
 use crate::domain::level::AssuranceLevel;
+use crate::server::audit;
 use crate::server::error::{ServiceError, ServiceResult};
 use crate::server::outbox::{self, messages};
 use crate::server::session::Manager;
 use crate::server::state::AppState;
-use crate::server::audit;
 use uuid::Uuid;
 
 #[derive(sqlx::FromRow)]

@@ -2,9 +2,9 @@
 //! an authorization's state, which goes through `machine` (the domain's state machine applied
 //! to locked rows, one transaction per use case, an audit record and the messages in it).
 
+mod appoint;
 pub mod export;
 pub mod machine;
-mod appoint;
 mod overview;
 mod renew;
 mod revoke;

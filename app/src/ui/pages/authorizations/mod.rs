@@ -5,8 +5,8 @@
 mod renewal;
 
 use crate::api::authorizations::{
-    appoint_manager, ending_soon, filter_options, list_authorizations, revoke_authorization, AuthorizationFilter,
-    AuthorizationRow, AuthorizationsCursor, AuthorizationsPage,
+    appoint_manager, ending_soon, filter_options, list_authorizations, revoke_authorization,
+    AuthorizationFilter, AuthorizationRow, AuthorizationsCursor, AuthorizationsPage,
 };
 use crate::api::ApiError;
 use crate::domain::authorization::State;
@@ -310,7 +310,12 @@ fn Row(
     let is_chosen = move || id.with_value(|id| chosen.with(|c| c.contains(id)));
     let appointing = RwSignal::new(false);
     let can_appoint = state == State::Active && !row.is_admin && !row.user_is_manager;
-    let appoint_label = format!("{}: {} – {}", i18n.t(Msg::MakeManager), row.user_name, row.organization);
+    let appoint_label = format!(
+        "{}: {} – {}",
+        i18n.t(Msg::MakeManager),
+        row.user_name,
+        row.organization
+    );
     let what_is = i18n
         .t(Msg::WhatIsAManager)
         .replace("{o}", &row.organization)
@@ -319,7 +324,10 @@ fn Row(
         .t(Msg::ManagerAppointed)
         .replace("{u}", &row.user_name)
         .replace("{o}", &row.organization);
-    let (org_id, user_id) = (StoredValue::new(row.org_id.clone()), StoredValue::new(row.user_id.clone()));
+    let (org_id, user_id) = (
+        StoredValue::new(row.org_id.clone()),
+        StoredValue::new(row.user_id.clone()),
+    );
     let appoint = move |_| {
         let appointed = appointed.clone();
         spawn_local(async move {
