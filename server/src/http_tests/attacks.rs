@@ -219,27 +219,9 @@ async fn zorggroep_manager(portal: &Portal) -> String {
     .execute(&portal.pool)
     .await
     .unwrap();
-    let step = portal
-        .ok(
-            "auth/sign_in",
-            json!({ "username": "zorg.beheerder", "password": demo::MANAGER.1 }),
-            None,
-        )
-        .await;
-    let code = portal.newest_sms_code("+31611112222").await;
-    let response = portal
-        .call(
-            "auth/verify_code",
-            json!({ "challenge": step["CodeSent"]["challenge"], "code": code }),
-            None,
-        )
-        .await;
-    assert!(response.status().is_success());
-    session_cookie(&response)
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string()
+    portal
+        .cookie_with_code("zorg.beheerder", demo::MANAGER.1, "+31611112222")
+        .await
 }
 
 #[sqlx::test(migrator = "app::server::MIGRATOR")]

@@ -141,15 +141,22 @@ impl Portal {
 
     /// Signs the demo manager in over HTTP (password, then the SMS code); the session cookie.
     async fn manager_cookie(&self) -> String {
+        self.cookie_with_code(demo::MANAGER.0, demo::MANAGER.1, "+31612345678")
+            .await
+    }
+
+    /// Signs a user in over HTTP with the password and the SMS code sent to `mobile`; the
+    /// session cookie.
+    async fn cookie_with_code(&self, username: &str, password: &str, mobile: &str) -> String {
         let step = self
             .ok(
                 "auth/sign_in",
-                json!({ "username": demo::MANAGER.0, "password": demo::MANAGER.1 }),
+                json!({ "username": username, "password": password }),
                 None,
             )
             .await;
         let challenge = step["CodeSent"]["challenge"].as_str().unwrap().to_string();
-        let code = self.newest_sms_code("+31612345678").await;
+        let code = self.newest_sms_code(mobile).await;
         let response = self
             .call(
                 "auth/verify_code",

@@ -1,2 +1,3 @@
 pub mod language_switch;
+pub mod pager;
 pub mod password_checklist;

@@ -2,6 +2,7 @@
 //! keyset paging (the browser keeps the cursors of the pages it came through for "Vorige").
 
 use crate::api::users::{list_users, UsersCursor};
+use crate::ui::components::pager::Pager;
 use crate::ui::fetch::fetch;
 use crate::ui::i18n::{tr, use_i18n, Msg};
 use crate::ui::session::require_sign_in;
@@ -27,8 +28,6 @@ pub fn Users() -> impl IntoView {
             Ok(p) if p.rows.is_empty() => view! { <p>{i18n.t(Msg::NoUsersFound)}</p> }.into_any(),
             Ok(p) => {
                 let next = p.next.clone();
-                let has_prev = cursors.with(|c| c.len() > 1);
-                let page_no = cursors.with(Vec::len);
                 view! {
                     <div class="table-wrap">
                         <table>
@@ -55,17 +54,7 @@ pub fn Users() -> impl IntoView {
                             </tbody>
                         </table>
                     </div>
-                    <nav class="pager" aria-label=i18n.t(Msg::PageN).replace("{n}", "")>
-                        <button type="button" class="secondary" disabled=!has_prev
-                            on:click=move |_| cursors.update(|c| { if c.len() > 1 { c.pop(); } })>
-                            {i18n.t(Msg::Previous)}
-                        </button>
-                        <span aria-live="polite">{i18n.t(Msg::PageN).replace("{n}", &page_no.to_string())}</span>
-                        <button type="button" class="secondary" disabled=next.is_none()
-                            on:click=move |_| if let Some(n) = next.clone() { cursors.update(|c| c.push(Some(n))) }>
-                            {i18n.t(Msg::Next)}
-                        </button>
-                    </nav>
+                    <Pager cursors next/>
                 }
                 .into_any()
             }

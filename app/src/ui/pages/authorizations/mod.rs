@@ -13,6 +13,7 @@ use crate::domain::authorization::State;
 use crate::domain::ids::AuthorizationId;
 use crate::domain::ids::{OrgId, ServiceId};
 use crate::domain::level::AssuranceLevel;
+use crate::ui::components::pager::Pager;
 use crate::ui::fetch::{fetch, Fetched};
 use crate::ui::i18n::{tr, use_i18n, I18n, Msg};
 use crate::ui::page::focus_new_heading;
@@ -221,8 +222,6 @@ fn Rows(
             }
             Ok(p) => {
                 let next = p.next.clone();
-                let has_prev = cursors.with(|c| c.len() > 1);
-                let page_no = cursors.with(Vec::len).to_string();
                 view! {
                     <div class="table-wrap">
                         <table>
@@ -244,17 +243,7 @@ fn Rows(
                             </tbody>
                         </table>
                     </div>
-                    <nav class="pager" aria-label=i18n.t(Msg::Pages)>
-                        <button type="button" class="secondary" disabled=!has_prev
-                            on:click=move |_| cursors.update(|c| { if c.len() > 1 { c.pop(); } })>
-                            {i18n.t(Msg::Previous)}
-                        </button>
-                        <span aria-live="polite">{i18n.t(Msg::PageN).replace("{n}", &page_no)}</span>
-                        <button type="button" class="secondary" disabled=next.is_none()
-                            on:click=move |_| if let Some(n) = next.clone() { cursors.update(|c| c.push(Some(n))) }>
-                            {i18n.t(Msg::Next)}
-                        </button>
-                    </nav>
+                    <Pager cursors next/>
                 }
                 .into_any()
             }
