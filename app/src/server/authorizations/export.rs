@@ -3,7 +3,7 @@
 //! Streamed in batches read by keyset from one read-only snapshot, so a file of 100,000 rows
 //! never sits in memory and holds one consistent moment.
 
-use super::overview::{query, Row};
+use super::overview::{push_after, query, Row};
 use crate::api::authorizations::AuthorizationFilter;
 use crate::domain::authorization::State;
 use crate::domain::spreadsheet::Sheet;
@@ -79,13 +79,7 @@ async fn write(
     loop {
         let mut q = query(manager, filter)?;
         if let Some((sort_key, id)) = &after {
-            q.push(" AND u.sort_key >= ")
-                .push_bind(sort_key.clone())
-                .push(" AND (u.sort_key, z.id) > (")
-                .push_bind(sort_key.clone())
-                .push(", ")
-                .push_bind(*id)
-                .push(")");
+            push_after(&mut q, sort_key, *id);
         }
         q.push(" ORDER BY u.sort_key, z.id LIMIT ")
             .push_bind(BATCH as i64);

@@ -104,6 +104,15 @@ pub enum Period {
     },
 }
 
+/// The state `event` leads to and the states it applies to (as stored), for changing many rows
+/// in one statement; None for an event that applies nowhere. Every state an event applies to
+/// leads to the same state (a domain test says so).
+fn target_and_sources(event: Event) -> Option<(State, Vec<&'static str>)> {
+    let sources = State::sources(event);
+    let target = sources.first().and_then(|s| s.next(event))?;
+    Some((target, sources.into_iter().map(State::as_str).collect()))
+}
+
 /// Applies `event` to the authorizations `ids` that are in a state the event applies to, in one
 /// statement; returns how many changed.
 pub async fn apply_many(
@@ -112,12 +121,9 @@ pub async fn apply_many(
     ids: &[Uuid],
     period: Period,
 ) -> ServiceResult<u64> {
-    let sources = State::sources(event);
-    // Every state an event applies to leads to the same state (a domain test says so).
-    let Some(target) = sources.first().and_then(|s| s.next(event)) else {
+    let Some((target, sources)) = target_and_sources(event) else {
         return Ok(0);
     };
-    let sources: Vec<&str> = sources.into_iter().map(State::as_str).collect();
     let (set, years) = match period {
         Period::Unchanged => ("", 0),
         Period::FromNow { years } => (
@@ -147,11 +153,9 @@ pub async fn apply_with_end(
     ids: &[Uuid],
     ends: &[String],
 ) -> ServiceResult<u64> {
-    let sources = State::sources(event);
-    let Some(target) = sources.first().and_then(|s| s.next(event)) else {
+    let Some((target, sources)) = target_and_sources(event) else {
         return Ok(0);
     };
-    let sources: Vec<&str> = sources.into_iter().map(State::as_str).collect();
     let start = match event {
         Event::Activate => "now()",
         _ => "greatest(z.valid_from, n.until - interval '5 years')",

@@ -112,6 +112,18 @@ pub(super) fn query(
     Ok(q)
 }
 
+/// Only rows after (`sort_key`, `id`) in the overview's order.
+pub(super) fn push_after(q: &mut QueryBuilder<'static, Postgres>, sort_key: &str, id: Uuid) {
+    // The first condition lets the index on the users' sort key start at the cursor.
+    q.push(" AND u.sort_key >= ")
+        .push_bind(sort_key.to_string())
+        .push(" AND (u.sort_key, z.id) > (")
+        .push_bind(sort_key.to_string())
+        .push(", ")
+        .push_bind(id)
+        .push(")");
+}
+
 pub async fn list(
     pool: &PgPool,
     manager: &Manager,
@@ -120,14 +132,7 @@ pub async fn list(
 ) -> ServiceResult<AuthorizationsPage> {
     let mut q = query(manager, filter)?;
     if let Some(after) = after {
-        // The first condition lets the index on the users' sort key start at the cursor.
-        q.push(" AND u.sort_key >= ")
-            .push_bind(after.sort_key.clone())
-            .push(" AND (u.sort_key, z.id) > (")
-            .push_bind(after.sort_key.clone())
-            .push(", ")
-            .push_bind(after.id.uuid())
-            .push(")");
+        push_after(&mut q, &after.sort_key, after.id.uuid());
     }
     q.push(" ORDER BY u.sort_key, z.id LIMIT ")
         .push_bind(PAGE_SIZE as i64 + 1);

@@ -33,8 +33,8 @@ fn state_text(i18n: I18n, state: State) -> &'static str {
 }
 
 /// What the authorization lets the user do: a service, all services, or managing.
-fn subject(i18n: I18n, row: &AuthorizationRow) -> String {
-    match (&row.service, row.is_admin) {
+pub(super) fn subject(i18n: I18n, service: &Option<String>, is_admin: bool) -> String {
+    match (service, is_admin) {
         (_, true) => i18n.t(Msg::ManagingAuthorizations).to_string(),
         (Some(service), false) => service.clone(),
         (None, false) => i18n.t(Msg::AllServices).to_string(),
@@ -262,7 +262,7 @@ fn Row(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let confirming = RwSignal::new(false);
-    let what = subject(i18n, &row);
+    let what = subject(i18n, &row.service, row.is_admin);
     let id = StoredValue::new(row.id.clone());
     let can_revoke = matches!(row.state, State::Active | State::Pending);
     let label = format!("{}: {} – {}", i18n.t(Msg::Revoke), row.user_name, what);

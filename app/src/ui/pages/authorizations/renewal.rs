@@ -101,11 +101,7 @@ fn summary(
                 </tr></thead>
                 <tbody>
                     {q.lines.into_iter().map(|l| {
-                        let what = match (&l.service, l.is_admin) {
-                            (_, true) => i18n.t(Msg::ManagingAuthorizations).to_string(),
-                            (Some(s), false) => s.clone(),
-                            (None, false) => i18n.t(Msg::AllServices).to_string(),
-                        };
+                        let what = super::subject(i18n, &l.service, l.is_admin);
                         let activated = l.state == State::Expired;
                         view! {
                             <tr>
