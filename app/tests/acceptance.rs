@@ -31,6 +31,8 @@ async fn count(pool: &PgPool, sql: &str) -> i64 {
 #[sqlx::test(migrator = "app::server::MIGRATOR")]
 async fn an_employed_user_gets_the_means_at_once(pool: PgPool) {
     let state = state(pool).await;
+    // A second manager of the organization, who did not apply, hears the outcome too.
+    common::second_manager(&state.pool).await;
     apply(&state).await;
     let t = token(&state.pool, "anna@example.nl").await;
     let details = acceptance::open(&state, &t).await.unwrap();
@@ -86,6 +88,15 @@ async fn an_employed_user_gets_the_means_at_once(pool: PgPool) {
             &state.pool,
             "SELECT count(*) FROM outbox o JOIN users m ON m.email = o.recipient
               WHERE m.username = 'demo.beheerder' AND o.subject LIKE '%Anna Tester is uitgegeven'"
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        count(
+            &state.pool,
+            "SELECT count(*) FROM outbox WHERE recipient = 'kees@example.nl'
+              AND subject = 'eHerkenning for Anna Tester has been issued'"
         )
         .await,
         1

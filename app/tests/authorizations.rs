@@ -16,7 +16,7 @@ use app::server::demo::{MANAGER, USER};
 use app::server::error::ServiceError;
 use app::server::session::Manager;
 use app::server::AppState;
-use common::{sign_in, state};
+use common::{second_manager, sign_in, state};
 use sqlx::PgPool;
 use uuid::Uuid;
 
@@ -222,21 +222,6 @@ async fn state_of(pool: &PgPool, id: &AuthorizationId) -> String {
 }
 
 /// A second manager of Bakkerij De Vries (EH3), so the demo manager is not the last one.
-async fn second_manager(pool: &PgPool) -> Uuid {
-    sqlx::query_scalar(
-        "WITH u AS (INSERT INTO users (first_name, last_name, email, mobile, level, language)
-                    VALUES ('Kees', 'Collega', 'kees@example.nl', '+31687654321', 'EH3', 'en') RETURNING id),
-              m AS (INSERT INTO memberships (user_id, org_id)
-                    SELECT u.id, o.id FROM u, organizations o WHERE o.kvk_number = '34123456' RETURNING user_id, org_id)
-         INSERT INTO authorizations (user_id, org_id, kind, level, valid_from, valid_until, state)
-         SELECT user_id, org_id, 'admin', 'EH3', now() - interval '1 day', now() + interval '1 year', 'active' FROM m
-         RETURNING user_id",
-    )
-    .fetch_one(pool)
-    .await
-    .unwrap()
-}
-
 #[sqlx::test(migrator = "app::server::MIGRATOR")]
 async fn revoking_ends_the_authorization_for_good_and_tells_the_user_and_the_other_managers(
     pool: PgPool,
@@ -533,6 +518,77 @@ async fn renewing_many_extends_each_from_its_end_date_at_the_price_shown(pool: P
         .await,
         1
     );
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn a_renewal_tells_each_user_once_per_organization_and_every_manager_involved(pool: PgPool) {
+    let state = state(pool).await;
+    second_manager(&state.pool).await;
+    let m = manager(&state).await;
+    let five = generated(&state.pool, 5).await;
+    let ids: Vec<Uuid> = five.iter().map(AuthorizationId::uuid).collect();
+    let in_bakkerij = count(
+        &state.pool,
+        &format!(
+            "SELECT count(*) FROM authorizations z JOIN organizations o ON o.id = z.org_id
+              WHERE o.kvk_number = '{BAKKERIJ}' AND z.id IN ({})",
+            ids.iter()
+                .map(|i| format!("'{i}'"))
+                .collect::<Vec<_>>()
+                .join(",")
+        ),
+    )
+    .await;
+    assert!(in_bakkerij > 0);
+    let quote = authorizations::quote_renewal(&state.pool, &m, &five, Validity::OneYear)
+        .await
+        .unwrap();
+    sqlx::query("DELETE FROM outbox")
+        .execute(&state.pool)
+        .await
+        .unwrap();
+    authorizations::renew(&state, &m, &five, Validity::OneYear, quote.total_cents)
+        .await
+        .unwrap();
+    let sent: Vec<(String, String, String)> =
+        sqlx::query_as("SELECT recipient, subject, body FROM outbox ORDER BY id")
+            .fetch_all(&state.pool)
+            .await
+            .unwrap();
+    // Kees, the other manager of Bakkerij, reads it in English, with the order's total.
+    let kees: Vec<_> = sent.iter().filter(|s| s.0 == "kees@example.nl").collect();
+    assert_eq!(kees.len(), 1);
+    assert_eq!(kees[0].1, format!("{in_bakkerij} authorizations renewed"));
+    assert!(
+        kees[0].2.contains("Eva Jansen renewed or re-activated"),
+        "{}",
+        kees[0].2
+    );
+    assert!(kees[0].2.contains("€90.75"), "{}", kees[0].2);
+    // The manager who ordered gets one too, over all five.
+    let eva: Vec<_> = sent
+        .iter()
+        .filter(|s| s.0 == "eva.jansen@bakkerij-devries.nl")
+        .collect();
+    assert_eq!(eva.len(), 1);
+    assert_eq!(eva[0].1, "5 machtigingen verlengd");
+    // Every user: one mail per organization with the new end date.
+    let users: Vec<(String, Uuid)> = sqlx::query_as(
+        "SELECT DISTINCT u.email, z.org_id FROM authorizations z JOIN users u ON u.id = z.user_id
+          WHERE z.id = ANY($1) AND u.status = 'active'",
+    )
+    .bind(&ids)
+    .fetch_all(&state.pool)
+    .await
+    .unwrap();
+    let to_users: Vec<_> = sent
+        .iter()
+        .filter(|s| s.1.starts_with("Uw machtigingen voor") && s.1.ends_with("zijn verlengd"))
+        .collect();
+    assert_eq!(to_users.len(), users.len());
+    assert!(to_users
+        .iter()
+        .all(|s| s.2.contains("nu geldig tot en met ")));
 }
 
 async fn futures_ends(pool: &PgPool, ids: &[AuthorizationId]) -> Vec<Date> {

@@ -7,6 +7,7 @@
 //! outbox). On shutdown no new round starts; a running round finishes (each is short: one
 //! batch, every statement bounded by the statement timeout).
 
+use app::server::authorizations::expiry;
 use app::server::config::Settings;
 use app::server::outbox::{self, email, sms, Transports};
 use app::server::{issuing, session, signin, verification, AppState};
@@ -127,6 +128,27 @@ pub fn spawn(
             }
         }
     };
+    let expiry_job = {
+        let state = state.clone();
+        move || {
+            let state = state.clone();
+            async move {
+                let now = chrono::Utc::now();
+                match expiry::run(&state.pool, &state.settings.public_url, now).await {
+                    Ok(r) if r.expired + r.noticed + r.invitations_reminded > 0 => tracing::info!(
+                        expired = r.expired,
+                        noticed = r.noticed,
+                        invitations_reminded = r.invitations_reminded,
+                        mails = r.mails,
+                        "authorization expiry"
+                    ),
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "authorization expiry"),
+                }
+                Round::Idle
+            }
+        }
+    };
     let housekeeping_job = move || {
         let state = state.clone();
         async move {
@@ -158,6 +180,7 @@ pub fn spawn(
             stop.clone(),
             deadline_job,
         ),
+        supervise("expiry", Duration::from_secs(300), stop.clone(), expiry_job),
         supervise(
             "housekeeping",
             Duration::from_secs(600),

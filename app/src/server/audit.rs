@@ -47,6 +47,7 @@ actions! {
     AuthorizationRevoked => "authorization.revoked",
     AuthorizationsRenewed => "authorizations.renewed",
     ManagerAppointed => "manager.appointed",
+    ExpiryRun => "expiry.run",
 }
 
 pub async fn record(

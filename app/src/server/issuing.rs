@@ -4,6 +4,7 @@
 //! locked row, so nothing is issued twice and nothing skips a step.
 
 use super::authorizations::machine::{self, Period};
+use super::authorizations::managers;
 use super::error::{ServiceError, ServiceResult};
 use super::identity_verification as idv;
 use super::outbox::messages::{self, ManagerOutcome};
@@ -98,20 +99,31 @@ async fn manager_email(
     a: &Applicant,
     outcome: ManagerOutcome<'_>,
 ) -> ServiceResult<()> {
-    let (first_name, email, language): (String, String, String) =
+    // Every manager of the organization hears the outcome, and the one who applied even when
+    // no longer a manager; not the applicant, who has a message of their own.
+    let mut to: Vec<(String, String, String)> = managers::of_orgs(&mut *conn, &[a.org_id])
+        .await?
+        .into_iter()
+        .filter(|m| m.id != a.user_id && m.id != a.manager_id)
+        .map(|m| (m.first_name, m.email, m.language))
+        .collect();
+    to.push(
         sqlx::query_as("SELECT first_name, email, language FROM users WHERE id = $1")
             .bind(a.manager_id)
             .fetch_one(&mut *conn)
-            .await?;
-    let (subject, body) = messages::manager_outcome_email(
-        &language,
-        &first_name,
-        &a.name,
-        &a.organization,
-        outcome,
-        state_url,
+            .await?,
     );
-    outbox::enqueue_email(&mut *conn, &email, &subject, &body, outbox::Content::Plain).await?;
+    for (first_name, email, language) in to {
+        let (subject, body) = messages::manager_outcome_email(
+            &language,
+            &first_name,
+            &a.name,
+            &a.organization,
+            outcome,
+            state_url,
+        );
+        outbox::enqueue_email(&mut *conn, &email, &subject, &body, outbox::Content::Plain).await?;
+    }
     Ok(())
 }
 

@@ -63,3 +63,19 @@ pub async fn sign_in(
         .expect("session");
     (token, user)
 }
+
+/// Kees Collega (English), a second manager of Bakkerij De Vries at EH3; returns his id.
+pub async fn second_manager(pool: &PgPool) -> uuid::Uuid {
+    sqlx::query_scalar(
+        "WITH u AS (INSERT INTO users (first_name, last_name, email, mobile, level, language)
+                    VALUES ('Kees', 'Collega', 'kees@example.nl', '+31687654321', 'EH3', 'en') RETURNING id),
+              m AS (INSERT INTO memberships (user_id, org_id)
+                    SELECT u.id, o.id FROM u, organizations o WHERE o.kvk_number = '34123456' RETURNING user_id, org_id)
+         INSERT INTO authorizations (user_id, org_id, kind, level, valid_from, valid_until, state)
+         SELECT user_id, org_id, 'admin', 'EH3', now() - interval '1 day', now() + interval '1 year', 'active' FROM m
+         RETURNING user_id",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap()
+}

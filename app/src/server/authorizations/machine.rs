@@ -175,3 +175,24 @@ pub async fn apply_with_end(
     .await?;
     Ok(done.rows_affected())
 }
+
+/// Expires every authorization whose end date passed before `now` (in a state `Expire` applies
+/// to); returns their ids.
+pub async fn expire_ended(
+    conn: &mut PgConnection,
+    now: chrono::DateTime<chrono::Utc>,
+) -> ServiceResult<Vec<Uuid>> {
+    let Some((target, sources)) = target_and_sources(Event::Expire) else {
+        return Ok(Vec::new());
+    };
+    Ok(sqlx::query_scalar(
+        "UPDATE authorizations SET state = $1
+          WHERE state = ANY($2) AND valid_until <= $3
+          RETURNING id",
+    )
+    .bind(target.as_str())
+    .bind(&sources)
+    .bind(now)
+    .fetch_all(conn)
+    .await?)
+}

@@ -3,8 +3,10 @@
 //! to locked rows, one transaction per use case, an audit record and the messages in it).
 
 mod appoint;
+pub mod expiry;
 pub mod export;
 pub mod machine;
+pub mod managers;
 mod overview;
 mod renew;
 mod revoke;

@@ -2,7 +2,7 @@
 //! the new end dates and the price before "Akkoord", and the order itself, in one transaction
 //! that charges exactly what the manager saw. The rules are `domain::renewal`'s.
 
-use super::machine;
+use super::{machine, managers};
 use crate::api::authorizations::{RenewalLine, RenewalQuote, MAX_RENEWAL};
 use crate::api::ApiError;
 use crate::domain::authorization::{Event, Kind, State};
@@ -11,17 +11,25 @@ use crate::domain::date::Date;
 use crate::domain::ids::AuthorizationId;
 use crate::domain::new_user::full_name;
 use crate::domain::renewal::{self, Item, Priced, RenewalError};
-use crate::domain::tariff::Validity;
+use crate::domain::tariff::{format_euro, Validity};
 use crate::server::error::{ServiceError, ServiceResult};
+use crate::server::outbox::notices;
+use crate::server::outbox::{self, Mail};
 use crate::server::session::Manager;
 use crate::server::state::AppState;
 use crate::server::{audit, catalog};
 use sqlx::PgConnection;
+use std::collections::BTreeMap;
 use uuid::Uuid;
 
 #[derive(sqlx::FromRow)]
 struct Row {
     id: Uuid,
+    org_id: Uuid,
+    user_id: Uuid,
+    email: String,
+    language: String,
+    user_active: bool,
     kind: String,
     state: String,
     level: String,
@@ -66,7 +74,8 @@ async fn priced(
     wanted.sort();
     wanted.dedup();
     let rows: Vec<Row> = sqlx::query_as(&format!(
-        "SELECT z.id, z.kind, z.state, z.level, u.first_name, u.infix, u.last_name,
+        "SELECT z.id, z.org_id, z.user_id, u.email, u.language, u.status = 'active' AS user_active,
+                z.kind, z.state, z.level, u.first_name, u.infix, u.last_name,
                 o.name AS organization,
                 (SELECT min(s.name) FROM services s WHERE s.service_uuid = z.service_uuid) AS service,
                 to_char(z.valid_until AT TIME ZONE 'Europe/Amsterdam', 'YYYY-MM-DD') AS current_end,
@@ -218,6 +227,7 @@ pub async fn renew(
     .bind(&cents)
     .execute(&mut *tx)
     .await?;
+    tell(&mut tx, &state.settings.public_url, manager, &order).await?;
     audit::record(
         &mut tx,
         Some(manager.user_id()),
@@ -233,4 +243,101 @@ pub async fn renew(
     .await?;
     tx.commit().await?;
     Ok(u32::try_from(changed).unwrap_or(u32::MAX))
+}
+
+/// The order's messages: each user one per organization with the new end dates; each manager of
+/// the organizations involved one with the lines in the organizations they manage.
+async fn tell(
+    conn: &mut PgConnection,
+    public_url: &str,
+    manager: &Manager,
+    order: &Order,
+) -> ServiceResult<()> {
+    let names: Vec<String> = order
+        .rows
+        .iter()
+        .map(|r| full_name(&r.first_name, &r.infix, &r.last_name))
+        .collect();
+    let ends: Vec<String> = order
+        .priced
+        .items
+        .iter()
+        .map(|p| p.new_end.to_dutch())
+        .collect();
+    let item = |n: usize| {
+        let r = &order.rows[n];
+        notices::Item {
+            organization: &r.organization,
+            user_name: &names[n],
+            service: r.service.as_deref(),
+            is_admin: order.items[n].is_admin,
+            level: &r.level,
+            ends: &ends[n],
+        }
+    };
+    let mut mails = Vec::new();
+    let mut per_user: BTreeMap<(Uuid, Uuid), Vec<usize>> = BTreeMap::new();
+    for (n, r) in order.rows.iter().enumerate() {
+        if r.user_active {
+            per_user.entry((r.user_id, r.org_id)).or_default().push(n);
+        }
+    }
+    for ns in per_user.values() {
+        let r = &order.rows[ns[0]];
+        let items: Vec<notices::Item> = ns.iter().map(|&n| item(n)).collect();
+        let (subject, body) = notices::renewed_email(
+            &r.language,
+            &r.first_name,
+            &r.organization,
+            &items,
+            public_url,
+        );
+        mails.push(Mail {
+            to: r.email.clone(),
+            subject,
+            body,
+        });
+    }
+    let mut orgs: Vec<Uuid> = order.rows.iter().map(|r| r.org_id).collect();
+    orgs.sort();
+    orgs.dedup();
+    let managers = managers::of_orgs(conn, &orgs).await?;
+    let ordered_by: (String, String, String) =
+        sqlx::query_as("SELECT first_name, infix, last_name FROM users WHERE id = $1")
+            .bind(manager.user_id())
+            .fetch_one(&mut *conn)
+            .await?;
+    let ordered_by = full_name(&ordered_by.0, &ordered_by.1, &ordered_by.2);
+    let mut seen = Vec::new();
+    for m in &managers {
+        if seen.contains(&m.id) {
+            continue;
+        }
+        seen.push(m.id);
+        let theirs: Vec<Uuid> = managers
+            .iter()
+            .filter(|x| x.id == m.id)
+            .map(|x| x.org_id)
+            .collect();
+        let items: Vec<notices::Item> = (0..order.rows.len())
+            .filter(|&n| theirs.contains(&order.rows[n].org_id))
+            .map(item)
+            .collect();
+        let total = format_euro(order.priced.total_cents, m.language != "en");
+        let (subject, body) = notices::renewed_manager_email(
+            &m.language,
+            &m.first_name,
+            &ordered_by,
+            &items,
+            &total,
+            public_url,
+        );
+        mails.push(Mail {
+            to: m.email.clone(),
+            subject,
+            body,
+        });
+    }
+    outbox::enqueue_emails(conn, &mails, outbox::Content::Plain).await?;
+    Ok(())
 }

@@ -3,6 +3,7 @@
 //! told by e-mail.
 
 use super::machine;
+use super::managers::{self, OrgManager};
 use crate::api::ApiError;
 use crate::domain::authorization::{Event, Kind, State};
 use crate::domain::codes::{Field, Rule};
@@ -92,29 +93,13 @@ pub async fn revoke(
     Ok(())
 }
 
-#[derive(sqlx::FromRow)]
-struct Colleague {
-    id: Uuid,
-    first_name: String,
-    email: String,
-    language: String,
-}
-
-/// The organization's managers other than `user`, with an active manager's right today.
+/// The organization's managers other than `user`.
 async fn other_managers(
     conn: &mut PgConnection,
     org: Uuid,
     user: Uuid,
-) -> ServiceResult<Vec<Colleague>> {
-    Ok(sqlx::query_as(
-        "SELECT DISTINCT u.id, u.first_name, u.email, u.language
-           FROM authorizations z JOIN users u ON u.id = z.user_id
-          WHERE z.org_id = $1 AND z.user_id <> $2 AND z.kind = 'admin' AND z.state = 'active'
-            AND z.valid_from <= now() AND z.valid_until > now() AND u.status = 'active'
-          ORDER BY u.id",
-    )
-    .bind(org)
-    .bind(user)
-    .fetch_all(conn)
-    .await?)
+) -> ServiceResult<Vec<OrgManager>> {
+    let mut all = managers::of_orgs(conn, &[org]).await?;
+    all.retain(|m| m.id != user);
+    Ok(all)
 }

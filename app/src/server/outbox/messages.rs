@@ -115,7 +115,8 @@ pub fn issued_email(
     }
 }
 
-/// To the manager who applied: what became of one user's application.
+/// To each manager of the organization (and the one who applied): what became of one user's
+/// application.
 pub fn manager_outcome_email(
     language: &str,
     manager_first_name: &str,

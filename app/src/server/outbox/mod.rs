@@ -7,6 +7,7 @@
 
 pub mod email;
 pub mod messages;
+pub mod notices;
 pub mod sms;
 
 pub use messages::sms_code_text;
@@ -60,6 +61,41 @@ pub async fn enqueue_email(
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// Many e-mails of one kind in one statement (the expiry job's notices and digests).
+pub async fn enqueue_emails(
+    conn: &mut PgConnection,
+    mails: &[Mail],
+    content: Content,
+) -> Result<(), sqlx::Error> {
+    if mails.is_empty() {
+        return Ok(());
+    }
+    let to: Vec<&str> = mails.iter().map(|m| m.to.as_str()).collect();
+    let subjects: Vec<&str> = mails.iter().map(|m| m.subject.as_str()).collect();
+    let bodies: Vec<&str> = mails.iter().map(|m| m.body.as_str()).collect();
+    sqlx::query(
+        "INSERT INTO outbox (channel, recipient, subject, body, sensitive, priority)
+         SELECT 'email', m.recipient, m.subject, m.body, $4, $5
+           FROM UNNEST($1::text[], $2::text[], $3::text[]) AS m(recipient, subject, body)",
+    )
+    .bind(&to)
+    .bind(&subjects)
+    .bind(&bodies)
+    .bind(content.sensitive())
+    .bind(content.priority())
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// An e-mail to enqueue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mail {
+    pub to: String,
+    pub subject: String,
+    pub body: String,
 }
 
 pub async fn enqueue_sms(
