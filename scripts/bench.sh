@@ -10,9 +10,14 @@
 #           next to a bare axum + sqlx endpoint running the same query (`server bench-baseline`)
 #   csv     the wizard's preview of a 10,000-row CSV file in Chromium, upload to first page
 #   submit  submitting an application of 10,000 users
+#   authorizations  Machtigingen at 1,000,000 authorizations: the overview (first page, deep, each
+#           filter) with wrk at 16 connections next to the bare axum + sqlx endpoint; the export
+#           (time to 100,000 rows, the whole file, the server's memory); renewing 1,000 in one
+#           order; the expiry job's run (20,000 due a notice) and a second run the same day
 #   flood   500 concurrent wrong sign-ins (each another account and address) for 20 s: the
 #           server's peak memory, and a signed-in manager's requests answered meanwhile
-# Usage: scripts/bench.sh [bundle|accept|start|users|csv|submit|flood]...   (default: all)
+# Usage: scripts/bench.sh [bundle|accept|start|users|csv|submit|authorizations|flood]...
+#        (default: all)
 # Everything runs on loopback in target/bench-*; nothing touches ./data.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,7 +25,7 @@ scripts/setup.sh --bench
 scripts/build.sh
 
 what=("$@")
-[ ${#what[@]} -gt 0 ] || what=(bundle accept start users csv submit flood)
+[ ${#what[@]} -gt 0 ] || what=(bundle accept start users csv submit authorizations flood)
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 server=target/release/server
 export LEPTOS_SITE_ROOT=target/site MACHTIG_ENV=development RUST_LOG=warn
@@ -265,6 +270,101 @@ bench_users() {
   stop_last
   printf '  ratio portal / bare: first page %.2f, search %.2f (goal at least 0.6)\n' \
     "$(echo "$first/$bfirst" | bc -l)" "$(echo "$search/$bsearch" | bc -l)"
+}
+
+bench_authorizations() {
+  say "authorizations: Machtigingen at 1,000,000 authorizations"
+  local dir=target/bench-authorizations
+  # The expiry run at the end changes the data: every run seeds afresh (about 40 s).
+  rm -rf "$dir"
+  MACHTIG_DATA_DIR=$dir "$server" seed-authorizations 1000000
+  start_server 3208 "$dir" MACHTIG_WORKERS=false
+  local base=http://127.0.0.1:3208 cookie
+  export ORIGIN=$base
+  cookie=$(sign_in "$base")
+  export COOKIE=$cookie
+  local opts org service
+  opts=$(curl -fs -H 'Content-Type: application/json' -H "Origin: $base" -H "Cookie: $cookie" \
+    -d '{}' "$base/api/authorizations/options")
+  org=$(python3 -c 'import json,sys; d=json.loads(sys.argv[1]); print(next(o["id"] for o in d["organizations"] if o["name"].startswith("Berg")))' "$opts")
+  service=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["services"][0]["id"])' "$opts")
+  local zero=00000000-0000-0000-0000-000000000000
+  local -a labels=(
+    "first page" "deep (from \"peters\")" "near the end (\"vermeulen\")" "organization" "user \"sara\""
+    "user \"vermeulen sara\"" "service" "level EH2" "expired (inactive shown)" "ending within 30 days")
+  local -a bodies=(
+    '{"filter":{},"after":null}'
+    "{\"filter\":{},\"after\":{\"sort_key\":\"peters\",\"user_id\":\"$zero\",\"id\":\"$zero\"}}"
+    "{\"filter\":{},\"after\":{\"sort_key\":\"vermeulen\",\"user_id\":\"$zero\",\"id\":\"$zero\"}}"
+    "{\"filter\":{\"org_id\":\"$org\"},\"after\":null}"
+    '{"filter":{"user":"sara"},"after":null}'
+    '{"filter":{"user":"vermeulen sara"},"after":null}'
+    "{\"filter\":{\"service\":\"$service\"},\"after\":null}"
+    '{"filter":{"level":"EH2"},"after":null}'
+    '{"filter":{"include_inactive":true,"state":"expired"},"after":null}'
+    '{"filter":{"ending_within_days":30},"after":null}')
+  local i portal=() bare=()
+  echo "  wrk, 16 connections, 20 s each: the portal's server function"
+  for i in "${!labels[@]}"; do
+    portal+=("$(wrk_run "${labels[$i]}" "$base/api/authorizations/list" "${bodies[$i]}")")
+  done
+
+  say "authorizations: export, renewal"
+  local pid
+  pid=$(pgrep -f "target/release/server" -n)
+  local hwm_before
+  hwm_before=$(awk '/^VmHWM:/ {print $2}' "/proc/$pid/status")
+  local t0 t1
+  t0=$(date +%s.%N)
+  curl -fsN -H "Cookie: $cookie" "$base/export/machtigingen.csv?org_id=$org" | head -n 100001 | wc -l > target/bench-export-rows
+  t1=$(date +%s.%N)
+  printf '  export, the first 100,000 rows streamed: %.2f s (budget 3 s)\n' "$(echo "$t1 - $t0" | bc -l)"
+  curl -fsN -o target/bench-export.csv -w '  export, the whole organization: %{size_download} bytes in %{time_total} s, ' \
+    -H "Cookie: $cookie" "$base/export/machtigingen.csv?org_id=$org"
+  echo "$(($(wc -l < target/bench-export.csv) - 1)) rows"
+  printf '  server peak memory: %d MiB before the exports, %d MiB after\n' \
+    "$((hwm_before / 1024))" "$(($(awk '/^VmHWM:/ {print $2}' "/proc/$pid/status") / 1024))"
+  rm -f target/bench-export.csv target/bench-export-rows
+  # A thousand active ones (level EH2), page by page as the browser would collect them.
+  python3 - "$base" "$cookie" > target/bench-renew.json <<'PY'
+import json, sys, urllib.request
+base, cookie = sys.argv[1], sys.argv[2]
+def call(path, body):
+    req = urllib.request.Request(base + path, data=json.dumps(body).encode(), method="POST",
+        headers={"Content-Type": "application/json", "Origin": base, "Cookie": cookie})
+    return json.load(urllib.request.urlopen(req))
+ids, after = [], None
+while len(ids) < 1000:
+    page = call("/api/authorizations/list", {"filter": {"level": "EH2", "state": "active"}, "after": after})
+    ids += [r["id"] for r in page["rows"] if not r["is_admin"]]
+    after = page["next"]
+ids = ids[:1000]
+quote = call("/api/authorizations/quote_renewal", {"ids": ids, "years": 1})
+print(json.dumps({"ids": ids, "years": 1, "total_cents": quote["total_cents"]}))
+PY
+  curl -fs -o /dev/null -w "  renewing 1,000 in one order: %{time_total} s for the whole request (budget 1 s)\n" \
+    -H 'Content-Type: application/json' -H "Origin: $base" -H "Cookie: $cookie" \
+    --data-binary @target/bench-renew.json "$base/api/authorizations/renew"
+  rm -f target/bench-renew.json
+  stop_last
+
+  MACHTIG_LISTEN=127.0.0.1:3204 MACHTIG_DATA_DIR=$dir "$server" bench-baseline > target/bench-3204.log 2>&1 &
+  pids+=($!)
+  for _ in $(seq 1 300); do grep -q 'baseline listens' target/bench-3204.log && break; sleep 0.1; done
+  echo "  wrk, 16 connections, 20 s each: bare axum + sqlx, the same query"
+  unset COOKIE
+  for i in "${!labels[@]}"; do
+    bare+=("$(wrk_run "bare: ${labels[$i]}" "http://127.0.0.1:3204/authorizations" "${bodies[$i]}")")
+  done
+  stop_last
+  for i in "${!labels[@]}"; do
+    printf '  ratio portal / bare, %-32s %.2f (goal at least 0.6)\n' "${labels[$i]}:" \
+      "$(echo "${portal[$i]}/${bare[$i]}" | bc -l)"
+  done
+
+  say "authorizations: the expiry job"
+  MACHTIG_DATA_DIR=$dir "$server" run-expiry
+  MACHTIG_DATA_DIR=$dir "$server" run-expiry
 }
 
 bench_flood() {

@@ -1,9 +1,10 @@
-//! `server bench-baseline`: the yardstick for the users-list benchmark. A bare axum + sqlx
-//! endpoint that runs the same users-list query for the demo manager, without sessions,
+//! `server bench-baseline`: the yardstick for the users-list and Machtigingen benchmarks. Bare
+//! axum + sqlx endpoints that run the same queries for the demo manager, without sessions,
 //! server-function dispatch or middleware, so `scripts/bench.sh` can report the portal's
-//! throughput as a ratio to it. Never part of a normal start.
+//! throughput as a ratio to them. Never part of a normal start.
 
 use crate::BoxError;
+use app::api::authorizations::{AuthorizationFilter, AuthorizationsCursor, AuthorizationsPage};
 use app::api::users::UsersCursor;
 use app::domain::level::AssuranceLevel;
 use app::server::session::SessionUser;
@@ -55,9 +56,13 @@ pub async fn run(
     };
     let app = Router::new()
         .route("/list", post(list))
+        .route("/authorizations", post(authorizations))
         .with_state(Arc::new(Baseline { pool, caller }));
     let listener = tokio::net::TcpListener::bind(listen).await?;
-    println!("baseline listens on http://{}/list", listener.local_addr()?);
+    println!(
+        "baseline listens on http://{0}/list and http://{0}/authorizations",
+        listener.local_addr()?
+    );
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await?;
@@ -69,6 +74,23 @@ async fn list(
     Json(req): Json<ListRequest>,
 ) -> Result<Json<app::api::users::UsersPage>, StatusCode> {
     users::list(&b.pool, &b.caller, &req.search, req.after.as_ref())
+        .await
+        .map(Json)
+        .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR)
+}
+
+#[derive(Deserialize)]
+struct AuthorizationsRequest {
+    filter: AuthorizationFilter,
+    after: Option<AuthorizationsCursor>,
+}
+
+async fn authorizations(
+    State(b): State<Arc<Baseline>>,
+    Json(req): Json<AuthorizationsRequest>,
+) -> Result<Json<AuthorizationsPage>, StatusCode> {
+    let manager = b.caller.manager().map_err(|_| StatusCode::FORBIDDEN)?;
+    app::server::authorizations::list(&b.pool, &manager, &req.filter, req.after.as_ref())
         .await
         .map(Json)
         .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR)

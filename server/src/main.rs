@@ -1,6 +1,7 @@
 //! The Machtig server: serves the browser bundle and the server functions, runs the workers.
 //!
 //! `server` (or `server serve`) starts the portal; `server seed-users N` adds N generated users
+//! (and `server seed-authorizations N` N authorizations over N / 5 users, of every state)
 //! to the demo manager's organizations (for benchmarks); `server embedded-postgres` only runs
 //! the embedded database and prints its URL (for tests); `server bench-baseline` serves the
 //! bare comparison endpoint of the users-list benchmark (see `scripts/bench.sh`);
@@ -39,6 +40,11 @@ async fn main() {
         Some("seed-users") => {
             seed_users(args.get(1).and_then(|n| n.parse().ok()).unwrap_or(100_000)).await
         }
+        Some("seed-authorizations") => {
+            seed_authorizations(args.get(1).and_then(|n| n.parse().ok()).unwrap_or(1_000_000))
+                .await
+        }
+        Some("run-expiry") => run_expiry().await,
         Some("embedded-postgres") => embedded_postgres().await,
         Some("bench-baseline") => bench_baseline().await,
         Some("bundle-size") => Settings::from_env()
@@ -51,7 +57,7 @@ async fn main() {
                 )
             }),
         Some(other) => Err(format!(
-            "unknown command {other}; use serve, seed-users N, embedded-postgres, bench-baseline or bundle-size"
+            "unknown command {other}; use serve, seed-users N, seed-authorizations N, run-expiry, embedded-postgres, bench-baseline or bundle-size"
         )
         .into()),
     };
@@ -131,9 +137,25 @@ async fn serve() -> Result<(), BoxError> {
 const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(8);
 
 async fn seed_users(count: i64) -> Result<(), BoxError> {
+    seed_with(count, Seed::Users).await
+}
+
+async fn seed_authorizations(count: i64) -> Result<(), BoxError> {
+    seed_with(count, Seed::Authorizations).await
+}
+
+#[derive(Clone, Copy)]
+enum Seed {
+    /// One user with one authorization per count.
+    Users,
+    /// Five authorizations per user, of every state (`demo::add_generated_authorizations`).
+    Authorizations,
+}
+
+async fn seed_with(count: i64, what: Seed) -> Result<(), BoxError> {
     let settings = Settings::from_env()?;
     let (pool, pg) = connect(&settings).await?;
-    let seeded = seed(&pool, count).await;
+    let seeded = seed(&pool, count, what).await;
     pool.close().await;
     // Stop the embedded cluster this command started, also when seeding failed.
     if let Some(pg) = pg {
@@ -142,7 +164,7 @@ async fn seed_users(count: i64) -> Result<(), BoxError> {
     seeded
 }
 
-async fn seed(pool: &sqlx::PgPool, count: i64) -> Result<(), BoxError> {
+async fn seed(pool: &sqlx::PgPool, count: i64, what: Seed) -> Result<(), BoxError> {
     demo::load_if_empty(pool).await.map_err(|e| e.to_string())?;
     let orgs: Vec<uuid::Uuid> = sqlx::query_scalar(
         "SELECT a.org_id FROM authorizations a JOIN users u ON u.id = a.user_id
@@ -157,8 +179,16 @@ async fn seed(pool: &sqlx::PgPool, count: i64) -> Result<(), BoxError> {
         .execute(&mut *conn)
         .await?;
     let started = std::time::Instant::now();
-    demo::add_generated_users(&mut conn, &orgs, count, "bulk").await?;
-    println!("added {count} users in {:.1?}", started.elapsed());
+    match what {
+        Seed::Users => {
+            demo::add_generated_users(&mut conn, &orgs, count, "bulk").await?;
+            println!("added {count} users in {:.1?}", started.elapsed());
+        }
+        Seed::Authorizations => {
+            let added = demo::add_generated_authorizations(&mut conn, &orgs, count, "auth").await?;
+            println!("added {added} authorizations in {:.1?}", started.elapsed());
+        }
+    }
     // A benchmark right after seeding must not measure stale statistics or a half-done
     // autovacuum: vacuum and analyze now, then wait until no autovacuum worker is busy.
     sqlx::query("VACUUM ANALYZE").execute(&mut *conn).await?;
@@ -174,6 +204,32 @@ async fn seed(pool: &sqlx::PgPool, count: i64) -> Result<(), BoxError> {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     println!("vacuumed and analyzed in {:.1?} in all", started.elapsed());
+    Ok(())
+}
+
+/// One run of the expiry job now (the server runs it every five minutes on its own), for a
+/// cron-minded operator and the benchmark: prints what it did and how long it took.
+async fn run_expiry() -> Result<(), BoxError> {
+    let settings = Settings::from_env()?;
+    let (pool, pg) = connect(&settings).await?;
+    let started = std::time::Instant::now();
+    let ran =
+        app::server::authorizations::expiry::run(&pool, &settings.public_url, chrono::Utc::now())
+            .await;
+    let elapsed = started.elapsed();
+    pool.close().await;
+    if let Some(pg) = pg {
+        pg.stop();
+    }
+    let r = ran.map_err(|e| e.to_string())?;
+    println!(
+        "expiry run: {} expired, {} notices, {} invitations reminded, {} e-mails{} in {elapsed:.2?}",
+        r.expired,
+        r.noticed,
+        r.invitations_reminded,
+        r.mails,
+        if r.skipped { " (skipped: another process was running it)" } else { "" },
+    );
     Ok(())
 }
 

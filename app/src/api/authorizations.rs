@@ -119,6 +119,7 @@ pub struct AuthorizationRow {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuthorizationsCursor {
     pub sort_key: String,
+    pub user_id: UserId,
     pub id: AuthorizationId,
 }
 

@@ -66,6 +66,10 @@ const KEYS: &[&str] = &[
     "years",
     "total_cents",
     "user_id",
+    "request",
+    "all_services",
+    "also_manager",
+    "validity",
 ];
 
 /// Reads `body` as the server function codec does; if that succeeds, the value written and
@@ -107,6 +111,9 @@ fn every_server_function_reads_back(body: &[u8]) -> Result<(), TestCaseError> {
     reads_back::<authorizations::QuoteRenewal>(body)?;
     reads_back::<authorizations::RenewAuthorizations>(body)?;
     reads_back::<authorizations::AppointManager>(body)?;
+    reads_back::<new_authorizations::StartRequest>(body)?;
+    reads_back::<new_authorizations::RequestCandidates>(body)?;
+    reads_back::<new_authorizations::RequestAuthorizations>(body)?;
     reads_back::<final_check::ListFinalChecks>(body)?;
     reads_back::<final_check::GetFinalCheck>(body)?;
     reads_back::<final_check::Approve>(body)?;

@@ -12,6 +12,7 @@ pub mod final_check;
 #[cfg(test)]
 mod fuzz_tests;
 pub mod mailbox;
+pub mod new_authorizations;
 pub mod users;
 pub mod wizard;
 

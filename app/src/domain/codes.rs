@@ -73,6 +73,9 @@ codes! {
         Application => "application",
         Reason => "reason",
         Authorization => "authorization",
+        // Requesting new authorizations for an existing user.
+        Organization => "organization",
+        User => "user",
     }
 }
 
@@ -180,7 +183,7 @@ impl Field {
                 R::RecentlyUsed,
             ],
             Field::Search | Field::ServiceSearch => &[R::TooLong],
-            Field::Level => &[R::Required, R::AboveOwnLevel],
+            Field::Level => &[R::Required, R::AboveOwnLevel, R::AboveLevel],
             Field::Kvk => &[R::Invalid, R::Mismatch, R::NotRegistered],
             Field::Branch => &[R::Required, R::Unknown],
             Field::Users => &[R::Required, R::TooMany],
@@ -191,7 +194,8 @@ impl Field {
                 R::MissingColumns,
                 R::NotCsv,
             ],
-            Field::Services => &[R::Required, R::Unknown, R::AboveLevel],
+            Field::Services => &[R::Required, R::Unknown, R::AboveLevel, R::TooMany, R::Taken],
+            Field::Organization | Field::User => &[R::Required],
             Field::Validity => &[R::Invalid],
             Field::Terms => &[R::NotAgreed, R::Outdated],
             Field::FirstName | Field::LastName => &[R::Required, R::TooLong, R::InvalidCharacters],

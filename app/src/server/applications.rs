@@ -73,18 +73,26 @@ pub async fn managed_organizations(
     conn: &mut PgConnection,
     caller: &SessionUser,
 ) -> ServiceResult<Vec<OrgOption>> {
-    Ok(
-        sqlx::query("SELECT id, name FROM organizations WHERE id = ANY($1) ORDER BY name")
-            .bind(&caller.managed_orgs)
+    organizations_named(conn, &caller.managed_orgs).await
+}
+
+/// The organizations `ids`, by name.
+pub async fn organizations_named(
+    conn: &mut PgConnection,
+    ids: &[Uuid],
+) -> ServiceResult<Vec<OrgOption>> {
+    let rows: Vec<(Uuid, String)> =
+        sqlx::query_as("SELECT id, name FROM organizations WHERE id = ANY($1) ORDER BY name")
+            .bind(ids)
             .fetch_all(conn)
-            .await?
-            .into_iter()
-            .map(|r| OrgOption {
-                id: r.get::<Uuid, _>("id").to_string(),
-                name: r.get("name"),
-            })
-            .collect(),
-    )
+            .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name)| OrgOption {
+            id: id.to_string(),
+            name,
+        })
+        .collect())
 }
 
 pub async fn list(

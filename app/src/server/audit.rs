@@ -48,6 +48,7 @@ actions! {
     AuthorizationsRenewed => "authorizations.renewed",
     ManagerAppointed => "manager.appointed",
     ExpiryRun => "expiry.run",
+    AuthorizationsRequested => "authorizations.requested",
 }
 
 pub async fn record(

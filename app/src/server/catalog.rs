@@ -3,10 +3,12 @@
 
 use super::error::{ServiceError, ServiceResult};
 use crate::api::wizard::ServiceOption;
+use crate::api::ApiError;
 use crate::domain::codes::{Field, Rule};
 use crate::domain::level::AssuranceLevel;
 use crate::domain::tariff::{PriceList, Tariff};
 use sqlx::{PgConnection, PgPool, Row};
+use uuid::Uuid;
 
 /// The most services one search answers with; "all" lists up to the whole catalog.
 const SEARCH_LIMIT: i64 = 50;
@@ -21,7 +23,7 @@ pub async fn search(
 ) -> ServiceResult<Vec<ServiceOption>> {
     let search = search.trim().to_lowercase();
     if search.chars().count() > 100 {
-        return Err(crate::api::ApiError::validation(Field::ServiceSearch, Rule::TooLong).into());
+        return Err(ApiError::validation(Field::ServiceSearch, Rule::TooLong).into());
     }
     let pattern = match search.as_str() {
         "" | "all" | "alle" | "alles" => None,
@@ -109,4 +111,36 @@ pub async fn application_service_names<'e>(
     .bind(application)
     .fetch_all(db)
     .await
+}
+
+/// Checks that every one of `ids` is a service of the catalog that `level` can use: otherwise
+/// the services field's error (a known service above the level, or one that does not exist).
+pub async fn check_usable(
+    conn: &mut PgConnection,
+    ids: &[Uuid],
+    level: AssuranceLevel,
+) -> ServiceResult<()> {
+    let usable: Vec<Uuid> = sqlx::query_scalar(
+        "SELECT DISTINCT service_uuid FROM services
+         WHERE service_uuid = ANY($1) AND min_level = ANY($2)",
+    )
+    .bind(ids)
+    .bind(levels_up_to(level))
+    .fetch_all(&mut *conn)
+    .await?;
+    if usable.len() == ids.len() {
+        return Ok(());
+    }
+    let known: i64 = sqlx::query_scalar(
+        "SELECT count(DISTINCT service_uuid) FROM services WHERE service_uuid = ANY($1)",
+    )
+    .bind(ids)
+    .fetch_one(&mut *conn)
+    .await?;
+    let rule = if known as usize == ids.len() {
+        Rule::AboveLevel
+    } else {
+        Rule::Unknown
+    };
+    Err(ApiError::validation(Field::Services, rule).into())
 }

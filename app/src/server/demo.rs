@@ -271,3 +271,49 @@ pub async fn add_generated_users(
     .await?;
     Ok(inserted.rows_affected())
 }
+
+/// For the Machtigingen benchmarks: `count` authorizations over `count / 5` new users (tagged
+/// `tag`) of `orgs`, five each (one as `add_generated_users` makes it, four more of other
+/// services and levels): of the four, 2.5 % active and due a notice (ending within two months),
+/// 7 % expired, 5 % revoked, 3 % pending, the rest active and ending within three years.
+pub async fn add_generated_authorizations(
+    conn: &mut PgConnection,
+    orgs: &[Uuid],
+    count: i64,
+    tag: &str,
+) -> Result<u64, sqlx::Error> {
+    let users = count / 5;
+    let mut added = add_generated_users(&mut *conn, orgs, users, tag).await?;
+    let more = sqlx::query(
+        "WITH svc AS (SELECT array_agg(DISTINCT service_uuid ORDER BY service_uuid) AS a FROM services),
+              gen AS (
+                SELECT m.user_id, m.org_id, k,
+                       row_number() OVER (ORDER BY m.user_id, k) AS n
+                  FROM users u JOIN memberships m ON m.user_id = u.id, generate_series(1, 4) AS k
+                 WHERE u.email LIKE lower($1) || '.%@example.nl'
+              ),
+              kind AS (
+                SELECT g.*, CASE WHEN n % 40 = 0 THEN 'due'
+                                 WHEN n % 100 < 7 THEN 'expired'
+                                 WHEN n % 100 < 12 THEN 'revoked'
+                                 WHEN n % 100 < 15 THEN 'pending'
+                                 ELSE 'active' END AS st
+                  FROM gen g
+              )
+         INSERT INTO authorizations (user_id, org_id, kind, service_uuid, level, valid_from, valid_until, state)
+         SELECT k.user_id, k.org_id, 'service',
+                svc.a[1 + ((k.n / 4 * 7 + k.k * 11) % cardinality(svc.a))],
+                (ARRAY['EH2', 'EH2+', 'EH3'])[1 + (k.n % 3)],
+                now() - interval '1 year',
+                CASE k.st WHEN 'due' THEN now() + make_interval(days => 1 + (k.n % 58)::int)
+                          WHEN 'expired' THEN now() - make_interval(days => 1 + (k.n % 300)::int)
+                          ELSE now() + make_interval(days => 62 + (k.n % 1000)::int) END,
+                CASE k.st WHEN 'due' THEN 'active' ELSE k.st END
+           FROM kind k, svc",
+    )
+    .bind(tag)
+    .execute(&mut *conn)
+    .await?;
+    added += more.rows_affected();
+    Ok(added)
+}

@@ -391,28 +391,7 @@ async fn check_draft(
                 ids.push(id);
             }
         }
-        let usable: Vec<Uuid> = sqlx::query_scalar(
-            "SELECT DISTINCT service_uuid FROM services
-             WHERE service_uuid = ANY($1) AND min_level = ANY($2)",
-        )
-        .bind(&ids)
-        .bind(catalog::levels_up_to(level))
-        .fetch_all(&mut *conn)
-        .await?;
-        if usable.len() != ids.len() {
-            let known: i64 = sqlx::query_scalar(
-                "SELECT count(DISTINCT service_uuid) FROM services WHERE service_uuid = ANY($1)",
-            )
-            .bind(&ids)
-            .fetch_one(&mut *conn)
-            .await?;
-            let rule = if known as usize == ids.len() {
-                Rule::AboveLevel
-            } else {
-                Rule::Unknown
-            };
-            return Err(ApiError::validation(Field::Services, rule).into());
-        }
+        catalog::check_usable(&mut *conn, &ids, level).await?;
         ids
     } else {
         Vec::new()

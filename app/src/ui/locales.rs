@@ -281,7 +281,7 @@ messages! {
         OneYear => "1 jaar", "1 year";
         SearchService => "Zoek een dienst", "Search a service";
         SearchServiceHint => "Typ een deel van de naam of de dienstverlener. Typ \"alle\" voor alle diensten op dit niveau.", "Type part of the name or the provider. Type \"all\" for every service at this level.";
-        AddAllServices => "Alle {n} diensten toevoegen", "Add all {n} services";
+        ChooseAllServices => "Alle diensten kiezen: één machtiging voor alle bestaande en toekomstige diensten", "Choose all services: one authorization for every existing and future service";
         SearchResults => "Zoekresultaten", "Search results";
         Add => "Toevoegen", "Add";
         ChosenServices => "Gekozen diensten ({n})", "Chosen services ({n})";
@@ -416,6 +416,23 @@ messages! {
         ErrTooManyAuthorizations => "Verleng maximaal 1.000 machtigingen in één keer.", "Renew at most 1,000 authorizations at once.";
         ErrPriceChanged => "Het overzicht is gewijzigd. Bekijk de nieuwe einddatums en de prijs en kies opnieuw Akkoord.", "The summary has changed. Check the new end dates and the price, then choose Agree again.";
         ErrAlreadyEnded => "Deze machtiging is al beëindigd.", "This authorization has already ended.";
+        RequestAuthorizations => "Nieuwe machtigingen aanvragen", "Request new authorizations";
+        RequestIntro => "Voor een gebruiker die al een eHerkenningsmiddel heeft. De machtigingen zijn direct actief; de gebruiker krijgt een e-mail. Voor een nieuwe gebruiker kiest u Nieuw middel aanvragen.", "For a user who already holds an eHerkenning login means. The authorizations are active at once; the user gets an e-mail. For a new user, choose Request a new login means.";
+        ChooseOrganizationOption => "Kies een organisatie", "Choose an organization";
+        SearchUser => "Zoek de gebruiker", "Find the user";
+        NoCandidates => "Geen gebruikers met een eHerkenningsmiddel gevonden in deze organisatie.", "No users with an eHerkenning login means found in this organization.";
+        MeansLevel => "Het middel van {u} heeft niveau {l}; hoger kan niet.", "{u}'s login means is at level {l}; higher is not possible.";
+        AllServicesChosen => "Alle diensten: één machtiging voor alle bestaande en toekomstige diensten.", "All services: one authorization for every existing and future service.";
+        AlsoManager => "Ook beheerder worden (gratis)", "Also become authorization manager (free)";
+        RequestDoneOne => "1 machtiging voor {u} is aangevraagd en direct actief. {u} krijgt een e-mail.", "1 authorization for {u} has been requested and is active now. {u} gets an e-mail.";
+        RequestDone => "{n} machtigingen voor {u} zijn aangevraagd en direct actief. {u} krijgt een e-mail.", "{n} authorizations for {u} have been requested and are active now. {u} gets an e-mail.";
+        BackToAuthorizations => "Naar Machtigingen", "To Authorizations";
+        AnotherRequest => "Nog een aanvraag", "Another request";
+        ErrChooseOrganization => "Kies een organisatie.", "Choose an organization.";
+        ErrChooseUser => "Kies een gebruiker.", "Choose a user.";
+        ErrLevelAboveMeans => "Dit niveau is hoger dan het eHerkenningsmiddel van de gebruiker.", "This level is above the user's login means.";
+        ErrTooManyServices => "Kies maximaal 200 diensten, of Alle diensten.", "Choose at most 200 services, or All services.";
+        ErrServiceTaken => "De gebruiker heeft al een machtiging voor een gekozen dienst. Verleng die onder Machtigingen.", "The user already holds an authorization for a chosen service. Renew it under Authorizations.";
         ErrLastManager => "Dit is de laatste beheerder van deze organisatie. Benoem eerst een andere beheerder; anders kan niemand meer machtigingen beheren.", "This is the organization's last authorization manager. Appoint another manager first; otherwise nobody can manage authorizations any more.";
     }
 }
@@ -445,6 +462,8 @@ impl Msg {
                 F::Services => Msg::ErrServicesRequired,
                 F::Users => Msg::ErrUsersRequired,
                 F::Authorization => Msg::ErrChooseAuthorizations,
+                F::Organization => Msg::ErrChooseOrganization,
+                F::User => Msg::ErrChooseUser,
                 _ => Msg::Required,
             },
             R::TooLong => match field {
@@ -468,7 +487,10 @@ impl Msg {
             },
             R::Format | R::SixDigits => Msg::ErrCodeFormat,
             R::NoMoreCodes => Msg::ErrNoMoreCodes,
-            R::Taken => Msg::ErrUsernameTaken,
+            R::Taken => match field {
+                F::Services => Msg::ErrServiceTaken,
+                _ => Msg::ErrUsernameTaken,
+            },
             R::MinLength | R::Lowercase | R::Uppercase | R::Digit | R::Special | R::NotUsername => {
                 Msg::ErrPolicy
             }
@@ -477,6 +499,7 @@ impl Msg {
             R::RecentlyUsed => Msg::ErrRecentlyUsed,
             R::TooMany => match field {
                 F::Authorization => Msg::ErrTooManyAuthorizations,
+                F::Services => Msg::ErrTooManyServices,
                 _ => Msg::ErrTooManyUsers,
             },
             R::Mismatch => Msg::ErrKvkMismatch,
@@ -489,7 +512,10 @@ impl Msg {
                 F::Branch => Msg::ErrBranch,
                 _ => Msg::ErrServiceUnknown,
             },
-            R::AboveLevel => Msg::ErrServiceAboveLevel,
+            R::AboveLevel => match field {
+                F::Level => Msg::ErrLevelAboveMeans,
+                _ => Msg::ErrServiceAboveLevel,
+            },
             R::NotAgreed => Msg::AgreeFirst,
             R::Outdated => match field {
                 F::Authorization => Msg::ErrPriceChanged,
@@ -543,7 +569,9 @@ impl Msg {
             | F::Applicant
             | F::Application
             | F::Reason
-            | F::Authorization => None,
+            | F::Authorization
+            | F::Organization
+            | F::User => None,
         }
     }
 

@@ -18,6 +18,7 @@ pub fn title_of_path(path: &str) -> Msg {
         "/beheer/gebruikers" => Msg::Users,
         "/beheer/gebruikers/toevoegen" => Msg::AddUsersTitle,
         "/beheer/machtigingen" => Msg::Authorizations,
+        "/beheer/machtigingen/aanvragen" => Msg::RequestAuthorizations,
         "/beheer/lopende-aanvragen" => Msg::Applications,
         "/mijn-account" => Msg::MyAccount,
         "/beheer/eindcontrole" => Msg::FinalCheckTitle,

@@ -27,6 +27,10 @@ macro_rules! lazy_page {
 lazy_page!(UsersRoute, pages::users::Users);
 lazy_page!(AddUsersRoute, pages::add_users::AddUsers);
 lazy_page!(AuthorizationsRoute, pages::authorizations::Authorizations);
+lazy_page!(
+    RequestAuthorizationsRoute,
+    pages::authorizations::request::RequestAuthorizations
+);
 lazy_page!(ApplicationsRoute, pages::applications::Applications);
 lazy_page!(ApplicationRoute, pages::applications::ApplicationDetailPage);
 lazy_page!(AccountRoute, pages::account::Account);

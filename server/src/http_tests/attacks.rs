@@ -115,6 +115,18 @@ fn every_server_function(draft: &Value, some_id: &str) -> Vec<(&'static str, Val
             json!({ "ids": [some_id], "years": 1 }),
             protected,
         ),
+        ("authorizations/request_start", json!({}), protected),
+        (
+            "authorizations/candidates",
+            json!({ "org_id": some_id, "search": "" }),
+            protected,
+        ),
+        (
+            "authorizations/request",
+            json!({ "request": { "org_id": some_id, "user_id": some_id, "level": "EH3", "all_services": true, "validity": 1 },
+                    "total_cents": 1815, "terms_version": 1, "agreed": true }),
+            protected,
+        ),
         (
             "authorizations/renew",
             json!({ "ids": [some_id], "years": 1, "total_cents": 1815 }),
@@ -281,6 +293,15 @@ async fn attack_another_organizations_ids_answer_exactly_like_missing_records(po
             (
                 "authorizations/renew",
                 json!({ "ids": [authorization], "years": 1, "total_cents": 0 }),
+            ),
+            (
+                "authorizations/candidates",
+                json!({ "org_id": org, "search": "" }),
+            ),
+            (
+                "authorizations/request",
+                json!({ "request": { "org_id": org, "user_id": vera, "level": "EH3", "all_services": true, "validity": 1 },
+                        "total_cents": 1815, "terms_version": 1, "agreed": true }),
             ),
             ("final_check/detail", json!({ "id": applicant })),
             ("final_check/approve", json!({ "id": applicant })),

@@ -12,6 +12,7 @@ use crate::server::error::{ServiceError, ServiceResult};
 use crate::server::outbox::{self, messages};
 use crate::server::session::Manager;
 use crate::server::state::AppState;
+use sqlx::PgConnection;
 use uuid::Uuid;
 
 #[derive(sqlx::FromRow)]
@@ -69,18 +70,7 @@ pub async fn appoint(
     let (true, Some(until)) = (c.active, c.login_until) else {
         return Err(refuse(Rule::NoLoginAuthorization));
     };
-    let id: Uuid = sqlx::query_scalar(
-        "INSERT INTO authorizations (user_id, org_id, kind, level, valid_from, valid_until, state)
-         SELECT $1, $2, 'admin', $3, now(), max(valid_until), 'active'
-           FROM authorizations
-          WHERE user_id = $1 AND org_id = $2 AND kind <> 'admin' AND state = 'active'
-         RETURNING id",
-    )
-    .bind(user)
-    .bind(org)
-    .bind(level.as_str())
-    .fetch_one(&mut *tx)
-    .await?;
+    let id = grant(&mut tx, user, org, level).await?;
     let (subject, body) = messages::manager_appointed_email(
         &c.language,
         &c.first_name,
@@ -99,4 +89,26 @@ pub async fn appoint(
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// The manager's right for `user` in `org` at `level`, from now until the end of the user's
+/// active login authorization(s) there (the caller checked there is one).
+pub(super) async fn grant(
+    conn: &mut PgConnection,
+    user: Uuid,
+    org: Uuid,
+    level: AssuranceLevel,
+) -> ServiceResult<Uuid> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO authorizations (user_id, org_id, kind, level, valid_from, valid_until, state)
+         SELECT $1, $2, 'admin', $3, now(), max(valid_until), 'active'
+           FROM authorizations
+          WHERE user_id = $1 AND org_id = $2 AND kind <> 'admin' AND state = 'active'
+         RETURNING id",
+    )
+    .bind(user)
+    .bind(org)
+    .bind(level.as_str())
+    .fetch_one(conn)
+    .await?)
 }

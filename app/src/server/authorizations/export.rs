@@ -3,7 +3,7 @@
 //! Streamed in batches read by keyset from one read-only snapshot, so a file of 100,000 rows
 //! never sits in memory and holds one consistent moment.
 
-use super::overview::{push_after, query, Row};
+use super::overview::{check, page_query, After, Row};
 use crate::api::authorizations::AuthorizationFilter;
 use crate::domain::authorization::State;
 use crate::domain::spreadsheet::Sheet;
@@ -23,7 +23,7 @@ pub fn start(
     filter: AuthorizationFilter,
     language: &str,
 ) -> ServiceResult<mpsc::Receiver<Result<String, ServiceError>>> {
-    query(&manager, &filter)?; // a bad filter answers before anything is sent
+    check(&filter)?; // a bad filter answers before anything is sent
     let (chunks, receiver) = mpsc::channel(4);
     let language = language.to_string();
     tokio::spawn(async move {
@@ -75,17 +75,14 @@ async fn write(
         .execute(&mut *tx)
         .await?;
     let mut sheet = Sheet::new(header);
-    let mut after: Option<(String, uuid::Uuid)> = None;
+    let mut after: Option<After> = None;
     loop {
-        let mut q = query(manager, filter)?;
-        if let Some((sort_key, id)) = &after {
-            push_after(&mut q, sort_key, *id);
-        }
-        q.push(" ORDER BY u.sort_key, z.id LIMIT ")
-            .push_bind(BATCH as i64);
-        let rows: Vec<Row> = q.build_query_as().fetch_all(&mut *tx).await?;
+        let rows: Vec<Row> = page_query(manager, filter, after.as_ref(), BATCH as i64)?
+            .build_query_as()
+            .fetch_all(&mut *tx)
+            .await?;
         let full = rows.len() == BATCH;
-        after = rows.last().map(|r| (r.sort_key.clone(), r.id));
+        after = rows.last().map(Row::after);
         for row in rows {
             let r = row.into_api()?;
             let what = authorization_subject(language, r.service.as_deref(), r.is_admin);

@@ -9,6 +9,7 @@ pub mod machine;
 pub mod managers;
 mod overview;
 mod renew;
+pub mod request;
 mod revoke;
 
 pub use appoint::appoint;

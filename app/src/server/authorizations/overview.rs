@@ -1,17 +1,17 @@
 //! The overview: every authorization in the manager's organizations, filtered, ordered by the
-//! user's name and paged by keyset on (the user's sort key, the authorization's id). The export
-//! runs the same query without a page.
+//! user's name and paged by keyset on (the user's sort key, the user, the authorization). The
+//! export reads the same pages, larger.
 
 use crate::api::authorizations::{
     AuthorizationFilter, AuthorizationRow, AuthorizationsCursor, AuthorizationsPage, FilterChoices,
     ServiceChoice, ENDING_WITHIN, PAGE_SIZE,
 };
-use crate::api::wizard::OrgOption;
 use crate::api::ApiError;
 use crate::domain::authorization::{Kind, State};
 use crate::domain::codes::{Field, Rule};
 use crate::domain::level::AssuranceLevel;
 use crate::domain::new_user::full_name;
+use crate::server::applications;
 use crate::server::error::{ServiceError, ServiceResult};
 use crate::server::session::Manager;
 use crate::server::users::like_pattern;
@@ -63,32 +63,52 @@ impl Row {
     }
 }
 
-/// The query of the overview and the export: the filter's conditions, always within the
-/// manager's organizations (an organization filter naming another organization finds nothing,
-/// exactly like one that does not exist).
-pub(super) fn query(
-    manager: &Manager,
-    filter: &AuthorizationFilter,
-) -> ServiceResult<QueryBuilder<'static, Postgres>> {
+/// Where a page starts: after this row in the overview's order (the user's sort key, the
+/// user, the authorization).
+#[derive(Debug, Clone)]
+pub(super) struct After {
+    pub sort_key: String,
+    pub user_id: Uuid,
+    pub id: Uuid,
+}
+
+/// The filter's own rules, checked before anything is read.
+pub(super) fn check(filter: &AuthorizationFilter) -> ServiceResult<()> {
     if filter.user.chars().count() > 100 {
         return Err(ApiError::validation(Field::Search, Rule::TooLong).into());
     }
+    Ok(())
+}
+
+/// One page (at most `limit` rows after `after`) of the overview or the export: the filter's
+/// conditions, always within the manager's organizations (an organization filter naming another
+/// organization finds nothing, exactly like one that does not exist).
+///
+/// The inner query finds the page's ids walking the users' sort index (sort key, id), so a
+/// page costs about its own size at any depth and with any filter that keeps a fair share of
+/// the rows (the planner turns to the filter's own index for the rare ones); names, services and
+/// whether the user manages the organization are read only for the page's rows.
+pub(super) fn page_query(
+    manager: &Manager,
+    filter: &AuthorizationFilter,
+    after: Option<&After>,
+    limit: i64,
+) -> ServiceResult<QueryBuilder<'static, Postgres>> {
+    check(filter)?;
     let states: Vec<&'static str> = filter.states().into_iter().map(State::as_str).collect();
     let mut q = QueryBuilder::new(
-        "SELECT z.id, z.user_id, z.org_id, z.kind, z.level, z.state,
-                EXISTS (SELECT 1 FROM authorizations a WHERE a.user_id = z.user_id
-                          AND a.org_id = z.org_id AND a.kind = 'admin' AND a.state = 'active')
+        "SELECT p.id, p.user_id, p.org_id, z.kind, z.level, z.state,
+                EXISTS (SELECT 1 FROM authorizations a WHERE a.user_id = p.user_id
+                          AND a.org_id = p.org_id AND a.kind = 'admin' AND a.state = 'active')
                   AS user_is_manager,
                 u.first_name, u.infix, u.last_name, u.email,
-                u.sort_key, o.name AS organization, b.name AS branch,
+                p.sort_key, o.name AS organization, b.name AS branch,
                 (SELECT min(s.name) FROM services s WHERE s.service_uuid = z.service_uuid) AS service,
                 to_char(z.valid_from AT TIME ZONE 'Europe/Amsterdam', 'DD-MM-YYYY') AS valid_from,
                 to_char(z.valid_until AT TIME ZONE 'Europe/Amsterdam', 'DD-MM-YYYY') AS valid_until
-           FROM authorizations z
-           JOIN users u ON u.id = z.user_id
-           JOIN organizations o ON o.id = z.org_id
-           LEFT JOIN branches b ON b.id = z.branch_id
-          WHERE z.org_id = ANY(",
+           FROM (SELECT z.id, z.user_id, z.org_id, u.sort_key
+                   FROM authorizations z JOIN users u ON u.id = z.user_id
+                  WHERE z.org_id = ANY(",
     );
     q.push_bind(manager.orgs().to_vec());
     q.push(") AND z.state = ANY(").push_bind(states).push(")");
@@ -109,19 +129,39 @@ pub(super) fn query(
             .push_bind(i32::from(days.min(3650)))
             .push(")");
     }
+    if let Some(after) = after {
+        // The first condition lets the users' sort index start at the cursor.
+        q.push(" AND u.sort_key >= ")
+            .push_bind(after.sort_key.clone())
+            .push(" AND (u.sort_key, u.id, z.id) > (")
+            .push_bind(after.sort_key.clone())
+            .push(", ")
+            .push_bind(after.user_id)
+            .push(", ")
+            .push_bind(after.id)
+            .push(")");
+    }
+    q.push(" ORDER BY u.sort_key, u.id, z.id LIMIT ")
+        .push_bind(limit)
+        .push(
+            ") p
+           JOIN authorizations z ON z.id = p.id
+           JOIN users u ON u.id = p.user_id
+           JOIN organizations o ON o.id = p.org_id
+           LEFT JOIN branches b ON b.id = z.branch_id
+          ORDER BY p.sort_key, p.user_id, p.id",
+        );
     Ok(q)
 }
 
-/// Only rows after (`sort_key`, `id`) in the overview's order.
-pub(super) fn push_after(q: &mut QueryBuilder<'static, Postgres>, sort_key: &str, id: Uuid) {
-    // The first condition lets the index on the users' sort key start at the cursor.
-    q.push(" AND u.sort_key >= ")
-        .push_bind(sort_key.to_string())
-        .push(" AND (u.sort_key, z.id) > (")
-        .push_bind(sort_key.to_string())
-        .push(", ")
-        .push_bind(id)
-        .push(")");
+impl Row {
+    pub(super) fn after(&self) -> After {
+        After {
+            sort_key: self.sort_key.clone(),
+            user_id: self.user_id,
+            id: self.id,
+        }
+    }
 }
 
 pub async fn list(
@@ -130,17 +170,19 @@ pub async fn list(
     filter: &AuthorizationFilter,
     after: Option<&AuthorizationsCursor>,
 ) -> ServiceResult<AuthorizationsPage> {
-    let mut q = query(manager, filter)?;
-    if let Some(after) = after {
-        push_after(&mut q, &after.sort_key, after.id.uuid());
-    }
-    q.push(" ORDER BY u.sort_key, z.id LIMIT ")
-        .push_bind(PAGE_SIZE as i64 + 1);
-    let rows: Vec<Row> = q.build_query_as().fetch_all(pool).await?;
-    let has_more = rows.len() > PAGE_SIZE;
-    let next = if has_more {
+    let after = after.map(|c| After {
+        sort_key: c.sort_key.clone(),
+        user_id: c.user_id.uuid(),
+        id: c.id.uuid(),
+    });
+    let rows: Vec<Row> = page_query(manager, filter, after.as_ref(), PAGE_SIZE as i64 + 1)?
+        .build_query_as()
+        .fetch_all(pool)
+        .await?;
+    let next = if rows.len() > PAGE_SIZE {
         rows.get(PAGE_SIZE - 1).map(|r| AuthorizationsCursor {
             sort_key: r.sort_key.clone(),
+            user_id: r.user_id.into(),
             id: r.id.into(),
         })
     } else {
@@ -174,25 +216,16 @@ pub async fn ending_soon(pool: &PgPool, manager: &Manager) -> ServiceResult<Vec<
 
 /// The filters' choices: the manager's organizations and the catalog's services.
 pub async fn options(pool: &PgPool, manager: &Manager) -> ServiceResult<FilterChoices> {
-    let organizations: Vec<(Uuid, String)> =
-        sqlx::query_as("SELECT id, name FROM organizations WHERE id = ANY($1) ORDER BY name")
-            .bind(manager.orgs())
-            .fetch_all(pool)
-            .await?;
+    let mut conn = pool.acquire().await?;
+    let organizations = applications::organizations_named(&mut conn, manager.orgs()).await?;
     let services: Vec<(Uuid, String)> = sqlx::query_as(
         "SELECT service_uuid, min(name) FROM services GROUP BY service_uuid
           ORDER BY lower(min(name)), service_uuid",
     )
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await?;
     Ok(FilterChoices {
-        organizations: organizations
-            .into_iter()
-            .map(|(id, name)| OrgOption {
-                id: id.to_string(),
-                name,
-            })
-            .collect(),
+        organizations,
         services: services
             .into_iter()
             .map(|(id, name)| ServiceChoice {

@@ -319,6 +319,44 @@ pub fn renewed_manager_email(
     }
 }
 
+/// To a user: a manager requested these authorizations for `organization`; they can be used
+/// now (`ends`: the last day).
+pub fn granted_email(
+    language: &str,
+    first_name: &str,
+    organization: &str,
+    items: &[Item],
+    public_url: &str,
+) -> (String, String) {
+    let lines = listed(language, items, |i| {
+        let what = authorization_subject(language, i.service, i.is_admin);
+        if en(language) {
+            format!("{what} ({}), valid until {}", i.level, i.ends)
+        } else {
+            format!("{what} ({}), geldig tot en met {}", i.level, i.ends)
+        }
+    });
+    if en(language) {
+        (
+            format!("New authorizations for {organization}"),
+            format!(
+                "Dear {first_name},\n\nAn authorization manager gave you these authorizations on behalf of {organization}. \
+                 You can use them now with your eHerkenning login means:\n\n{lines}\n\
+                 Your authorizations: {public_url}/mijn-account\n\nMachtig"
+            ),
+        )
+    } else {
+        (
+            format!("Nieuwe machtigingen voor {organization}"),
+            format!(
+                "Beste {first_name},\n\nEen beheerder heeft u deze machtigingen gegeven namens {organization}. \
+                 U kunt ze nu gebruiken met uw eHerkenningsmiddel:\n\n{lines}\n\
+                 Uw machtigingen: {public_url}/mijn-account\n\nMachtig"
+            ),
+        )
+    }
+}
+
 /// To an invited user who has not accepted yet, some days before the link expires. The link
 /// itself is not repeated: only its hash is stored.
 pub fn invitation_reminder_email(

@@ -6,7 +6,8 @@ use super::{field_error, use_wizard, StepError};
 use crate::api::wizard::{wizard_discard, wizard_submit, WizardStep};
 use crate::api::ApiError;
 use crate::domain::codes::Field;
-use crate::ui::i18n::{tr, use_i18n, Lang, Msg};
+use crate::ui::components::terms::TermsAgreement;
+use crate::ui::i18n::{tr, use_i18n, Msg};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
@@ -84,14 +85,11 @@ pub fn SummaryStep() -> impl IntoView {
             busy.set(false);
         });
     };
-    let terms_text = move || {
-        if i18n.lang.get() == Lang::En {
-            terms.text_en.clone()
-        } else {
-            terms.text_nl.clone()
-        }
-    };
-    let not_agreed = move || (tried.get() && !agreed.get()).then(|| i18n.t(Msg::AgreeFirst));
+    let terms_error = Signal::derive(move || {
+        (tried.get() && !agreed.get())
+            .then(|| i18n.t(Msg::AgreeFirst).to_string())
+            .or_else(field_error(wizard, Field::Terms))
+    });
     view! {
         <h2>{tr(Msg::StepSummary)}</h2>
         <StepError/>
@@ -116,14 +114,7 @@ pub fn SummaryStep() -> impl IntoView {
             </ul>
         </details>
         <Price/>
-        <h3 id="terms-title">{move || i18n.t(Msg::TermsTitle).replace("{n}", &terms_version.to_string())}</h3>
-        <div class="terms" role="region" aria-labelledby="terms-title" tabindex="0">{terms_text}</div>
-        <label class="choice">
-            <input type="checkbox" aria-describedby="terms-error" prop:checked=agreed
-                on:change=move |ev| agreed.set(event_target_checked(&ev))/>
-            {tr(Msg::AgreeToTerms)}
-        </label>
-        <p class="field-error" id="terms-error" role="alert">{not_agreed}{field_error(wizard, Field::Terms)}</p>
+        <TermsAgreement terms=terms agreed=agreed error=terms_error/>
         <div class="step-buttons">
             <button type="button" class="secondary" on:click=move |_| wizard.go(WizardStep::Authorizations)>{tr(Msg::Back)}</button>
             <button type="button" class="primary" disabled=busy on:click=submit>{tr(Msg::Agree)}</button>

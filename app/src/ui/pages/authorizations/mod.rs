@@ -3,6 +3,7 @@
 //! (one, or many chosen with checkboxes, also from "Verloopt binnenkort").
 
 mod renewal;
+pub mod request;
 
 use crate::api::authorizations::{
     appoint_manager, ending_soon, filter_options, list_authorizations, revoke_authorization,
@@ -193,6 +194,7 @@ pub fn Authorizations() -> impl IntoView {
             </Show>
             <p class="page-actions">
                 <a href=export rel="external" download class="button secondary">{tr(Msg::ExportCsv)}</a>
+                <A href="/beheer/machtigingen/aanvragen" attr:class="button add">{tr(Msg::RequestAuthorizations)}</A>
                 <A href="/beheer/gebruikers/toevoegen" attr:class="button add">{tr(Msg::RequestNewMeans)}</A>
             </p>
         </section>
