@@ -796,6 +796,28 @@ async fn a_manager_appoints_a_user_who_then_manages_the_organization(pool: PgPoo
             .unwrap_err()),
         ApiError::validation(Field::Authorization, Rule::AlreadyManager)
     );
+    // Renewing his login authorization renews the manager's right with it, free of charge.
+    let quote = authorizations::quote_renewal(
+        &state.pool,
+        &m,
+        std::slice::from_ref(&login),
+        Validity::OneYear,
+    )
+    .await
+    .unwrap();
+    authorizations::renew(
+        &state,
+        &m,
+        std::slice::from_ref(&login),
+        Validity::OneYear,
+        quote.total_cents,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        end_of(&state.pool, &right).await,
+        end_of(&state.pool, &login).await
+    );
     // Now Bakkerij has two managers: the demo manager's own right there may end.
     let own = authorization_of(&state.pool, MANAGER.0, BAKKERIJ, "admin").await;
     authorizations::revoke(&state, &m, &own).await.unwrap();

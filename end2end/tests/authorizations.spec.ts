@@ -1,6 +1,6 @@
 import { test, expect } from '@playwright/test';
 import { readFile } from 'node:fs/promises';
-import { createActiveUser, expectAccessible, signInAsManager, sqlOnTestDatabase, unique } from './helpers';
+import { createActiveUser, expectAccessible, signInAsManager, signInFully, sqlOnTestDatabase, unique } from './helpers';
 
 test('a manager filters the authorizations, exports them and revokes one', async ({ page, request }) => {
   // A user of this test's own with one active authorization (the tax office, EH3).
@@ -174,4 +174,86 @@ test('a manager appoints a manager, ends that right again, and cannot remove the
   await page.getByRole('group', { name: 'Machtiging intrekken?' }).getByRole('button', { name: 'Ja, intrekken' }).click();
   await expect(page.getByRole('alert')).toContainText('Dit is de laatste beheerder van deze organisatie.');
   await expect(last).toContainText('Actief');
+});
+
+test('a manager requests new authorizations for a user who holds a means, active at once', async ({ page, request }) => {
+  test.setTimeout(90_000);
+  const user = await createActiveUser(request, 'Noa');
+  const lastName = user.name.split(' ')[1];
+  await signInAsManager(page);
+  await page.getByRole('link', { name: 'Machtigingen' }).click();
+  await page.getByRole('link', { name: 'Nieuwe machtigingen aanvragen' }).click();
+  await expect(page.getByRole('heading', { name: 'Nieuwe machtigingen aanvragen', level: 1 })).toBeVisible();
+  await expect(page).toHaveTitle('Nieuwe machtigingen aanvragen · Mijn Machtig');
+
+  // 1 and 2: the organization, then the user, found by name.
+  await page.getByLabel('Organisatie').selectOption({ label: 'Bakkerij De Vries B.V.' });
+  await page.getByLabel('Zoek de gebruiker').fill(lastName);
+  await page.getByRole('radio', { name: new RegExp(`^${user.name} · ${user.email} · EH3$`) }).check();
+  // 3: at most the user's means and the manager's own (both EH3).
+  await expect(page.getByRole('radio', { name: 'EH3', exact: true })).toBeChecked();
+  await expect(page.getByRole('radio', { name: 'EH4', exact: true })).toHaveCount(0);
+  // 4: "alle" offers the one all-services authorization, not every service one by one.
+  await page.getByLabel('Zoek een dienst').fill('alle');
+  await page.getByRole('button', { name: /^Alle diensten kiezen/ }).click();
+  await expect(page.getByText('Alle diensten: één machtiging voor alle bestaande en toekomstige diensten.')).toBeVisible();
+  await page.getByLabel('Ook beheerder worden (gratis)').check();
+  // 5: three years; the live price is one authorization at EH3 (€ 25,00 + 21 % btw).
+  await page.getByRole('radio', { name: '3 jaar' }).check();
+  await expect(page.getByTestId('price-total')).toHaveText('€ 30,25');
+  await expectAccessible(page);
+
+  // Akkoord without the terms: the field says so, nothing is sent.
+  await page.getByRole('button', { name: 'Akkoord' }).click();
+  await expect(page.getByText('Vink aan dat u akkoord gaat met de voorwaarden.')).toBeVisible();
+  await page.getByLabel('Ik heb de voorwaarden gelezen en ga ermee akkoord.').check();
+  await page.getByRole('button', { name: 'Akkoord' }).click();
+  await expect(page.getByRole('status')).toHaveText(
+    `2 machtigingen voor ${user.name} zijn aangevraagd en direct actief. ${user.name} krijgt een e-mail.`,
+  );
+
+  // Active at once, in the overview: all services and the manager's right.
+  await page.getByRole('link', { name: 'Naar Machtigingen' }).click();
+  await page.getByLabel('Gebruiker').fill(lastName);
+  const table = page.getByRole('table', { name: 'Machtigingen' });
+  await expect(table.getByRole('row').filter({ hasText: 'Alle diensten' })).toHaveCount(1);
+  await expect(table.getByRole('row').filter({ hasText: 'Beheer van machtigingen' })).toHaveCount(1);
+  await expect(table.getByRole('row').filter({ hasText: lastName }).filter({ hasText: 'Actief' })).toHaveCount(3);
+});
+
+test('a link request that the user accepts in another browser, then authorizations for the new organization', async ({ page, browser, request }) => {
+  test.setTimeout(120_000);
+  // A user of Bakkerij De Vries only, to be linked to Berg Advies as well.
+  const user = await createActiveUser(request, 'Lieke');
+  await signInAsManager(page);
+  await page.goto('/beheer/koppelverzoeken');
+  await expect(page.getByRole('heading', { name: 'Koppelverzoeken', level: 1 })).toBeVisible();
+  await page.getByLabel('Organisatie').selectOption({ label: 'Berg Advies V.O.F.' });
+  await page.getByLabel('E-mailadres van de gebruiker').fill(user.email);
+  await page.getByRole('button', { name: 'Koppelverzoek versturen' }).click();
+  await expect(page.getByRole('status')).toContainText(`Het koppelverzoek voor ${user.email} is verstuurd.`);
+  const open = page.getByRole('table', { name: 'Openstaande koppelverzoeken' });
+  await expect(open.getByRole('row').filter({ hasText: user.email })).toContainText('Berg Advies V.O.F.');
+  await expectAccessible(page);
+
+  // The user, in a browser of their own, accepts under Mijn account.
+  const theirs = await browser.newContext();
+  const userPage = await theirs.newPage();
+  await signInFully(userPage, user.username, user.password, user.mobile);
+  await userPage.getByRole('link', { name: 'Mijn account' }).click();
+  const requests = userPage.getByRole('region', { name: 'Koppelverzoeken' });
+  await expect(requests).toContainText('Eva Jansen vraagt u te koppelen aan Berg Advies V.O.F.');
+  await expectAccessible(userPage);
+  await requests.getByRole('button', { name: 'Accepteren' }).click();
+  await expect(userPage.getByRole('status')).toHaveText('U bent nu gekoppeld aan Berg Advies V.O.F.');
+  await theirs.close();
+
+  // No longer open; and the user is one of Berg's users to request authorizations for.
+  await page.reload();
+  await expect(page.getByText('Er staan geen koppelverzoeken open.').or(open.getByRole('row').filter({ hasText: user.email }))).toBeVisible();
+  await expect(open.getByRole('row').filter({ hasText: user.email })).toHaveCount(0);
+  await page.goto('/beheer/machtigingen/aanvragen');
+  await page.getByLabel('Organisatie').selectOption({ label: 'Berg Advies V.O.F.' });
+  await page.getByLabel('Zoek de gebruiker').fill(user.name.split(' ')[1]);
+  await expect(page.getByRole('radio', { name: new RegExp(`^${user.name} · `) })).toBeVisible();
 });

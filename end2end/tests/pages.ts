@@ -98,6 +98,20 @@ export const PAGES: PageEntry[] = [
     loaded: (page) => page.getByRole('table', { name: 'Machtigingen' }),
   },
   {
+    route: '/beheer/machtigingen/aanvragen',
+    name: 'requesting new authorizations',
+    who: 'manager',
+    open: at('/beheer/machtigingen/aanvragen'),
+    loaded: (page) => page.getByRole('heading', { name: 'Nieuwe machtigingen aanvragen', level: 1 }),
+  },
+  {
+    route: '/beheer/koppelverzoeken',
+    name: 'the link requests',
+    who: 'manager',
+    open: at('/beheer/koppelverzoeken'),
+    loaded: (page) => page.getByRole('heading', { name: 'Openstaande koppelverzoeken' }),
+  },
+  {
     route: '/beheer/gebruikers/toevoegen',
     name: 'the add-users wizard',
     who: 'manager',

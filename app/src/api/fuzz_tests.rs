@@ -70,6 +70,7 @@ const KEYS: &[&str] = &[
     "all_services",
     "also_manager",
     "validity",
+    "accept",
 ];
 
 /// Reads `body` as the server function codec does; if that succeeds, the value written and
@@ -114,6 +115,11 @@ fn every_server_function_reads_back(body: &[u8]) -> Result<(), TestCaseError> {
     reads_back::<new_authorizations::StartRequest>(body)?;
     reads_back::<new_authorizations::RequestCandidates>(body)?;
     reads_back::<new_authorizations::RequestAuthorizations>(body)?;
+    reads_back::<link_requests::SentLinkRequests>(body)?;
+    reads_back::<link_requests::SendLinkRequest>(body)?;
+    reads_back::<link_requests::WithdrawLinkRequest>(body)?;
+    reads_back::<link_requests::MyLinkRequests>(body)?;
+    reads_back::<link_requests::AnswerLinkRequest>(body)?;
     reads_back::<final_check::ListFinalChecks>(body)?;
     reads_back::<final_check::GetFinalCheck>(body)?;
     reads_back::<final_check::Approve>(body)?;

@@ -11,6 +11,7 @@ pub mod error;
 pub mod final_check;
 #[cfg(test)]
 mod fuzz_tests;
+pub mod link_requests;
 pub mod mailbox;
 pub mod new_authorizations;
 pub mod users;

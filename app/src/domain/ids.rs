@@ -77,6 +77,8 @@ ids! {
     ServiceId,
     /// A user (a holder of a login means, or someone invited to become one).
     UserId,
+    /// A link request (koppelverzoek).
+    LinkRequestId,
 }
 
 #[cfg(test)]

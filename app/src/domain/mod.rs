@@ -12,6 +12,7 @@ pub(crate) mod fuzz_tests;
 pub mod ids;
 pub mod kvk;
 pub mod level;
+pub mod link_request;
 pub mod new_authorizations;
 pub mod new_user;
 pub mod otp;

@@ -49,6 +49,10 @@ actions! {
     ManagerAppointed => "manager.appointed",
     ExpiryRun => "expiry.run",
     AuthorizationsRequested => "authorizations.requested",
+    LinkRequested => "link.requested",
+    LinkWithdrawn => "link.withdrawn",
+    LinkAccepted => "link.accepted",
+    LinkDeclined => "link.declined",
 }
 
 pub async fn record(

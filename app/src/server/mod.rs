@@ -16,6 +16,7 @@ pub mod final_check;
 pub mod identity_verification;
 pub mod issuing;
 pub mod kvk_register;
+pub mod link_requests;
 pub mod mailbox;
 pub mod outbox;
 pub mod passwords;

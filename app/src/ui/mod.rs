@@ -72,6 +72,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/beheer/gebruikers/toevoegen") view={Lazy::<routes::AddUsersRoute>::new()}/>
                     <Route path=path!("/beheer/machtigingen") view={Lazy::<routes::AuthorizationsRoute>::new()}/>
                     <Route path=path!("/beheer/machtigingen/aanvragen") view={Lazy::<routes::RequestAuthorizationsRoute>::new()}/>
+                    <Route path=path!("/beheer/koppelverzoeken") view={Lazy::<routes::LinkRequestsRoute>::new()}/>
                     <Route path=path!("/beheer/lopende-aanvragen") view={Lazy::<routes::ApplicationsRoute>::new()}/>
                     <Route path=path!("/beheer/lopende-aanvragen/:id") view={Lazy::<routes::ApplicationRoute>::new()}/>
                     <Route path=path!("/mijn-account") view={Lazy::<routes::AccountRoute>::new()}/>

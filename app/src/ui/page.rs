@@ -19,6 +19,7 @@ pub fn title_of_path(path: &str) -> Msg {
         "/beheer/gebruikers/toevoegen" => Msg::AddUsersTitle,
         "/beheer/machtigingen" => Msg::Authorizations,
         "/beheer/machtigingen/aanvragen" => Msg::RequestAuthorizations,
+        "/beheer/koppelverzoeken" => Msg::LinkRequests,
         "/beheer/lopende-aanvragen" => Msg::Applications,
         "/mijn-account" => Msg::MyAccount,
         "/beheer/eindcontrole" => Msg::FinalCheckTitle,

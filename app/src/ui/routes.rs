@@ -31,6 +31,7 @@ lazy_page!(
     RequestAuthorizationsRoute,
     pages::authorizations::request::RequestAuthorizations
 );
+lazy_page!(LinkRequestsRoute, pages::link_requests::LinkRequests);
 lazy_page!(ApplicationsRoute, pages::applications::Applications);
 lazy_page!(ApplicationRoute, pages::applications::ApplicationDetailPage);
 lazy_page!(AccountRoute, pages::account::Account);

@@ -19,7 +19,10 @@ async fn fingerprint(pool: &PgPool) -> String {
                FROM application_users),
             (SELECT count(*) FROM applications), (SELECT count(*) FROM invitations),
             (SELECT md5(coalesce(string_agg(manager_id::text || data::text, ',' ORDER BY manager_id), ''))
-               FROM wizard_drafts))",
+               FROM wizard_drafts),
+            (SELECT md5(coalesce(string_agg(id::text || status, ',' ORDER BY id), ''))
+               FROM link_requests),
+            (SELECT count(*) FROM authorization_orders))",
     )
     .fetch_one(pool)
     .await
@@ -116,6 +119,23 @@ fn every_server_function(draft: &Value, some_id: &str) -> Vec<(&'static str, Val
             protected,
         ),
         ("authorizations/request_start", json!({}), protected),
+        ("link_requests/list", json!({}), protected),
+        (
+            "link_requests/send",
+            json!({ "org_id": some_id, "email": "a@example.nl" }),
+            protected,
+        ),
+        (
+            "link_requests/withdraw",
+            json!({ "id": some_id }),
+            protected,
+        ),
+        ("link_requests/mine", json!({}), protected),
+        (
+            "link_requests/answer",
+            json!({ "id": some_id, "accept": true }),
+            protected,
+        ),
         (
             "authorizations/candidates",
             json!({ "org_id": some_id, "search": "" }),
@@ -251,6 +271,19 @@ async fn attack_another_organizations_ids_answer_exactly_like_missing_records(po
     let stranger = zorggroep_manager(&portal).await;
     let start = portal.ok("wizard/start", json!({}), Some(&stranger)).await;
     let missing = uuid::Uuid::new_v4();
+    // A link request of Bakkerij De Vries to Pieter (the demo user), open.
+    let link: uuid::Uuid = sqlx::query_scalar(
+        "INSERT INTO link_requests (org_id, email, user_id, requested_by, expires_at)
+         SELECT $1, u.email, u.id, m.id, now() + interval '30 days'
+           FROM users u, users m WHERE u.username = $2 AND m.username = $3
+         RETURNING id",
+    )
+    .bind(bakkerij)
+    .bind(demo::USER.0)
+    .bind(demo::MANAGER.0)
+    .fetch_one(&portal.pool)
+    .await
+    .unwrap();
 
     let before = fingerprint(&portal.pool).await;
     // Each id-taking function, once with the other organization's id and once with an id that
@@ -259,7 +292,8 @@ async fn attack_another_organizations_ids_answer_exactly_like_missing_records(po
                  applicant: uuid::Uuid,
                  org: uuid::Uuid,
                  authorization: uuid::Uuid,
-                 vera: uuid::Uuid| {
+                 vera: uuid::Uuid,
+                 link: uuid::Uuid| {
         let draft = complete_draft(&start, json!(org));
         vec![
             ("applications/detail", json!({ "id": id })),
@@ -297,6 +331,15 @@ async fn attack_another_organizations_ids_answer_exactly_like_missing_records(po
             (
                 "authorizations/candidates",
                 json!({ "org_id": org, "search": "" }),
+            ),
+            (
+                "link_requests/send",
+                json!({ "org_id": org, "email": "someone.new@example.nl" }),
+            ),
+            ("link_requests/withdraw", json!({ "id": link })),
+            (
+                "link_requests/answer",
+                json!({ "id": link, "accept": true }),
             ),
             (
                 "authorizations/request",
@@ -341,8 +384,8 @@ async fn attack_another_organizations_ids_answer_exactly_like_missing_records(po
             .fetch_one(&portal.pool)
             .await
             .unwrap();
-    let foreign = calls(application, applicant, bakkerij, authorization, vera);
-    let unknown = calls(missing, missing, missing, missing, missing);
+    let foreign = calls(application, applicant, bakkerij, authorization, vera, link);
+    let unknown = calls(missing, missing, missing, missing, missing, missing);
     for ((function, theirs), (_, nobodys)) in foreign.into_iter().zip(unknown) {
         let a = portal.call(function, theirs, Some(&stranger)).await;
         let b = portal.call(function, nobodys, Some(&stranger)).await;

@@ -4,6 +4,7 @@
 //! login authorization there ends. Ending it is a revoke (with the last-manager rule).
 
 use crate::api::ApiError;
+use crate::domain::authorization::Event;
 use crate::domain::codes::{Field, Rule};
 use crate::domain::ids::{OrgId, UserId};
 use crate::domain::level::AssuranceLevel;
@@ -111,4 +112,32 @@ pub(super) async fn grant(
     .bind(level.as_str())
     .fetch_one(conn)
     .await?)
+}
+
+/// A manager's right runs with the user's login authorization there: after login authorizations
+/// of `users` in `orgs` (pairwise) were renewed or activated, each of their active managers'
+/// rights that ends earlier is renewed to end on the same day. Returns how many were.
+pub(super) async fn follow_login(
+    conn: &mut PgConnection,
+    users: &[Uuid],
+    orgs: &[Uuid],
+) -> ServiceResult<u64> {
+    let behind: Vec<(Uuid, String)> = sqlx::query_as(
+        "SELECT a.id, to_char(l.until AT TIME ZONE 'Europe/Amsterdam', 'YYYY-MM-DD')
+           FROM authorizations a
+           JOIN (SELECT z.user_id, z.org_id, max(z.valid_until) AS until
+                   FROM authorizations z
+                   JOIN UNNEST($1::uuid[], $2::uuid[]) AS p(user_id, org_id)
+                     ON p.user_id = z.user_id AND p.org_id = z.org_id
+                  WHERE z.kind <> 'admin' AND z.state = 'active'
+                  GROUP BY z.user_id, z.org_id) l
+             ON l.user_id = a.user_id AND l.org_id = a.org_id
+          WHERE a.kind = 'admin' AND a.state = 'active' AND a.valid_until < l.until",
+    )
+    .bind(users)
+    .bind(orgs)
+    .fetch_all(&mut *conn)
+    .await?;
+    let (ids, ends): (Vec<Uuid>, Vec<String>) = behind.into_iter().unzip();
+    super::machine::apply_with_end(conn, Event::Renew, &ids, &ends).await
 }

@@ -2,7 +2,7 @@
 //! the new end dates and the price before "Akkoord", and the order itself, in one transaction
 //! that charges exactly what the manager saw. The rules are `domain::renewal`'s.
 
-use super::{machine, managers};
+use super::{appoint, machine, managers};
 use crate::api::authorizations::{RenewalLine, RenewalQuote, MAX_RENEWAL};
 use crate::api::ApiError;
 use crate::domain::authorization::{Event, Kind, State};
@@ -210,6 +210,15 @@ pub async fn renew(
             "renewal: a locked authorization did not change",
         ));
     }
+    // The users' managers' rights run with their login authorizations (free of charge).
+    let (users, orgs): (Vec<Uuid>, Vec<Uuid>) = order
+        .rows
+        .iter()
+        .zip(&order.items)
+        .filter(|(_, item)| !item.is_admin)
+        .map(|(r, _)| (r.user_id, r.org_id))
+        .unzip();
+    appoint::follow_login(&mut tx, &users, &orgs).await?;
     let item_ids: Vec<Uuid> = order.rows.iter().map(|r| r.id).collect();
     let states: Vec<&str> = order.items.iter().map(|i| i.state.as_str()).collect();
     let previous: Vec<_> = order.rows.iter().map(|r| r.previous_until).collect();

@@ -320,6 +320,71 @@ pub fn manager_appointed_email(
     }
 }
 
+/// To an existing user: a manager asks to link them to an organization.
+pub fn link_request_email(
+    language: &str,
+    first_name: &str,
+    manager: &str,
+    organization: &str,
+    public_url: &str,
+) -> (String, String) {
+    match language {
+        "en" => (
+            format!("{organization} asks to link your eHerkenning"),
+            format!(
+                "Dear {first_name},\n\n{manager}, authorization manager of {organization}, asks to link your eHerkenning \
+                 login means to {organization}. Once you accept, the manager can give you authorizations on behalf of \
+                 {organization}.\n\nSign in and accept or decline under My account: {public_url}/mijn-account\n\n\
+                 Did you not expect this? Decline it, or ignore this e-mail: nothing changes without your answer.\n\nMachtig"
+            ),
+        ),
+        _ => (
+            format!("{organization} vraagt uw eHerkenning te koppelen"),
+            format!(
+                "Beste {first_name},\n\n{manager}, beheerder van {organization}, vraagt uw eHerkenningsmiddel te koppelen \
+                 aan {organization}. Als u accepteert, kan de beheerder u machtigingen geven namens {organization}.\n\n\
+                 Log in en accepteer of weiger onder Mijn account: {public_url}/mijn-account\n\n\
+                 Verwachtte u dit niet? Weiger het verzoek, of negeer deze e-mail: zonder uw antwoord verandert er niets.\n\nMachtig"
+            ),
+        ),
+    }
+}
+
+/// To the manager who asked: the user accepted or declined the link request.
+pub fn link_answered_email(
+    language: &str,
+    manager_first_name: &str,
+    user_name: &str,
+    organization: &str,
+    accepted: bool,
+    public_url: &str,
+) -> (String, String) {
+    match (language, accepted) {
+        ("en", true) => (
+            format!("{user_name} accepted the link to {organization}"),
+            format!(
+                "Dear {manager_first_name},\n\n{user_name} accepted your link request and is now a user of {organization}. \
+                 You can request authorizations for them: {public_url}/beheer/machtigingen/aanvragen\n\nMachtig"
+            ),
+        ),
+        ("en", false) => (
+            format!("{user_name} declined the link to {organization}"),
+            format!("Dear {manager_first_name},\n\n{user_name} declined your link request for {organization}.\n\nMachtig"),
+        ),
+        (_, true) => (
+            format!("{user_name} heeft de koppeling met {organization} geaccepteerd"),
+            format!(
+                "Beste {manager_first_name},\n\n{user_name} heeft uw koppelverzoek geaccepteerd en is nu gebruiker van \
+                 {organization}. U kunt machtigingen voor deze gebruiker aanvragen: {public_url}/beheer/machtigingen/aanvragen\n\nMachtig"
+            ),
+        ),
+        (_, false) => (
+            format!("{user_name} heeft de koppeling met {organization} geweigerd"),
+            format!("Beste {manager_first_name},\n\n{user_name} heeft uw koppelverzoek voor {organization} geweigerd.\n\nMachtig"),
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

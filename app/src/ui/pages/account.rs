@@ -1,10 +1,14 @@
-//! Mijn account: the user's own details and changing the password.
+//! Mijn account: the user's own details, the link requests to answer, and changing the
+//! password.
 
 use crate::api::account::change_password;
+use crate::api::link_requests::{answer_link_request, my_link_requests};
 use crate::api::ApiError;
 use crate::domain::codes::Field;
+use crate::domain::ids::LinkRequestId;
 use crate::domain::password::check;
 use crate::ui::components::password_checklist::PasswordChecklist;
+use crate::ui::fetch::fetch;
 use crate::ui::i18n::{tr, use_i18n, Msg};
 use crate::ui::session::{require_sign_in, use_session};
 use leptos::prelude::*;
@@ -90,6 +94,7 @@ pub fn Account() -> impl IntoView {
             <h2>{tr(Msg::MyDetails)}</h2>
             {details}
         </section>
+        <ReceivedLinkRequests/>
         <section class="card">
             <h2>{tr(Msg::ChangePassword)}</h2>
             <Show when=move || done.get()>
@@ -117,5 +122,57 @@ pub fn Account() -> impl IntoView {
                 <button type="submit" class="primary" disabled=busy>{tr(Msg::ChangePassword)}</button>
             </form>
         </section>
+    }
+}
+
+/// Koppelverzoeken: organizations that ask to link the user; accepting makes the user one of
+/// the organization's users at once.
+#[component]
+fn ReceivedLinkRequests() -> impl IntoView {
+    let i18n = use_i18n();
+    let list = fetch(my_link_requests);
+    let answered = RwSignal::new(None::<String>);
+    let answer = move |id: LinkRequestId, organization: String, accept: bool| {
+        spawn_local(async move {
+            if answer_link_request(id, accept).await.is_ok() {
+                let msg = if accept {
+                    Msg::LinkAccepted
+                } else {
+                    Msg::LinkDeclined
+                };
+                answered.set(Some(i18n.t(msg).replace("{o}", &organization)));
+                list.refetch();
+            }
+        });
+    };
+    move || {
+        let rows = list.value.get().and_then(Result::ok).unwrap_or_default();
+        let status = answered.get();
+        (!rows.is_empty() || status.is_some()).then(|| view! {
+            <section class="card" aria-labelledby="links-title">
+                <h2 id="links-title">{tr(Msg::LinkRequests)}</h2>
+                {status.map(|s| view! { <p role="status" class="success">{s}</p> })}
+                <ul class="link-requests">
+                    {rows.into_iter().map(|r| {
+                        let text = i18n.t(Msg::LinkRequestFor)
+                            .replace("{m}", &r.sent_by)
+                            .replace("{o}", &r.organization)
+                            .replace("{d}", &r.sent_on);
+                        let (id, org) = (r.id.clone(), r.organization.clone());
+                        let (id2, org2) = (r.id, r.organization);
+                        view! {
+                            <li>
+                                <p>{text}</p>
+                                <button type="button" class="primary"
+                                    on:click=move |_| answer(id.clone(), org.clone(), true)>{tr(Msg::AcceptLink)}</button>
+                                " "
+                                <button type="button" class="secondary"
+                                    on:click=move |_| answer(id2.clone(), org2.clone(), false)>{tr(Msg::DeclineLink)}</button>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </section>
+        })
     }
 }

@@ -5,6 +5,7 @@ pub mod applications;
 pub mod authorizations;
 pub mod final_check;
 pub mod home;
+pub mod link_requests;
 pub mod mailbox;
 pub mod not_found;
 pub mod sign_in;

@@ -234,6 +234,7 @@ fn RequestForm(start: crate::api::new_authorizations::RequestStart) -> impl Into
                             }}
                         </div>
                         <p class="field-error" id="user-error" role="alert">{move || problem(Field::User)}</p>
+                        <p class="hint"><A href="/beheer/koppelverzoeken">{tr(Msg::LinkUnlisted)}</A></p>
                     </fieldset>
                 </Show>
 
