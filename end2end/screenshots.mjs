@@ -49,6 +49,17 @@ for (const [name, viewport] of [['desktop', { width: 1280, height: 800 }], ['pho
   await page.getByRole('heading', { name: 'Authorizations', level: 1 }).waitFor();
   await shot('authorizations-en');
   await page.getByRole('button', { name: 'NL Nederlands' }).click();
+  // Nieuwe machtigingen aanvragen, filled in up to the price and the summary; Koppelverzoeken.
+  await page.goto('/beheer/machtigingen/aanvragen');
+  await page.getByLabel('Organisatie').selectOption({ label: 'Bakkerij De Vries B.V.' });
+  await page.getByRole('radio', { name: /^Pieter van Dam · / }).check();
+  await page.getByLabel('Zoek een dienst').fill('belasting');
+  await page.getByRole('button', { name: /^Toevoegen / }).first().click();
+  await page.getByTestId('price-total').waitFor();
+  await shot('authorizations-request');
+  await page.goto('/beheer/koppelverzoeken');
+  await page.getByRole('heading', { name: 'Openstaande koppelverzoeken' }).waitFor();
+  await shot('link-requests');
   await page.goto('/mijn-account');
   await page.getByRole('heading', { name: 'Mijn account' }).waitFor();
   await page.getByLabel('Nieuw wachtwoord', { exact: true }).fill('Welkom1');

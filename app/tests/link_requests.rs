@@ -95,11 +95,16 @@ async fn a_user_accepts_a_link_request_and_becomes_a_candidate_for_authorization
         .unwrap();
     assert_eq!(answered, Status::Accepted);
     // A member of Berg now: the manager can request authorizations for him there.
-    let candidates = request::candidates(&state.pool, &m, &berg, "van dam")
+    let candidates = request::candidates(&state.pool, &m, &berg, "van dam", false)
         .await
         .unwrap();
     assert_eq!(candidates.len(), 1);
     assert_eq!(candidates[0].name, "Pieter van Dam");
+    assert!(candidates[0].linked);
+    assert!(request::candidates(&state.pool, &m, &berg, "van dam", true)
+        .await
+        .unwrap()
+        .is_empty());
     assert!(link_requests::received(&state.pool, &pieter)
         .await
         .unwrap()

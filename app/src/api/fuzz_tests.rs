@@ -71,6 +71,7 @@ const KEYS: &[&str] = &[
     "also_manager",
     "validity",
     "accept",
+    "unlinked",
 ];
 
 /// Reads `body` as the server function codec does; if that succeeds, the value written and

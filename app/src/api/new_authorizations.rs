@@ -33,6 +33,9 @@ pub struct Candidate {
     /// The level of the user's login means: the most any authorization of theirs can have.
     pub level: AssuranceLevel,
     pub is_manager: bool,
+    /// A user of the organization; otherwise a user of another of the manager's organizations
+    /// ("Toon niet-gekoppelde gebruikers"), to be linked first with a link request.
+    pub linked: bool,
     pub holds_all_services: bool,
     /// The services the user holds an active or requested authorization for.
     pub services: Vec<ServiceId>,
@@ -47,12 +50,17 @@ pub async fn start_request() -> Result<RequestStart, ApiError> {
 }
 
 #[server(prefix = "/api", endpoint = "authorizations/candidates", input = Json)]
-pub async fn request_candidates(org_id: OrgId, search: String) -> Result<Vec<Candidate>, ApiError> {
+pub async fn request_candidates(
+    org_id: OrgId,
+    search: String,
+    unlinked: bool,
+) -> Result<Vec<Candidate>, ApiError> {
     use crate::server::{authorizations, request};
     let (state, caller) = request::caller().await?;
     let manager = request::manager(&caller)?;
     request::respond(
-        authorizations::request::candidates(&state.pool, &manager, &org_id, &search).await,
+        authorizations::request::candidates(&state.pool, &manager, &org_id, &search, unlinked)
+            .await,
     )
 }
 

@@ -138,7 +138,7 @@ fn every_server_function(draft: &Value, some_id: &str) -> Vec<(&'static str, Val
         ),
         (
             "authorizations/candidates",
-            json!({ "org_id": some_id, "search": "" }),
+            json!({ "org_id": some_id, "search": "", "unlinked": false }),
             protected,
         ),
         (
@@ -330,7 +330,7 @@ async fn attack_another_organizations_ids_answer_exactly_like_missing_records(po
             ),
             (
                 "authorizations/candidates",
-                json!({ "org_id": org, "search": "" }),
+                json!({ "org_id": org, "search": "", "unlinked": true }),
             ),
             (
                 "link_requests/send",

@@ -46,12 +46,14 @@ struct CandidateRow {
 }
 
 /// The organization's users who hold a login means, whose name or e-mail address contains
-/// `search`, by name; at most [`CANDIDATES`].
+/// `search`, by name; at most [`CANDIDATES`]. With `unlinked`, instead the users of the
+/// manager's other organizations who are not (yet) users of this one.
 pub async fn candidates(
     pool: &PgPool,
     manager: &Manager,
     org: &OrgId,
     search: &str,
+    unlinked: bool,
 ) -> ServiceResult<Vec<Candidate>> {
     if search.chars().count() > 100 {
         return Err(ApiError::validation(Field::Search, Rule::TooLong).into());
@@ -60,7 +62,13 @@ pub async fn candidates(
     if !manager.orgs().contains(&org) {
         return Err(ApiError::NotFound.into());
     }
-    let rows: Vec<CandidateRow> = sqlx::query_as(
+    let whose = if unlinked {
+        "EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = u.id AND m.org_id = ANY($4))
+         AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = u.id AND m.org_id = $1)"
+    } else {
+        "EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = u.id AND m.org_id = $1)"
+    };
+    let rows: Vec<CandidateRow> = sqlx::query_as(&format!(
         "SELECT u.id, u.first_name, u.infix, u.last_name, u.email, u.level,
                 EXISTS (SELECT 1 FROM authorizations a WHERE a.user_id = u.id AND a.org_id = $1
                           AND a.kind = 'admin' AND a.state IN ('active', 'pending')) AS is_manager,
@@ -70,15 +78,16 @@ pub async fn candidates(
                 ARRAY(SELECT DISTINCT a.service_uuid FROM authorizations a
                        WHERE a.user_id = u.id AND a.org_id = $1 AND a.kind = 'service'
                          AND a.state IN ('active', 'pending')) AS services
-           FROM memberships m JOIN users u ON u.id = m.user_id
-          WHERE m.org_id = $1 AND u.status = 'active'
+           FROM users u
+          WHERE u.status = 'active' AND {whose}
             AND ($2::text IS NULL OR u.search_text LIKE $2)
           ORDER BY u.sort_key, u.id
-          LIMIT $3",
-    )
+          LIMIT $3"
+    ))
     .bind(org)
     .bind(like_pattern(search))
     .bind(CANDIDATES as i64)
+    .bind(manager.orgs())
     .fetch_all(pool)
     .await?;
     rows.into_iter()
@@ -89,6 +98,7 @@ pub async fn candidates(
                 email: r.email,
                 level: AssuranceLevel::parse(&r.level).map_err(ServiceError::internal)?,
                 is_manager: r.is_manager,
+                linked: !unlinked,
                 holds_all_services: r.holds_all_services,
                 services: r.services.into_iter().map(ServiceId::from).collect(),
             })

@@ -4,6 +4,7 @@
 //! "ook beheerder worden", validity, the live price, the summary and the terms, then "Akkoord".
 //! The authorizations are active at once; the user gets an e-mail.
 
+use crate::api::link_requests::send_link_request;
 use crate::api::new_authorizations::{
     request_authorizations, request_candidates, start_request, Candidate,
 };
@@ -53,6 +54,9 @@ fn RequestForm(start: crate::api::new_authorizations::RequestStart) -> impl Into
     let req = RwSignal::new(NewAuthorizations::default());
     let user = RwSignal::new(None::<Candidate>);
     let search = RwSignal::new(String::new());
+    // "Toon niet-gekoppelde gebruikers": users of the manager's other organizations.
+    let unlinked = RwSignal::new(false);
+    let link_sent = RwSignal::new(None::<String>);
     let agreed = RwSignal::new(false);
     let tried = RwSignal::new(false);
     let busy = RwSignal::new(false);
@@ -61,9 +65,10 @@ fn RequestForm(start: crate::api::new_authorizations::RequestStart) -> impl Into
     let candidates = fetch(move || {
         let org = req.with(|r| r.org_id.clone());
         let text = search.get();
+        let other = unlinked.get();
         async move {
             match org {
-                Some(org) => Some(request_candidates(org, text).await),
+                Some(org) => Some(request_candidates(org, text, other).await),
                 None => None,
             }
         }
@@ -220,6 +225,9 @@ fn RequestForm(start: crate::api::new_authorizations::RequestStart) -> impl Into
                                 Some(Err(e)) => view! { <p class="error" role="alert">{i18n.error(&e)}</p> }.into_any(),
                                 Some(Ok(list)) if list.is_empty() => view! { <p>{tr(Msg::NoCandidates)}</p> }.into_any(),
                                 Some(Ok(list)) => list.into_iter().map(|c| {
+                                    if !c.linked {
+                                        return unlinked_row(c, req, link_sent).into_any();
+                                    }
                                     let id = c.id.clone();
                                     let label = format!("{} · {} · {}", c.name, c.email, c.level.as_str());
                                     view! {
@@ -229,11 +237,17 @@ fn RequestForm(start: crate::api::new_authorizations::RequestStart) -> impl Into
                                                 on:change=move |_| choose_user(c.clone())/>
                                             {label}
                                         </label>
-                                    }
+                                    }.into_any()
                                 }).collect_view().into_any(),
                             }}
                         </div>
                         <p class="field-error" id="user-error" role="alert">{move || problem(Field::User)}</p>
+                        <label class="choice">
+                            <input type="checkbox" prop:checked=unlinked
+                                on:change=move |ev| { unlinked.set(event_target_checked(&ev)); link_sent.set(None); }/>
+                            {tr(Msg::ShowUnlinked)}
+                        </label>
+                        {move || link_sent.get().map(|s| view! { <p role="status" class="success">{s}</p> })}
                         <p class="hint"><A href="/beheer/koppelverzoeken">{tr(Msg::LinkUnlisted)}</A></p>
                     </fieldset>
                 </Show>
@@ -358,5 +372,36 @@ fn RequestForm(start: crate::api::new_authorizations::RequestStart) -> impl Into
                 <button type="button" class="secondary" on:click=again>{tr(Msg::AnotherRequest)}</button>
             })}
         </Show>
+    }
+}
+
+/// A user of another of the manager's organizations: a link request first ("Koppelverzoek
+/// sturen"); once the user accepts, they are one of this organization's users.
+fn unlinked_row(
+    c: Candidate,
+    req: RwSignal<NewAuthorizations>,
+    sent: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let label = format!("{} · {} · {}", c.name, c.email, c.level.as_str());
+    let button = format!("{}: {}", i18n.t(Msg::SendLinkRequest), c.name);
+    let (email, name) = (c.email, c.name);
+    let send = move |_| {
+        let Some(org) = req.with_untracked(|r| r.org_id.clone()) else {
+            return;
+        };
+        let (email, name) = (email.clone(), name.clone());
+        spawn_local(async move {
+            let text = match send_link_request(org, email).await {
+                Ok(()) => i18n.t(Msg::LinkRequestSentTo).replace("{u}", &name),
+                Err(e) => i18n.error(&e),
+            };
+            sent.set(Some(text));
+        });
+    };
+    view! {
+        <p class="candidate">{label}" "
+            <button type="button" class="link" aria-label=button on:click=send>{tr(Msg::SendLinkRequest)}</button>
+        </p>
     }
 }
