@@ -21,6 +21,7 @@ pub mod phone;
 pub mod renewal;
 pub mod spreadsheet;
 pub mod tariff;
+pub mod text;
 pub mod throttle;
 pub mod user_import;
 pub mod username;

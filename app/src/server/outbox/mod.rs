@@ -12,6 +12,7 @@ pub mod sms;
 
 pub use messages::sms_code_text;
 
+use crate::domain::text::tidy;
 use sqlx::{PgConnection, PgPool};
 use std::time::Duration;
 
@@ -49,13 +50,14 @@ pub async fn enqueue_email(
     body: &str,
     content: Content,
 ) -> Result<(), sqlx::Error> {
+    // Organization names end sentences: "Bakkerij B.V.." reads as one period.
     sqlx::query(
         "INSERT INTO outbox (channel, recipient, subject, body, sensitive, priority)
          VALUES ('email', $1, $2, $3, $4, $5)",
     )
     .bind(to)
-    .bind(subject)
-    .bind(body)
+    .bind(tidy(subject))
+    .bind(tidy(body))
     .bind(content.sensitive())
     .bind(content.priority())
     .execute(conn)
@@ -73,8 +75,8 @@ pub async fn enqueue_emails(
         return Ok(());
     }
     let to: Vec<&str> = mails.iter().map(|m| m.to.as_str()).collect();
-    let subjects: Vec<&str> = mails.iter().map(|m| m.subject.as_str()).collect();
-    let bodies: Vec<&str> = mails.iter().map(|m| m.body.as_str()).collect();
+    let subjects: Vec<String> = mails.iter().map(|m| tidy(&m.subject)).collect();
+    let bodies: Vec<String> = mails.iter().map(|m| tidy(&m.body)).collect();
     sqlx::query(
         "INSERT INTO outbox (channel, recipient, subject, body, sensitive, priority)
          SELECT 'email', m.recipient, m.subject, m.body, $4, $5

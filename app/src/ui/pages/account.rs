@@ -7,6 +7,7 @@ use crate::api::ApiError;
 use crate::domain::codes::Field;
 use crate::domain::ids::LinkRequestId;
 use crate::domain::password::check;
+use crate::domain::text::tidy;
 use crate::ui::components::password_checklist::PasswordChecklist;
 use crate::ui::fetch::fetch;
 use crate::ui::i18n::{tr, use_i18n, Msg};
@@ -140,7 +141,7 @@ fn ReceivedLinkRequests() -> impl IntoView {
                 } else {
                     Msg::LinkDeclined
                 };
-                answered.set(Some(i18n.t(msg).replace("{o}", &organization)));
+                answered.set(Some(tidy(&i18n.t(msg).replace("{o}", &organization))));
                 list.refetch();
             }
         });

@@ -311,10 +311,12 @@ fn Row(
         .t(Msg::WhatIsAManager)
         .replace("{o}", &row.organization)
         .replace("{u}", &row.user_name);
-    let appointed = i18n
-        .t(Msg::ManagerAppointed)
-        .replace("{u}", &row.user_name)
-        .replace("{o}", &row.organization);
+    let appointed = crate::domain::text::tidy(
+        &i18n
+            .t(Msg::ManagerAppointed)
+            .replace("{u}", &row.user_name)
+            .replace("{o}", &row.organization),
+    );
     let (org_id, user_id) = (
         StoredValue::new(row.org_id.clone()),
         StoredValue::new(row.user_id.clone()),
