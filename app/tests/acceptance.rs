@@ -14,15 +14,8 @@ use app::server::identity_verification::sign;
 use app::server::issuing::{self, WebhookError, WebhookOutcome};
 use app::server::{acceptance, applications, final_check, signin, AppState};
 use common::applicants::*;
-use common::{last_code, sign_in, state};
+use common::{api, last_code, sign_in, state};
 use sqlx::PgPool;
-
-fn api(e: ServiceError) -> ApiError {
-    match e {
-        ServiceError::Api(a) => a,
-        other => panic!("expected an API error, got {other}"),
-    }
-}
 
 async fn count(pool: &PgPool, sql: &str) -> i64 {
     sqlx::query_scalar(sql).fetch_one(pool).await.unwrap()

@@ -13,19 +13,11 @@ use app::domain::ids::{AuthorizationId, OrgId, ServiceId};
 use app::domain::level::AssuranceLevel;
 use app::server::authorizations::{self, export};
 use app::server::demo::{MANAGER, USER};
-use app::server::error::ServiceError;
 use app::server::session::Manager;
 use app::server::AppState;
-use common::{second_manager, sign_in, state};
+use common::{api, second_manager, sign_in, state};
 use sqlx::PgPool;
 use uuid::Uuid;
-
-fn api(e: ServiceError) -> ApiError {
-    match e {
-        ServiceError::Api(a) => a,
-        other => panic!("expected an API error, got {other}"),
-    }
-}
 
 async fn manager(state: &AppState) -> Manager {
     let (_, user) = sign_in(state, MANAGER).await;

@@ -11,18 +11,10 @@ use app::domain::ids::{LinkRequestId, OrgId};
 use app::domain::link_request::Status;
 use app::server::authorizations::request;
 use app::server::demo::{MANAGER, USER};
-use app::server::error::ServiceError;
 use app::server::link_requests;
-use common::{sign_in, state};
+use common::{api, sign_in, state};
 use sqlx::PgPool;
 use uuid::Uuid;
-
-fn api(e: ServiceError) -> ApiError {
-    match e {
-        ServiceError::Api(a) => a,
-        other => panic!("expected an API error, got {other}"),
-    }
-}
 
 async fn org(pool: &PgPool, kvk: &str) -> OrgId {
     let id: Uuid = sqlx::query_scalar("SELECT id FROM organizations WHERE kvk_number = $1")

@@ -13,19 +13,11 @@ use app::domain::new_authorizations::NewAuthorizations;
 use app::domain::tariff::Validity;
 use app::server::authorizations::request;
 use app::server::demo::MANAGER;
-use app::server::error::ServiceError;
 use app::server::session::Manager;
 use app::server::AppState;
-use common::{sign_in, state};
+use common::{api, sign_in, state};
 use sqlx::PgPool;
 use uuid::Uuid;
-
-fn api(e: ServiceError) -> ApiError {
-    match e {
-        ServiceError::Api(a) => a,
-        other => panic!("expected an API error, got {other}"),
-    }
-}
 
 async fn manager(state: &AppState) -> Manager {
     let (_, user) = sign_in(state, MANAGER).await;

@@ -4,18 +4,10 @@ mod common;
 
 use app::api::ApiError;
 use app::server::demo::{MANAGER, USER};
-use app::server::error::ServiceError;
 use app::server::signin::{self, Outcome};
 use app::server::{passwords, session, tokens};
-use common::{ip, last_code, state};
+use common::{api, ip, last_code, state};
 use sqlx::PgPool;
-
-fn api(e: ServiceError) -> ApiError {
-    match e {
-        ServiceError::Api(a) => a,
-        other => panic!("expected an API error, got {other}"),
-    }
-}
 
 async fn challenge(state: &app::server::AppState) -> String {
     match signin::sign_in(state, MANAGER.0, MANAGER.1.into(), ip())

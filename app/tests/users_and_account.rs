@@ -6,18 +6,10 @@ use app::api::users::PAGE_SIZE;
 use app::api::ApiError;
 use app::domain::codes::{Field, Rule};
 use app::server::demo::{MANAGER, USER};
-use app::server::error::ServiceError;
 use app::server::{account, signin, users};
-use common::{ip, sign_in, state};
+use common::{api, ip, sign_in, state};
 use sqlx::PgPool;
 use std::collections::HashSet;
-
-fn api(e: ServiceError) -> ApiError {
-    match e {
-        ServiceError::Api(a) => a,
-        other => panic!("expected an API error, got {other}"),
-    }
-}
 
 #[sqlx::test(migrator = "app::server::MIGRATOR")]
 async fn a_manager_pages_through_exactly_the_users_of_the_managed_organizations(pool: PgPool) {

@@ -12,11 +12,10 @@ use app::domain::codes::{Field, Rule};
 use app::domain::level::AssuranceLevel;
 use app::domain::new_user::{Language, NewUser};
 use app::server::demo::{MANAGER, USER};
-use app::server::error::ServiceError;
 use app::server::session::SessionUser;
 use app::server::{applications, wizard, AppState};
 use base64::Engine;
-use common::{sign_in, state};
+use common::{api, sign_in, state};
 use sqlx::PgPool;
 
 const TAX_OFFICE: &str = "547b2d6d-b101-438d-9b26-292199e30a0b"; // EH3
@@ -25,13 +24,6 @@ const UWV_DATA: &str = "693e4a37-45b2-421e-8653-ff5cc9ca10d4"; // EH4
 
 /// A change that makes a good draft bad.
 type DraftChange = Box<dyn Fn(&mut Draft)>;
-
-fn api(e: ServiceError) -> ApiError {
-    match e {
-        ServiceError::Api(a) => a,
-        other => panic!("expected an API error, got {other}"),
-    }
-}
 
 fn invalid(field: Field, rule: Rule) -> ApiError {
     ApiError::validation(field, rule)

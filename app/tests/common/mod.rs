@@ -4,7 +4,9 @@
 
 pub mod applicants;
 
+use app::api::ApiError;
 use app::server::config::Settings;
+use app::server::error::ServiceError;
 use app::server::session::{self, SessionUser};
 use app::server::signin::{self, Outcome};
 use app::server::{demo, AppState};
@@ -78,4 +80,12 @@ pub async fn second_manager(pool: &PgPool) -> uuid::Uuid {
     .fetch_one(pool)
     .await
     .unwrap()
+}
+
+/// The API error a service refused with (panics on any other failure).
+pub fn api(e: ServiceError) -> ApiError {
+    match e {
+        ServiceError::Api(a) => a,
+        other => panic!("expected an API error, got {other}"),
+    }
 }
