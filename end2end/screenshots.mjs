@@ -53,8 +53,8 @@ for (const [name, viewport] of [['desktop', { width: 1280, height: 800 }], ['pho
   await page.goto('/beheer/machtigingen/aanvragen');
   await page.getByLabel('Organisatie').selectOption({ label: 'Bakkerij De Vries B.V.' });
   await page.getByRole('radio', { name: /^Pieter van Dam · / }).check();
-  await page.getByLabel('Zoek een dienst').fill('belasting');
-  await page.getByRole('button', { name: /^Toevoegen / }).first().click();
+  await page.getByLabel('Zoek een dienst').fill('alle');
+  await page.getByRole('button', { name: /^Alle diensten kiezen/ }).click();
   await page.getByTestId('price-total').waitFor();
   await shot('authorizations-request');
   await page.goto('/beheer/koppelverzoeken');
