@@ -54,6 +54,19 @@ impl I18n {
         Msg::for_rule(field, rule).text(self.lang.get()).to_string()
     }
 
+    /// The message at `field` when `error` is a validation error of that field (not of one
+    /// row of several); None otherwise.
+    pub fn field_error(&self, error: Option<&ApiError>, field: Field) -> Option<String> {
+        match error {
+            Some(ApiError::Validation {
+                field: f,
+                row: None,
+                rule,
+            }) if *f == field => Some(self.rule(*f, *rule)),
+            _ => None,
+        }
+    }
+
     /// The label of a new user's field.
     pub fn field_name(&self, field: Field) -> &'static str {
         Msg::for_field(field).map_or("", |m| m.text(self.lang.get()))

@@ -61,6 +61,32 @@ fn listed<T>(language: &str, items: &[T], line: impl Fn(&T) -> String) -> String
     out
 }
 
+/// One authorization in a mail to its user: what it is for, its level and last day.
+fn user_line(language: &str, i: &Item) -> String {
+    let what = authorization_subject(language, i.service, i.is_admin);
+    if en(language) {
+        format!("{what} ({}), valid until {}", i.level, i.ends)
+    } else {
+        format!("{what} ({}), geldig tot en met {}", i.level, i.ends)
+    }
+}
+
+/// One authorization in a mail to a manager: the organization and user too.
+fn manager_line(language: &str, i: &Item) -> String {
+    let what = authorization_subject(language, i.service, i.is_admin);
+    if en(language) {
+        format!(
+            "{}: {}, {what} ({}), until {}",
+            i.organization, i.user_name, i.level, i.ends
+        )
+    } else {
+        format!(
+            "{}: {}, {what} ({}), tot en met {}",
+            i.organization, i.user_name, i.level, i.ends
+        )
+    }
+}
+
 /// `mailto:` to `addresses` with a subject, percent-encoded as RFC 6068 asks.
 pub fn mailto(addresses: &[&str], subject: &str) -> String {
     let encode = |s: &str| -> String {
@@ -94,14 +120,7 @@ pub fn ending_soon_email(
     items: &[Item],
     ask: &Ask,
 ) -> (String, String) {
-    let lines = listed(language, items, |i| {
-        let what = authorization_subject(language, i.service, i.is_admin);
-        if en(language) {
-            format!("{what} ({}), valid until {}", i.level, i.ends)
-        } else {
-            format!("{what} ({}), geldig tot en met {}", i.level, i.ends)
-        }
-    });
+    let lines = listed(language, items, |i| user_line(language, i));
     if en(language) {
         let how = match ask {
             Ask::Portal(url) => format!(
@@ -152,20 +171,7 @@ pub fn manager_digest_email(
     lapsing: &[Lapsing],
     public_url: &str,
 ) -> (String, String) {
-    let item = |i: &Item| {
-        let what = authorization_subject(language, i.service, i.is_admin);
-        if en(language) {
-            format!(
-                "{}: {}, {what} ({}), until {}",
-                i.organization, i.user_name, i.level, i.ends
-            )
-        } else {
-            format!(
-                "{}: {}, {what} ({}), tot en met {}",
-                i.organization, i.user_name, i.level, i.ends
-            )
-        }
-    };
+    let item = |i: &Item| manager_line(language, i);
     let invitation = |l: &Lapsing| {
         if en(language) {
             format!(
@@ -285,20 +291,7 @@ pub fn renewed_manager_email(
     total: &str,
     public_url: &str,
 ) -> (String, String) {
-    let lines = listed(language, items, |i| {
-        let what = authorization_subject(language, i.service, i.is_admin);
-        if en(language) {
-            format!(
-                "{}: {}, {what} ({}), until {}",
-                i.organization, i.user_name, i.level, i.ends
-            )
-        } else {
-            format!(
-                "{}: {}, {what} ({}), tot en met {}",
-                i.organization, i.user_name, i.level, i.ends
-            )
-        }
-    });
+    let lines = listed(language, items, |i| manager_line(language, i));
     let n = items.len();
     if en(language) {
         (
@@ -328,14 +321,7 @@ pub fn granted_email(
     items: &[Item],
     public_url: &str,
 ) -> (String, String) {
-    let lines = listed(language, items, |i| {
-        let what = authorization_subject(language, i.service, i.is_admin);
-        if en(language) {
-            format!("{what} ({}), valid until {}", i.level, i.ends)
-        } else {
-            format!("{what} ({}), geldig tot en met {}", i.level, i.ends)
-        }
-    });
+    let lines = listed(language, items, |i| user_line(language, i));
     if en(language) {
         (
             format!("New authorizations for {organization}"),

@@ -274,14 +274,8 @@ fn ApplicantRow(
             }
         });
     };
-    let error_for = move |field: Field| {
-        move || match field_error.get() {
-            Some(ApiError::Validation { field: f, rule, .. }) if f == field => {
-                Some(i18n.rule(f, rule))
-            }
-            _ => None,
-        }
-    };
+    let error_for =
+        move |field: Field| move || field_error.with(|e| i18n.field_error(e.as_ref(), field));
     let status = a.status;
     let valid_until = a.invitation_valid_until.clone();
     let steps = a.steps.clone();

@@ -24,16 +24,7 @@ pub fn LinkRequests() -> impl IntoView {
     let error = RwSignal::new(None::<ApiError>);
     let sent = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
-    let field = move |f: Field| {
-        move || {
-            error.with(|e| match e {
-                Some(ApiError::Validation { field, rule, .. }) if *field == f => {
-                    Some(i18n.rule(*field, *rule))
-                }
-                _ => None,
-            })
-        }
-    };
+    let field = move |f: Field| move || error.with(|e| i18n.field_error(e.as_ref(), f));
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         sent.set(None);
@@ -45,6 +36,14 @@ pub fn LinkRequests() -> impl IntoView {
             return;
         };
         let address = email.get_untracked();
+        // The server's rule for an address, here first, so a typo is answered at once.
+        if crate::domain::email::Email::parse(&address).is_err() {
+            error.set(Some(ApiError::validation(
+                Field::Email,
+                crate::domain::codes::Rule::InvalidEmail,
+            )));
+            return;
+        }
         busy.set(true);
         spawn_local(async move {
             match send_link_request(chosen, address.clone()).await {

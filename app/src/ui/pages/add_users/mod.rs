@@ -240,14 +240,7 @@ fn WizardView(start: WizardStart) -> impl IntoView {
 /// The error the server gave, if it concerns `field`, translated.
 pub fn field_error(wizard: Wizard, field: Field) -> impl Fn() -> Option<String> + Copy {
     let i18n = use_i18n();
-    move || match wizard.error.get() {
-        Some(ApiError::Validation {
-            field: f,
-            row: None,
-            rule,
-        }) if f == field => Some(i18n.rule(f, rule)),
-        _ => None,
-    }
+    move || wizard.error.with(|e| i18n.field_error(e.as_ref(), field))
 }
 
 /// An error that does not belong to one field.

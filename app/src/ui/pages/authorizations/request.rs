@@ -95,14 +95,7 @@ fn RequestForm(start: crate::api::new_authorizations::RequestStart) -> impl Into
     };
     // The browser's own check, the same rules as the server's, plus what the user holds.
     let problem = move |field: Field| -> Option<String> {
-        let server = error.with(|e| match e {
-            Some(ApiError::Validation {
-                field: f,
-                row: None,
-                rule,
-            }) if *f == field => Some(i18n.rule(*f, *rule)),
-            _ => None,
-        });
+        let server = error.with(|e| i18n.field_error(e.as_ref(), field));
         if server.is_some() {
             return server;
         }
