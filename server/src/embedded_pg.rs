@@ -66,6 +66,52 @@ fn find_bin_dir() -> Result<PathBuf, EmbeddedError> {
         .ok_or(EmbeddedError::NoBinaries)
 }
 
+/// The major version of the server binaries in `dir` (`postgres --version`: "postgres
+/// (PostgreSQL) 15.18 (Debian ...)" gives 15).
+fn major_version(dir: &Path) -> Option<u32> {
+    let out = Command::new(dir.join("postgres"))
+        .arg("--version")
+        .output()
+        .ok()?;
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    let version = text
+        .split(')')
+        .nth(1)?
+        .split_whitespace()
+        .next()?
+        .to_string();
+    version.split('.').next()?.parse().ok()
+}
+
+/// The server binaries for the cluster in `pgdata`: those of the major version that created it
+/// (a data folder cannot be read by another major version), else any installed ones for a new
+/// cluster.
+fn bin_dir_for(pgdata: &Path) -> Result<PathBuf, EmbeddedError> {
+    let Some(created_by) = std::fs::read_to_string(pgdata.join("PG_VERSION"))
+        .ok()
+        .and_then(|v| v.trim().parse::<u32>().ok())
+    else {
+        return find_bin_dir();
+    };
+    let same = PathBuf::from(format!("/usr/lib/postgresql/{created_by}/bin"));
+    if std::env::var_os("MACHTIG_PG_BINDIR").is_none() && has_server_binaries(&same) {
+        return Ok(same);
+    }
+    let found = find_bin_dir()?;
+    match major_version(&found) {
+        Some(v) if v == created_by => Ok(found),
+        other => Err(EmbeddedError::Failed(format!(
+            "the embedded cluster in {} was created by PostgreSQL {created_by}, but the server \
+             binaries found ({}) are version {}: install PostgreSQL {created_by}'s server \
+             (e.g. apt-get install postgresql-{created_by}) or set MACHTIG_PG_BINDIR to it; to \
+             move to a newer version, see \"Upgrading PostgreSQL\" in docs/deployment.md",
+            pgdata.display(),
+            found.display(),
+            other.map_or("unknown".to_string(), |v| v.to_string()),
+        ))),
+    }
+}
+
 /// PostgreSQL refuses to run as root; then the cluster runs as the `postgres` system user.
 fn run_as() -> Option<String> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
@@ -106,14 +152,27 @@ impl EmbeddedPostgres {
         }
     }
 
+    /// A PostgreSQL client program (pg_dump, pg_restore) of the installed version.
+    pub fn tool(program: &str) -> Result<PathBuf, EmbeddedError> {
+        let path = find_bin_dir()?.join(program);
+        if path.is_file() {
+            Ok(path)
+        } else {
+            Err(EmbeddedError::Failed(format!(
+                "{} not found",
+                path.display()
+            )))
+        }
+    }
+
     /// Creates the cluster if needed and starts it unless it already runs.
     pub fn start(data_dir: &Path) -> Result<Self, EmbeddedError> {
-        let bin_dir = find_bin_dir()?;
         std::fs::create_dir_all(data_dir)
             .map_err(|e| EmbeddedError::Failed(format!("{}: {e}", data_dir.display())))?;
         let data_dir = data_dir
             .canonicalize()
             .map_err(|e| EmbeddedError::Failed(e.to_string()))?;
+        let bin_dir = bin_dir_for(&data_dir.join("postgres"))?;
         let mut pg = Self {
             bin_dir,
             pgdata: data_dir.join("postgres"),
@@ -124,6 +183,13 @@ impl EmbeddedPostgres {
         for dir in [&pg.pgdata, &pg.socket_dir] {
             std::fs::create_dir_all(dir)
                 .map_err(|e| EmbeddedError::Failed(format!("{}: {e}", dir.display())))?;
+            // The cluster trusts whoever reaches its socket: only the server's user may.
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+                    .map_err(|e| EmbeddedError::Failed(format!("{}: {e}", dir.display())))?;
+            }
             if let Some(user) = &pg.run_as {
                 pg.run(
                     {
@@ -161,7 +227,7 @@ impl EmbeddedPostgres {
                 .arg(pg.socket_dir.join("postgres.log"))
                 .args(["-w", "-t", "60", "-o"])
                 .arg(format!(
-                    "-c listen_addresses='' -k {} -c max_connections=200 -c shared_buffers=256MB -c fsync=on",
+                    "-c listen_addresses='' -k {} -c unix_socket_permissions=0700 -c max_connections=200 -c shared_buffers=256MB -c fsync=on",
                     pg.socket_dir.display()
                 ));
             pg.run(c, "pg_ctl start")?;

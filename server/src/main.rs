@@ -1,16 +1,11 @@
-//! The Machtig server: serves the browser bundle and the server functions, runs the workers.
-//!
-//! `server` (or `server serve`) starts the portal; `server seed-users N` adds N generated users
-//! (and `server seed-authorizations N` N authorizations over N / 5 users, of every state)
-//! to the demo manager's organizations (for benchmarks); `server embedded-postgres` only runs
-//! the embedded database and prints its URL (for tests); `server bench-baseline` serves the
-//! bare comparison endpoint of the users-list benchmark (see `scripts/bench.sh`);
-//! `server bundle-size [--record]` checks the first downloads of the release build against
-//! their budgets (see `bundle_size`).
+//! The Machtig server: serves the browser bundle and the server functions, runs the workers,
+//! and has the administration commands of a self-hosted install (`server --help`, `cli`).
 
+mod admin;
 mod assets;
 mod bench_baseline;
 mod bundle_size;
+mod cli;
 mod database;
 mod embedded_pg;
 mod http;
@@ -21,6 +16,8 @@ mod http_tests;
 
 use app::server::config::Settings;
 use app::server::{demo, AppState};
+use clap::Parser;
+use cli::Command;
 use database::connect;
 use std::sync::Arc;
 use tracing_subscriber::EnvFilter;
@@ -29,42 +26,91 @@ type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 #[tokio::main]
 async fn main() {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
-        )
-        .init();
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let result = match args.first().map(String::as_str) {
-        None | Some("serve") => serve().await,
-        Some("seed-users") => {
-            seed_users(args.get(1).and_then(|n| n.parse().ok()).unwrap_or(100_000)).await
-        }
-        Some("seed-authorizations") => {
-            seed_authorizations(args.get(1).and_then(|n| n.parse().ok()).unwrap_or(1_000_000))
-                .await
-        }
-        Some("run-expiry") => run_expiry().await,
-        Some("embedded-postgres") => embedded_postgres().await,
-        Some("bench-baseline") => bench_baseline().await,
-        Some("bundle-size") => Settings::from_env()
-            .map_err(BoxError::from)
-            .and_then(|settings| {
-                bundle_size::run(
-                    &settings.site_root,
-                    std::path::Path::new("docs/bundle-sizes.txt"),
-                    args.get(1).is_some_and(|a| a == "--record"),
-                )
-            }),
-        Some(other) => Err(format!(
-            "unknown command {other}; use serve, seed-users N, seed-authorizations N, run-expiry, embedded-postgres, bench-baseline or bundle-size"
-        )
-        .into()),
+    // A .env file in the working folder, as .env.example describes; the environment wins.
+    let env_file = match dotenvy::from_path(".env") {
+        Err(e) if !e.not_found() => Some(e.to_string()),
+        _ => None,
     };
+    init_logging();
+    if let Some(problem) = env_file {
+        eprintln!("error: .env: {problem}");
+        std::process::exit(1);
+    }
+    let cli = cli::Cli::parse();
+    let result =
+        match cli.command.unwrap_or(Command::Serve) {
+            Command::Serve => serve().await,
+            Command::CreateOperator {
+                username,
+                person,
+                level,
+                password_stdin,
+            } => admin::create_operator(username, person, level, password_stdin).await,
+            Command::CreateOrganization {
+                kvk,
+                manager,
+                level,
+                years,
+                not_employed,
+                operator,
+                stand_in,
+            } => {
+                admin::create_organization(admin::NewOrganizationArgs {
+                    kvk,
+                    manager,
+                    level,
+                    years,
+                    not_employed,
+                    operator,
+                    stand_in,
+                })
+                .await
+            }
+            Command::ImportCatalog { file, dry_run } => admin::import_catalog(&file, dry_run).await,
+            Command::ImportTariffs { file, dry_run } => admin::import_tariffs(&file, dry_run).await,
+            Command::PublishTerms { nl, en } => admin::publish_terms(&nl, &en).await,
+            Command::Unlock { username } => admin::unlock(username).await,
+            Command::Outbox(command) => admin::outbox(command).await,
+            Command::Backup { output } => admin::backup(output).await,
+            Command::Restore { file } => admin::restore(&file).await,
+            Command::RunExpiry => run_expiry().await,
+            Command::SeedUsers { count } => seed_users(count).await,
+            Command::SeedAuthorizations { count } => seed_authorizations(count).await,
+            Command::EmbeddedPostgres => embedded_postgres().await,
+            Command::BenchBaseline => bench_baseline().await,
+            Command::BundleSize { record } => Settings::from_env()
+                .map_err(BoxError::from)
+                .and_then(|settings| {
+                    bundle_size::run(
+                        &settings.site_root,
+                        std::path::Path::new("docs/bundle-sizes.txt"),
+                        record,
+                    )
+                }),
+        };
     if let Err(e) = result {
         tracing::error!("{e}");
         eprintln!("error: {e}");
         std::process::exit(1);
+    }
+}
+
+/// Logs to standard error: readable lines, or one JSON object per line with
+/// `MACHTIG_LOG_FORMAT=json` (for a log collector). `RUST_LOG` filters.
+fn init_logging() {
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if std::env::var("MACHTIG_LOG_FORMAT").is_ok_and(|f| f.eq_ignore_ascii_case("json")) {
+        builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .init();
+    } else {
+        builder.init();
     }
 }
 

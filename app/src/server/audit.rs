@@ -53,6 +53,14 @@ actions! {
     LinkWithdrawn => "link.withdrawn",
     LinkAccepted => "link.accepted",
     LinkDeclined => "link.declined",
+    OperatorCreated => "admin.operator_created",
+    OrganizationCreated => "admin.organization_created",
+    CatalogImported => "admin.catalog_imported",
+    TariffsImported => "admin.tariffs_imported",
+    TermsPublished => "admin.terms_published",
+    AccountUnlocked => "admin.account_unlocked",
+    OutboxRetried => "admin.outbox_retried",
+    BackupMade => "admin.backup_made",
 }
 
 pub async fn record(

@@ -4,6 +4,7 @@
 
 pub mod acceptance;
 pub mod account;
+pub mod admin;
 pub mod applications;
 pub mod audit;
 pub mod authorizations;

@@ -79,6 +79,12 @@ fn sms_key(user_id: Uuid) -> String {
     format!("sms:{user_id}")
 }
 
+/// Every throttle key that can lock the account `username` (with id `user_id`) out of signing
+/// in: its wrong passwords, wrong codes and codes sent. `server unlock` clears them.
+pub fn account_lock_keys(username: &str, user_id: Uuid) -> [String; 3] {
+    [account_key(username), code_key(username), sms_key(user_id)]
+}
+
 async fn record_failure(pool: &PgPool, username: &str) -> ServiceResult<()> {
     let mut tx = pool.begin().await?;
     audit::record(
