@@ -51,6 +51,7 @@ pub fn router(web: Web) -> Router {
         .route("/inloggen", get(signin_shell))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
+        .route("/metrics", get(crate::observe::metrics_with_token))
         .route("/downloads/gebruikers-voorbeeld.csv", get(example_csv))
         .route("/export/machtigingen.csv", get(export_authorizations))
         .route(
@@ -61,6 +62,14 @@ pub fn router(web: Web) -> Router {
     with_layers(routes, web)
 }
 
+/// `/metrics` alone, without a token, for `MACHTIG_METRICS_LISTEN` (an address only the
+/// monitoring can reach).
+pub fn metrics_router(web: Web) -> Router {
+    Router::new()
+        .route("/metrics", get(crate::observe::metrics))
+        .with_state(web)
+}
+
 /// What every answer passes through: the security headers, and a panic in any handler turned
 /// into the stable 500 body (`{"code":"internal"}`) instead of a dropped connection.
 pub fn with_layers(routes: Router<Web>, web: Web) -> Router {
@@ -69,6 +78,10 @@ pub fn with_layers(routes: Router<Web>, web: Web) -> Router {
         .layer(middleware::from_fn_with_state(
             web.clone(),
             security_headers,
+        ))
+        .layer(middleware::from_fn_with_state(
+            web.clone(),
+            crate::observe::observe,
         ))
         .with_state(web)
 }

@@ -9,6 +9,7 @@ mod cli;
 mod database;
 mod embedded_pg;
 mod http;
+mod observe;
 mod workers;
 
 #[cfg(test)]
@@ -135,7 +136,14 @@ async fn serve() -> Result<(), BoxError> {
     } else {
         Vec::new()
     };
-    let app = http::router(http::Web { state, assets });
+    let web = http::Web { state, assets };
+    if let Some(address) = settings.metrics_listen {
+        let listener = tokio::net::TcpListener::bind(address).await?;
+        tracing::info!("metrics at http://{address}/metrics");
+        let metrics = http::metrics_router(web.clone());
+        tokio::spawn(async move { axum::serve(listener, metrics).await });
+    }
+    let app = http::router(web);
     let listener = tokio::net::TcpListener::bind(settings.listen).await?;
     tracing::info!(
         "Machtig listens on http://{} ({})",

@@ -9,6 +9,7 @@
 
 use app::server::authorizations::expiry;
 use app::server::config::Settings;
+use app::server::metrics::Metrics;
 use app::server::outbox::{self, email, sms, Transports};
 use app::server::{issuing, session, signin, verification, AppState};
 use std::future::Future;
@@ -39,6 +40,8 @@ pub enum Round {
     Busy,
     /// Nothing (more) to do: wait the job's period.
     Idle,
+    /// The round failed (logged where it happened): wait the job's period and try again.
+    Failed,
 }
 
 /// Runs `round` again and again until `stop` turns true, waiting `period` after an idle round;
@@ -47,6 +50,7 @@ pub fn supervise<F, Fut>(
     name: &'static str,
     period: Duration,
     mut stop: watch::Receiver<bool>,
+    metrics: Arc<Metrics>,
     round: F,
 ) -> JoinHandle<()>
 where
@@ -55,15 +59,14 @@ where
 {
     tokio::spawn(async move {
         while !*stop.borrow() {
-            let busy = match tokio::spawn(round()).await {
-                Ok(Round::Busy) => true,
-                Ok(Round::Idle) => false,
-                Err(e) if e.is_panic() => {
+            let round = tokio::spawn(round()).await;
+            if let Err(e) = &round {
+                if e.is_panic() {
                     tracing::error!(job = name, "a round of the job panicked; the job goes on");
-                    false
                 }
-                Err(_) => false,
-            };
+            }
+            metrics.job_run(name, matches!(round, Ok(Round::Busy | Round::Idle)));
+            let busy = matches!(round, Ok(Round::Busy));
             if !busy {
                 tokio::select! {
                     _ = tokio::time::sleep(period) => {}
@@ -92,7 +95,7 @@ pub fn spawn(
                     Ok(_) => Round::Idle,
                     Err(e) => {
                         tracing::warn!(error = %e, "outbox worker");
-                        Round::Idle
+                        Round::Failed
                     }
                 }
             }
@@ -104,11 +107,16 @@ pub fn spawn(
             let state = state.clone();
             async move {
                 match verification::run_due(&state).await {
-                    Ok(0) => {}
-                    Ok(started) => tracing::info!(started, "identity verifications requested"),
-                    Err(e) => tracing::warn!(error = %e, "identity verification requests"),
+                    Ok(0) => Round::Idle,
+                    Ok(started) => {
+                        tracing::info!(started, "identity verifications requested");
+                        Round::Idle
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "identity verification requests");
+                        Round::Failed
+                    }
                 }
-                Round::Idle
             }
         }
     };
@@ -118,13 +126,16 @@ pub fn spawn(
             let state = state.clone();
             async move {
                 match issuing::run_deadlines(&state.pool, &state.settings.public_url).await {
-                    Ok((0, 0)) => {}
+                    Ok((0, 0)) => Round::Idle,
                     Ok((expired, reminded)) => {
-                        tracing::info!(expired, reminded, "application deadlines")
+                        tracing::info!(expired, reminded, "application deadlines");
+                        Round::Idle
                     }
-                    Err(e) => tracing::warn!(error = %e, "application deadlines"),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "application deadlines");
+                        Round::Failed
+                    }
                 }
-                Round::Idle
             }
         }
     };
@@ -143,22 +154,29 @@ pub fn spawn(
                         "authorization expiry"
                     ),
                     Ok(_) => {}
-                    Err(e) => tracing::warn!(error = %e, "authorization expiry"),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "authorization expiry");
+                        return Round::Failed;
+                    }
                 }
                 Round::Idle
             }
         }
     };
+    let metrics = state.metrics.clone();
     let housekeeping_job = move || {
         let state = state.clone();
         async move {
+            let mut round = Round::Idle;
             if let Err(e) = session::purge_expired(&state.pool, &state.settings).await {
                 tracing::warn!(error = %e, "session purge");
+                round = Round::Failed;
             }
             if let Err(e) = signin::purge(&state.pool).await {
                 tracing::warn!(error = %e, "sign-in purge");
+                round = Round::Failed;
             }
-            Round::Idle
+            round
         }
     };
     vec![
@@ -166,25 +184,35 @@ pub fn spawn(
             "outbox",
             Duration::from_millis(500),
             stop.clone(),
+            metrics.clone(),
             outbox_job,
         ),
         supervise(
-            "verification requests",
+            "verification_requests",
             Duration::from_secs(10),
             stop.clone(),
+            metrics.clone(),
             verification_job,
         ),
         supervise(
             "deadlines",
             Duration::from_secs(60),
             stop.clone(),
+            metrics.clone(),
             deadline_job,
         ),
-        supervise("expiry", Duration::from_secs(300), stop.clone(), expiry_job),
+        supervise(
+            "expiry",
+            Duration::from_secs(300),
+            stop.clone(),
+            metrics.clone(),
+            expiry_job,
+        ),
         supervise(
             "housekeeping",
             Duration::from_secs(600),
             stop,
+            metrics,
             housekeeping_job,
         ),
     ]
@@ -200,16 +228,22 @@ mod tests {
         let rounds = Arc::new(AtomicU32::new(0));
         let (stop, stopped) = watch::channel(false);
         let counted = rounds.clone();
-        let job = supervise("test", Duration::from_millis(5), stopped, move || {
-            let counted = counted.clone();
-            async move {
-                let n = counted.fetch_add(1, Ordering::SeqCst);
-                if n.is_multiple_of(2) {
-                    panic!("round {n} fails");
+        let job = supervise(
+            "test",
+            Duration::from_millis(5),
+            stopped,
+            Arc::default(),
+            move || {
+                let counted = counted.clone();
+                async move {
+                    let n = counted.fetch_add(1, Ordering::SeqCst);
+                    if n.is_multiple_of(2) {
+                        panic!("round {n} fails");
+                    }
+                    Round::Idle
                 }
-                Round::Idle
-            }
-        });
+            },
+        );
         while rounds.load(Ordering::SeqCst) < 6 {
             tokio::time::sleep(Duration::from_millis(5)).await;
         }

@@ -92,6 +92,10 @@ pub struct Settings {
     /// The reverse proxies whose `X-Forwarded-For` names the client (none: no proxy).
     pub trusted_proxies: Vec<super::client_address::AddressRange>,
     pub outbox_workers: bool,
+    /// `/metrics` on the portal's address for requests with `Authorization: Bearer <token>`.
+    pub metrics_token: Option<Secret>,
+    /// `/metrics` on a separate address of its own (e.g. 127.0.0.1:9100), without a token.
+    pub metrics_listen: Option<SocketAddr>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -332,6 +336,26 @@ impl Settings {
                     problem,
                 })?,
             outbox_workers: flag("MACHTIG_WORKERS", true)?,
+            metrics_token: match var("MACHTIG_METRICS_TOKEN") {
+                Some(t) if t.len() >= 16 => Some(Secret(t)),
+                Some(_) => {
+                    return Err(ConfigError {
+                        key: "MACHTIG_METRICS_TOKEN",
+                        problem: "use at least 16 characters".into(),
+                    })
+                }
+                None => None,
+            },
+            metrics_listen: match var("MACHTIG_METRICS_LISTEN") {
+                Some(a) => Some(
+                    a.parse()
+                        .map_err(|e: std::net::AddrParseError| ConfigError {
+                            key: "MACHTIG_METRICS_LISTEN",
+                            problem: e.to_string(),
+                        })?,
+                ),
+                None => None,
+            },
         })
     }
 
@@ -363,6 +387,8 @@ impl Settings {
             sms_code_limit: 5,
             trusted_proxies: Vec::new(),
             outbox_workers: false,
+            metrics_token: None,
+            metrics_listen: None,
         }
     }
 

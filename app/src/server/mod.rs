@@ -19,6 +19,7 @@ pub mod issuing;
 pub mod kvk_register;
 pub mod link_requests;
 pub mod mailbox;
+pub mod metrics;
 pub mod outbox;
 pub mod passwords;
 pub mod request;

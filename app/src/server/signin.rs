@@ -8,6 +8,7 @@
 //! in 15 minutes; a code is valid for 5 minutes, single use, and dies after 5 wrong tries.
 
 use super::error::{ServiceError, ServiceResult};
+use super::metrics::SigninOutcome;
 use super::state::AppState;
 use super::{audit, outbox, passwords, session, throttle, tokens};
 use crate::api::auth::SignInStep;
@@ -101,6 +102,21 @@ async fn record_failure(pool: &PgPool, username: &str) -> ServiceResult<()> {
 
 /// Step one: the password.
 pub async fn sign_in(
+    state: &AppState,
+    username: &str,
+    password: String,
+    ip: Option<IpAddr>,
+) -> ServiceResult<Outcome> {
+    let result = check_password(state, username, password, ip).await;
+    let counted = match &result {
+        Ok(Outcome::SignedIn(_)) => SigninOutcome::Succeeded,
+        _ => SigninOutcome::CodeSent,
+    };
+    state.metrics.signin_result(&result, counted);
+    result
+}
+
+async fn check_password(
     state: &AppState,
     username: &str,
     password: String,
@@ -208,6 +224,19 @@ pub async fn sign_in(
 
 /// Step two: the code from the SMS.
 pub async fn verify_code(
+    state: &AppState,
+    challenge: &str,
+    code: &str,
+    ip: Option<IpAddr>,
+) -> ServiceResult<SignedIn> {
+    let result = check_code(state, challenge, code, ip).await;
+    state
+        .metrics
+        .signin_result(&result, SigninOutcome::Succeeded);
+    result
+}
+
+async fn check_code(
     state: &AppState,
     challenge: &str,
     code: &str,

@@ -12,6 +12,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub kvk: Arc<dyn KvkRegister>,
     pub identity: Arc<dyn IdentityVerifier>,
+    /// This process's counts for `/metrics`.
+    pub metrics: Arc<super::metrics::Metrics>,
 }
 
 impl AppState {
@@ -31,6 +33,7 @@ impl AppState {
             settings,
             kvk,
             identity,
+            metrics: Arc::default(),
         }
     }
 }
