@@ -28,6 +28,7 @@ pub struct NewOrganization {
     pub operator: String,
 }
 
+#[derive(Debug)]
 pub struct Created {
     pub org_id: Uuid,
     pub name: String,
