@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs whatever building, running and testing Machtig needs and is missing: the wasm
-# target, cargo-leptos, wasm-bindgen-cli (the version in Cargo.lock), the npm packages
+# target, cargo-leptos, cargo-deny, wasm-bindgen-cli (the version in Cargo.lock), the npm packages
 # (Playwright, axe, wasm-opt), with --e2e Debian's Chromium, with --bench wrk and bc.
 # Safe to run again.
 set -euo pipefail
@@ -35,6 +35,11 @@ fi
 if ! cargo leptos --version 2>/dev/null | grep -q '0\.3\.10'; then
   say "cargo install cargo-leptos 0.3.10 (takes about 20 minutes once)"
   cargo install cargo-leptos@0.3.10 --locked --features no_downloads
+fi
+
+if ! cargo deny --version 2>/dev/null | grep -q '0\.20\.2'; then
+  say "cargo install cargo-deny 0.20.2 (about 3 minutes once)"
+  cargo install cargo-deny@0.20.2 --locked
 fi
 
 wb_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every check and test: formatting, clippy (server and wasm), unit and property tests,
+# Runs every check and test: formatting, cargo deny, clippy (server and wasm), unit and property tests,
 # service tests against a real PostgreSQL (a fresh database per test), and the end-to-end
 # tests with accessibility checks in Debian's Chromium against the release build.
 # Ends with one line: the totals of every stage ("N passed, N failed") and the time per stage,
@@ -59,6 +59,9 @@ stage() { # name command...
 }
 
 stage "rustfmt" cargo fmt --all -- --check
+# Licenses, banned and duplicate crates, and sources (deny.toml). The advisory database is on
+# GitHub, which CI cannot reach: run `cargo deny check advisories` where it can.
+stage "cargo deny" cargo deny check licenses bans sources
 stage "clippy server" cargo clippy -p server -p app --features app/ssr --all-targets -- -D warnings
 stage "clippy browser" cargo clippy -p app --lib --target wasm32-unknown-unknown --features csr -- -D warnings
 stage "clippy acceptance" cargo clippy -p app --lib --target wasm32-unknown-unknown --features accept -- -D warnings

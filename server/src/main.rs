@@ -104,7 +104,12 @@ fn init_logging() {
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);
-    if std::env::var("MACHTIG_LOG_FORMAT").is_ok_and(|f| f.eq_ignore_ascii_case("json")) {
+    let format = std::env::var("MACHTIG_LOG_FORMAT").unwrap_or_default();
+    if !matches!(format.to_ascii_lowercase().as_str(), "" | "text" | "json") {
+        eprintln!("error: MACHTIG_LOG_FORMAT: expected text or json, got {format}");
+        std::process::exit(1);
+    }
+    if format.eq_ignore_ascii_case("json") {
         builder
             .json()
             .flatten_event(true)

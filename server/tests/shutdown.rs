@@ -53,9 +53,9 @@ async fn fault_sigterm_answers_the_request_in_flight_stops_the_jobs_and_exits_wi
         .env("MACHTIG_PUBLIC_URL", format!("http://{address}"))
         .env("LEPTOS_SITE_ROOT", &site)
         .env("RUST_LOG", "info")
-        // The log goes to stdout (and stays far below a pipe's buffer in this short run).
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        // The log goes to stderr (and stays far below a pipe's buffer in this short run).
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     let base = format!("http://{address}");
@@ -101,7 +101,7 @@ async fn fault_sigterm_answers_the_request_in_flight_stops_the_jobs_and_exits_wi
         let mut log = String::new();
         use std::io::Read;
         server
-            .stdout
+            .stderr
             .take()
             .unwrap()
             .read_to_string(&mut log)
@@ -117,7 +117,7 @@ async fn fault_sigterm_answers_the_request_in_flight_stops_the_jobs_and_exits_wi
     assert_eq!(in_flight.await.unwrap().unwrap(), 200, "{log}");
     for job in [
         "outbox",
-        "verification requests",
+        "verification_requests",
         "deadlines",
         "housekeeping",
     ] {

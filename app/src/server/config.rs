@@ -420,6 +420,31 @@ impl Settings {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn every_key_the_server_reads_is_documented_in_the_env_example() {
+        let documented = include_str!("../../../.env.example");
+        let asked = std::cell::RefCell::new(std::collections::BTreeSet::new());
+        // Once with nothing set, once with every optional service set, so the keys read only
+        // then (SMTP_PORT after SMTP_HOST, ...) are asked for too.
+        for set in [
+            &[][..],
+            &["SMTP_HOST", "SMS_GATEWAY_URL", "SMS_GATEWAY_ACCESS_KEY"][..],
+        ] {
+            let _ = Settings::from_source(&|key| {
+                asked.borrow_mut().insert(key.to_string());
+                set.contains(&key).then(|| "x".to_string())
+            });
+        }
+        let asked = asked.into_inner();
+        assert!(asked.len() > 25, "{asked:?}");
+        for key in asked {
+            assert!(
+                documented.contains(&format!("{key}=")),
+                "{key} is read but not in .env.example"
+            );
+        }
+    }
+
     use super::*;
     use std::collections::HashMap;
 
