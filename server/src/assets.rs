@@ -54,7 +54,12 @@ impl Assets {
     /// `/pkg/<build>/`, where `<build>` is a hash of all of them: the chunks import each other
     /// by relative name, so the whole set moves to a new folder whenever any file changes, and
     /// every name can be cached for a year.
-    pub fn load(site_root: &Path, name: &str) -> std::io::Result<Self> {
+    ///
+    /// With `live_reload` (development, `scripts/dev.sh`) every shell also loads
+    /// `live-reload.js`, which asks `/dev/build` twice a second and reloads the page when the
+    /// server serves another build: a script file and a same-origin fetch, so the strict CSP
+    /// stays exactly as in production.
+    pub fn load(site_root: &Path, name: &str, live_reload: bool) -> std::io::Result<Self> {
         let pkg = site_root.join("pkg");
         let mut found: Vec<(String, Bytes, Option<Bytes>)> = Vec::new();
         for entry in std::fs::read_dir(&pkg).map_err(|e| {
@@ -151,6 +156,7 @@ impl Assets {
             ),
             ("accept-boot.js", accept_boot),
             ("signin-boot.js", boot("signin.js", "signin_bg.wasm")),
+            ("live-reload.js", live_reload_script(&build)),
         ] {
             files.insert(
                 file.to_string(),
@@ -161,6 +167,14 @@ impl Assets {
                 },
             );
         }
+        if !live_reload {
+            files.remove("live-reload.js");
+        }
+        let reload = if live_reload {
+            format!("<script type=\"module\" src=\"/pkg/{build}/live-reload.js\"></script>\n")
+        } else {
+            String::new()
+        };
         let page = |title: &str, js: &str, wasm: &str, boot: &str| {
             format!(
             "<!DOCTYPE html>\n<html lang=\"nl\">\n<head>\n<meta charset=\"utf-8\">\n\
@@ -170,7 +184,7 @@ impl Assets {
              <link rel=\"stylesheet\" href=\"/pkg/{build}/{name}.css\">\n\
              <link rel=\"modulepreload\" href=\"/pkg/{build}/{js}\">\n\
              <link rel=\"preload\" href=\"/pkg/{build}/{wasm}\" as=\"fetch\" type=\"application/wasm\" crossorigin>\n\
-             <script type=\"module\" src=\"/pkg/{build}/{boot}\"></script>\n</head>\n\
+             <script type=\"module\" src=\"/pkg/{build}/{boot}\"></script>\n{reload}</head>\n\
              <body><noscript>Mijn Machtig heeft JavaScript nodig. / Mijn Machtig needs JavaScript.</noscript></body>\n</html>\n"
         )
         };
@@ -199,6 +213,11 @@ impl Assets {
             accept_shell: Bytes::from(accept_shell),
             signin_shell: Bytes::from(signin_shell),
         })
+    }
+
+    /// The hash that names this build (`/dev/build` answers it for live reload).
+    pub fn build(&self) -> &str {
+        &self.build
     }
 
     pub fn shell(&self) -> Response {
@@ -303,4 +322,20 @@ fn named_after(text: &str, prefix: &str) -> Vec<String> {
         })
         .filter(|name| !name.is_empty() && !name.contains('/'))
         .collect()
+}
+
+/// Development's live reload: polls `/dev/build` and reloads when it names another build (the
+/// server was restarted with new bundles). A failed poll (the server restarting) just waits.
+fn live_reload_script(build: &str) -> String {
+    format!(
+        "const served = \"{build}\";\n\
+         async function poll() {{\n\
+         \x20 try {{\n\
+         \x20   const r = await fetch(\"/dev/build\", {{ cache: \"no-store\" }});\n\
+         \x20   if (r.ok && (await r.text()) !== served) {{ location.reload(); return; }}\n\
+         \x20 }} catch (_) {{}}\n\
+         \x20 setTimeout(poll, 500);\n\
+         }}\n\
+         poll();\n"
+    )
 }

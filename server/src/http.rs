@@ -59,6 +59,14 @@ pub fn router(web: Web) -> Router {
             post(identity_webhook).layer(RequestBodyLimitLayer::new(64 * 1024)),
         )
         .fallback_service(public);
+    let routes = if web.state.settings.live_reload {
+        routes.route(
+            "/dev/build",
+            get(|State(web): State<Web>| async move { web.assets.build().to_string() }),
+        )
+    } else {
+        routes
+    };
     with_layers(routes, web)
 }
 

@@ -122,7 +122,11 @@ fn init_logging() {
 
 async fn serve() -> Result<(), BoxError> {
     let settings = Arc::new(Settings::from_env()?);
-    let assets = Arc::new(assets::Assets::load(&settings.site_root, "machtig")?);
+    let assets = Arc::new(assets::Assets::load(
+        &settings.site_root,
+        "machtig",
+        settings.live_reload,
+    )?);
     let (pool, pg) = connect(&settings).await?;
     let state = AppState::new(pool, settings.clone());
     if settings.demo_data

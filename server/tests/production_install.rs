@@ -232,7 +232,14 @@ async fn a_production_install_is_bootstrapped_with_the_commands_alone_and_surviv
         .sign_in(&outside, OPERATOR.0, OPERATOR.1, "+31611110000")
         .await;
 
-    // 9. /metrics has the figures of this run.
+    // 9. /metrics has the figures of this run, for the configured token only.
+    for token in [None, Some("wrong-token-of-enough-length")] {
+        let mut request = served.client.get(format!("{}/metrics", served.base));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        assert_eq!(request.send().await.unwrap().status(), 401);
+    }
     let metrics = served.metrics().await;
     for figure in [
         "machtig_http_requests_total{",

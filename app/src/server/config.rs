@@ -96,6 +96,9 @@ pub struct Settings {
     pub metrics_token: Option<Secret>,
     /// `/metrics` on a separate address of its own (e.g. 127.0.0.1:9100), without a token.
     pub metrics_listen: Option<SocketAddr>,
+    /// Development only (`scripts/dev.sh`): open pages reload themselves when the server
+    /// serves another build.
+    pub live_reload: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -346,6 +349,15 @@ impl Settings {
                 }
                 None => None,
             },
+            live_reload: match flag("MACHTIG_LIVE_RELOAD", false)? {
+                true if !development => {
+                    return Err(ConfigError {
+                        key: "MACHTIG_LIVE_RELOAD",
+                        problem: "live reload is for development only".into(),
+                    })
+                }
+                on => on,
+            },
             metrics_listen: match var("MACHTIG_METRICS_LISTEN") {
                 Some(a) => Some(
                     a.parse()
@@ -389,6 +401,7 @@ impl Settings {
             outbox_workers: false,
             metrics_token: None,
             metrics_listen: None,
+            live_reload: false,
         }
     }
 

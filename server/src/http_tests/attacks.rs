@@ -511,3 +511,27 @@ async fn raw_get(base: &str, path: &str) -> String {
     stream.read_to_end(&mut answer).await.unwrap();
     String::from_utf8_lossy(&answer).into_owned()
 }
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn attack_metrics_are_not_served_without_a_configured_token(pool: PgPool) {
+    // The test portal has no MACHTIG_METRICS_TOKEN: /metrics does not exist on its address.
+    let portal = portal(pool, Environment::Production).await;
+    let r = portal
+        .client
+        .get(format!("{}/metrics", portal.base))
+        .bearer_auth("anything-at-all-long-enough")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    // Every answer names its request, and a made-up id with spaces and markup is not echoed.
+    let r = portal
+        .client
+        .get(format!("{}/healthz", portal.base))
+        .header("x-request-id", "abc def<script>")
+        .send()
+        .await
+        .unwrap();
+    let id = r.headers()["x-request-id"].to_str().unwrap().to_string();
+    assert_eq!(id.len(), 32, "{id}");
+}

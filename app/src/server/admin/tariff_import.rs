@@ -38,13 +38,14 @@ impl fmt::Display for TariffRow {
 pub fn parse_euros(s: &str) -> Option<i64> {
     let s = s.trim().trim_start_matches('€').trim();
     let (whole, fraction) = match s.split_once(['.', ',']) {
-        Some((w, f)) => (w, f),
-        None => (s, ""),
+        Some((w, f)) => (w, Some(f)),
+        None => (s, None),
     };
     let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
-    if !digits(whole) || whole.len() > 7 || (!fraction.is_empty() && !digits(fraction)) {
+    if !digits(whole) || whole.len() > 7 || fraction.is_some_and(|f| !digits(f)) {
         return None;
     }
+    let fraction = fraction.unwrap_or_default();
     if fraction.len() > 2 {
         return None;
     }
