@@ -34,6 +34,9 @@ pub fn endpoint(path: &str) -> String {
             "api/unknown".into()
         };
     }
+    if trimmed == "dev/build" {
+        return trimmed.into();
+    }
     match trimmed.split('/').next().unwrap_or_default() {
         "pkg" => "pkg".into(),
         "uitnodiging" => "uitnodiging".into(),
@@ -71,7 +74,11 @@ pub async fn observe(State(web): State<Web>, request: Request<Body>, next: Next)
     web.state
         .metrics
         .request(&endpoint, status, elapsed.as_secs_f64());
-    if !matches!(endpoint.as_str(), "healthz" | "readyz" | "metrics" | "pkg") {
+    // Probes, scrapes, bundle files and the live-reload poll would drown the log.
+    if !matches!(
+        endpoint.as_str(),
+        "healthz" | "readyz" | "metrics" | "pkg" | "dev/build"
+    ) {
         // The id and endpoint again on the line itself: a log collector finds them at the top
         // level, not only in the span (where every other line of the request has them).
         tracing::info!(
