@@ -303,6 +303,18 @@ pub async fn restore(file: &Path) -> Result<(), BoxError> {
         if !status.success() {
             return Err(format!("pg_restore failed ({status}): nothing was restored").into());
         }
+        let pool = sqlx::PgPool::connect(&url).await?;
+        let mut tx = pool.begin().await?;
+        app::server::audit::record(
+            &mut tx,
+            None,
+            app::server::audit::Action::BackupRestored,
+            None,
+            admin::with_actor(serde_json::json!({ "file": file.display().to_string() })),
+        )
+        .await?;
+        tx.commit().await?;
+        pool.close().await;
         println!(
             "restored {}; start the server to bring its schema up to date",
             file.display()

@@ -61,6 +61,7 @@ actions! {
     AccountUnlocked => "admin.account_unlocked",
     OutboxRetried => "admin.outbox_retried",
     BackupMade => "admin.backup_made",
+    BackupRestored => "admin.backup_restored",
 }
 
 pub async fn record(
