@@ -16,6 +16,7 @@ const launchOptions = {
 };
 const port = 3100;
 export const baseURL = `http://127.0.0.1:${port}`;
+export const brandURL = `http://127.0.0.1:${port + 1}`;
 
 export default defineConfig({
   testDir: './tests',
@@ -39,31 +40,53 @@ export default defineConfig({
       testMatch: /acceptance\.spec\.ts/,
     },
   ],
-  webServer: {
-    command: '../target/release/server',
-    url: `${baseURL}/healthz`,
-    reuseExistingServer: false,
-    // SIGTERM, so the server stops its embedded PostgreSQL (a SIGKILL would orphan it).
-    gracefulShutdown: { signal: 'SIGTERM', timeout: 15_000 },
-    timeout: 120_000,
-    stdout: 'pipe',
-    env: {
-      MACHTIG_LISTEN: `127.0.0.1:${port}`,
-      MACHTIG_PUBLIC_URL: baseURL,
-      // Its own embedded database, even when the environment names another (scripts/test.sh
-      // exports DATABASE_URL for the service tests).
-      DATABASE_URL: '',
-      MACHTIG_DATA_DIR: '../target/e2e-data',
-      LEPTOS_SITE_ROOT: '../target/site',
-      MACHTIG_ENV: 'development',
-      // Every test client comes from 127.0.0.1, as all clients do behind a proxy, so the
-      // per-address lock (50 failures in 15 minutes) would lock every test after a few runs on
-      // the same data. The accounts' own lock stays as it is (lockout.spec.ts); the
-      // per-address rule has its own service test.
-      // The demo manager signs in (and gets a code) in most tests.
-      MACHTIG_SMS_CODE_LIMIT: '100000',
-      MACHTIG_IP_LOCKOUT_THRESHOLD: '10000',
-      RUST_LOG: 'warn',
+  webServer: [
+    {
+      command: '../target/release/server',
+      url: `${baseURL}/healthz`,
+      reuseExistingServer: false,
+      // SIGTERM, so the server stops its embedded PostgreSQL (a SIGKILL would orphan it).
+      gracefulShutdown: { signal: 'SIGTERM', timeout: 15_000 },
+      timeout: 120_000,
+      stdout: 'pipe',
+      env: {
+        MACHTIG_LISTEN: `127.0.0.1:${port}`,
+        MACHTIG_PUBLIC_URL: baseURL,
+        // Its own embedded database, even when the environment names another (scripts/test.sh
+        // exports DATABASE_URL for the service tests).
+        DATABASE_URL: '',
+        MACHTIG_DATA_DIR: '../target/e2e-data',
+        LEPTOS_SITE_ROOT: '../target/site',
+        MACHTIG_ENV: 'development',
+        // Every test client comes from 127.0.0.1, as all clients do behind a proxy, so the
+        // per-address lock (50 failures in 15 minutes) would lock every test after a few runs on
+        // the same data. The accounts' own lock stays as it is (lockout.spec.ts); the
+        // per-address rule has its own service test.
+        // The demo manager signs in (and gets a code) in most tests.
+        MACHTIG_SMS_CODE_LIMIT: '100000',
+        MACHTIG_IP_LOCKOUT_THRESHOLD: '10000',
+        RUST_LOG: 'warn',
+      },
     },
-  },
+    // A second portal with another broker's brand (brand.spec.ts): its name wherever the
+    // product's would be.
+    {
+      command: '../target/release/server',
+      url: `${brandURL}/healthz`,
+      reuseExistingServer: false,
+      gracefulShutdown: { signal: 'SIGTERM', timeout: 15_000 },
+      timeout: 120_000,
+      env: {
+        MACHTIG_LISTEN: `127.0.0.1:${port + 1}`,
+        MACHTIG_PUBLIC_URL: brandURL,
+        DATABASE_URL: '',
+        MACHTIG_DATA_DIR: '../target/e2e-brand-data',
+        LEPTOS_SITE_ROOT: '../target/site',
+        MACHTIG_ENV: 'development',
+        MACHTIG_BRAND_NAME: 'Sleutelhuis',
+        MACHTIG_HELPDESK_PHONE: '020 123 4567',
+        RUST_LOG: 'warn',
+      },
+    },
+  ],
 });

@@ -88,5 +88,5 @@ stage "release build" scripts/build.sh
 # sizes of this build, with what grew since docs/bundle-sizes.txt.
 stage "bundle budget" env LEPTOS_SITE_ROOT=target/site target/release/server bundle-size
 
-rm -rf target/e2e-data
+rm -rf target/e2e-data target/e2e-brand-data
 stage "end-to-end" bash -c 'cd end2end && npx playwright test'

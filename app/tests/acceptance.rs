@@ -743,11 +743,15 @@ async fn exactly_the_messages_that_carry_a_code_or_a_personal_link_are_marked_se
                 true
             ),
             row("email", "Identificeer u voor eHerkenning", true),
-            row("email", "Uw Machtig-wachtwoord is gewijzigd", false),
             row("email", "Uw eHerkenningsmiddel is actief", false),
+            row(
+                "email",
+                "Uw wachtwoord voor Mijn Machtig is gewijzigd",
+                false
+            ),
             row("email", "eHerkenning van Anna Tester is uitgegeven", false),
-            row("sms", "Uw Machtig bevestigingscode", true),
-            row("sms", "Uw Machtig inlogcode", true),
+            row("sms", "Uw bevestigingscode voor Mijn Machtig", true),
+            row("sms", "Uw inlogcode voor Mijn Machtig", true),
         ]
     );
 }

@@ -145,7 +145,7 @@ async fn changing_the_password_enforces_the_policy_and_the_last_five(pool: PgPoo
     );
     change(&current, USER.1).await.unwrap();
 
-    let mails: i64 = sqlx::query_scalar("SELECT count(*) FROM outbox WHERE channel = 'email' AND subject LIKE '%wachtwoord is gewijzigd%'")
+    let mails: i64 = sqlx::query_scalar("SELECT count(*) FROM outbox WHERE channel = 'email' AND subject LIKE 'Uw wachtwoord voor % is gewijzigd'")
         .fetch_one(&state.pool)
         .await
         .unwrap();

@@ -59,7 +59,16 @@ impl Assets {
     /// `live-reload.js`, which asks `/dev/build` twice a second and reloads the page when the
     /// server serves another build: a script file and a same-origin fetch, so the strict CSP
     /// stays exactly as in production.
-    pub fn load(site_root: &Path, name: &str, live_reload: bool) -> std::io::Result<Self> {
+    ///
+    /// `brand` (the broker's portal name) is the title and the `application-name` the bundles
+    /// read theirs from.
+    pub fn load(
+        site_root: &Path,
+        name: &str,
+        brand: &str,
+        live_reload: bool,
+    ) -> std::io::Result<Self> {
+        let brand = brand.replace('&', "&amp;");
         let pkg = site_root.join("pkg");
         let mut found: Vec<(String, Bytes, Option<Bytes>)> = Vec::new();
         for entry in std::fs::read_dir(&pkg).map_err(|e| {
@@ -179,29 +188,30 @@ impl Assets {
             format!(
             "<!DOCTYPE html>\n<html lang=\"nl\">\n<head>\n<meta charset=\"utf-8\">\n\
              <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-             <meta name=\"color-scheme\" content=\"light\">\n<title>{title}</title>\n\
+             <meta name=\"color-scheme\" content=\"light\">\n\
+             <meta name=\"application-name\" content=\"{brand}\">\n<title>{title}</title>\n\
              <link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\">\n\
              <link rel=\"stylesheet\" href=\"/pkg/{build}/{name}.css\">\n\
              <link rel=\"modulepreload\" href=\"/pkg/{build}/{js}\">\n\
              <link rel=\"preload\" href=\"/pkg/{build}/{wasm}\" as=\"fetch\" type=\"application/wasm\" crossorigin>\n\
              <script type=\"module\" src=\"/pkg/{build}/{boot}\"></script>\n{reload}</head>\n\
-             <body><noscript>Mijn Machtig heeft JavaScript nodig. / Mijn Machtig needs JavaScript.</noscript></body>\n</html>\n"
+             <body><noscript>{brand} heeft JavaScript nodig. / {brand} needs JavaScript.</noscript></body>\n</html>\n"
         )
         };
         let shell = page(
-            "Mijn Machtig",
+            &brand,
             &format!("{name}.js"),
             &format!("{name}.wasm"),
             "boot.js",
         );
         let accept_shell = page(
-            "Uitnodiging – Mijn Machtig",
+            &format!("Uitnodiging – {brand}"),
             "accept.js",
             "accept_bg.wasm",
             "accept-boot.js",
         );
         let signin_shell = page(
-            "Inloggen – Mijn Machtig",
+            &format!("Inloggen – {brand}"),
             "signin.js",
             "signin_bg.wasm",
             "signin-boot.js",

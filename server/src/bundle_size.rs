@@ -20,7 +20,12 @@ const PAGES: [(Shell, &str, Option<usize>); 3] = [
 
 /// Prints the report; fails when a page is over its budget.
 pub fn run(site_root: &Path, record: &Path, write_record: bool) -> Result<(), BoxError> {
-    let assets = Assets::load(site_root, "machtig", false)?;
+    let assets = Assets::load(
+        site_root,
+        "machtig",
+        app::server::brand::DEFAULT_NAME,
+        false,
+    )?;
     let recorded = read_record(record);
     let mut report = String::new();
     let mut over = Vec::new();

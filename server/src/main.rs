@@ -125,6 +125,7 @@ async fn serve() -> Result<(), BoxError> {
     let assets = Arc::new(assets::Assets::load(
         &settings.site_root,
         "machtig",
+        &settings.brand.name,
         settings.live_reload,
     )?);
     let (pool, pg) = connect(&settings).await?;

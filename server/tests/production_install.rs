@@ -169,7 +169,49 @@ async fn a_production_install_is_bootstrapped_with_the_commands_alone_and_surviv
     // 6. The production server: the invitation goes out over SMTP, the manager accepts it,
     //    gets the login means at once (employed) and signs in with the SMS code.
     let served = install.serve().await;
+    let shell = served
+        .client
+        .get(format!("{}/inloggen", served.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        shell.contains("<title>Inloggen – Sleutelhuis</title>"),
+        "{shell}"
+    );
+    assert!(shell.contains("<meta name=\"application-name\" content=\"Sleutelhuis\">"));
+    assert!(!shell.contains("Mijn Machtig"), "{shell}");
     let invitation = smtp.wait_for(MANAGER_EMAIL, "/uitnodiging/").await;
+    // The broker's brand: in the invitation's text and sender, its HTML part with the link as
+    // a button, and the helpdesk under it; the product's own name nowhere.
+    let mail = smtp.to(MANAGER_EMAIL).remove(0);
+    assert!(
+        invitation.contains("bij Sleutelhuis een eHerkenningsmiddel"),
+        "{invitation}"
+    );
+    assert!(
+        invitation.ends_with("Sleutelhuis\nHelpdesk: 020 123 4567 · help@sleutelhuis.example"),
+        "{invitation:?}"
+    );
+    let html = mail.html.expect("an HTML part");
+    assert!(
+        html.contains(">Open de link</a>") && html.contains("Helpdesk: 020 123 4567"),
+        "{html}"
+    );
+    assert!(
+        mail.raw.contains("From: Sleutelhuis <noreply@"),
+        "{}",
+        mail.raw
+    );
+    for text in [&invitation, &html] {
+        assert!(
+            !text.contains("Machtig"),
+            "the product's name in a branded e-mail: {text}"
+        );
+    }
     let ordered = served
         .accept(
             &outside,
@@ -181,6 +223,14 @@ async fn a_production_install_is_bootstrapped_with_the_commands_alone_and_surviv
         .await;
     assert!(ordered.get("Issued").is_some(), "{ordered}");
     smtp.wait_for(MANAGER_EMAIL, MANAGER.0).await;
+    let codes = outside.sms();
+    assert!(
+        !codes.is_empty()
+            && codes
+                .iter()
+                .all(|(_, t)| t.contains("voor Sleutelhuis") && !t.contains("Machtig")),
+        "{codes:?}"
+    );
     let cookie = served
         .sign_in(&outside, MANAGER.0, MANAGER.1, MANAGER_MOBILE)
         .await;

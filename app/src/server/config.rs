@@ -92,6 +92,8 @@ pub struct Settings {
     /// The reverse proxies whose `X-Forwarded-For` names the client (none: no proxy).
     pub trusted_proxies: Vec<super::client_address::AddressRange>,
     pub outbox_workers: bool,
+    /// The broker's brand: the portal's name and helpdesk in pages, e-mails and SMS.
+    pub brand: super::brand::Brand,
     /// `/metrics` on the portal's address for requests with `Authorization: Bearer <token>`.
     pub metrics_token: Option<Secret>,
     /// `/metrics` on a separate address of its own (e.g. 127.0.0.1:9100), without a token.
@@ -209,6 +211,17 @@ impl Settings {
                 })
             }
         };
+        let brand = super::brand::Brand {
+            name: var("MACHTIG_BRAND_NAME").unwrap_or_else(|| super::brand::DEFAULT_NAME.into()),
+            helpdesk_phone: var("MACHTIG_HELPDESK_PHONE"),
+            helpdesk_email: var("MACHTIG_HELPDESK_EMAIL"),
+        };
+        if brand.name.chars().count() > 40 || brand.name.contains(['<', '>', '"', '\n']) {
+            return Err(ConfigError {
+                key: "MACHTIG_BRAND_NAME",
+                problem: "at most 40 characters, without < > \" or a line break".into(),
+            });
+        }
         let smtp = match var("SMTP_HOST") {
             None => None,
             Some(host) => Some(SmtpSettings {
@@ -233,7 +246,7 @@ impl Settings {
             (Some(url), Some(key)) => Some(SmsGatewaySettings {
                 url,
                 access_key: Secret(key),
-                originator: var("SMS_ORIGINATOR").unwrap_or_else(|| "Machtig".into()),
+                originator: var("SMS_ORIGINATOR").unwrap_or_else(|| brand.originator()),
             }),
             (None, None) => None,
             _ => {
@@ -316,7 +329,7 @@ impl Settings {
                 .into(),
             demo_data,
             mail_from: var("MAIL_FROM")
-                .unwrap_or_else(|| "Machtig <noreply@machtig.localhost>".into()),
+                .unwrap_or_else(|| format!("{} <noreply@machtig.localhost>", brand.name)),
             smtp,
             sms_gateway,
             kvk_api,
@@ -339,6 +352,7 @@ impl Settings {
                     problem,
                 })?,
             outbox_workers: flag("MACHTIG_WORKERS", true)?,
+            brand: brand.clone(),
             metrics_token: match var("MACHTIG_METRICS_TOKEN") {
                 Some(t) if t.len() >= 16 => Some(Secret(t)),
                 Some(_) => {
@@ -399,6 +413,7 @@ impl Settings {
             sms_code_limit: 5,
             trusted_proxies: Vec::new(),
             outbox_workers: false,
+            brand: super::brand::Brand::default(),
             metrics_token: None,
             metrics_listen: None,
             live_reload: false,

@@ -8,6 +8,7 @@ pub mod admin;
 pub mod applications;
 pub mod audit;
 pub mod authorizations;
+pub mod brand;
 pub mod catalog;
 pub mod client_address;
 pub mod config;

@@ -18,6 +18,7 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(pool: PgPool, settings: Arc<Settings>) -> Self {
+        super::brand::set(&settings.brand);
         let kvk: Arc<dyn KvkRegister> = match &settings.kvk_api {
             Some(api) => Arc::new(KvkApi::new(api.url.clone(), api.api_key.clone())),
             None => Arc::new(OwnTables),

@@ -621,8 +621,8 @@ pub async fn invite(
             &link,
             INVITATION_DAYS,
         );
-        subjects.push(subject);
-        bodies.push(body);
+        subjects.push(crate::domain::text::tidy(&subject));
+        bodies.push(outbox::email_body(&body));
     }
     // The links are secrets: their bodies are erased once delivered in production.
     sqlx::query(

@@ -28,7 +28,7 @@ pub fn SinglePage(title: Msg, main_class: &'static str, children: Children) -> i
     view! {
         <SkipLink/>
         <header class="topbar">
-            <span class="brand">{tr(Msg::Brand)}</span>
+            <span class="brand">{super::brand::name()}</span>
             <div class="tools"><LanguageSwitch/></div>
         </header>
         <main id="main" tabindex="-1" class=main_class>{children()}</main>
@@ -74,7 +74,7 @@ pub fn Shell(children: Children) -> impl IntoView {
     view! {
         <SkipLink/>
         <header class="topbar">
-            <a class="brand" href="/">{tr(Msg::Brand)}</a>
+            <a class="brand" href="/">{super::brand::name()}</a>
             <Show when=move || session.me.with(Option::is_some)>
                 <nav aria-label=tr(Msg::MainNav)>
                     <ul>

@@ -56,7 +56,6 @@ macro_rules! messages {
 messages! {
     /// Every bundle: the frame, the words forms share, and the errors any page can get.
     common (all()) {
-        Brand => "Mijn Machtig", "Mijn Machtig";
         Language => "Taal", "Language";
         Loading => "Bezig met laden…", "Loading…";
         SkipToContent => "Naar de inhoud", "Skip to content";
@@ -109,7 +108,7 @@ messages! {
         ErrTooLong => "Dit is te lang.", "This is too long.";
         UserN => "Gebruiker", "User";
         ErrBusy => "Het is even erg druk. Probeer het over {n} seconden opnieuw.", "It is very busy right now. Please try again in {n} seconds.";
-        ErrUnavailable => "Mijn Machtig is even niet beschikbaar. Er is niets gewijzigd; probeer het zo opnieuw.", "Mijn Machtig is briefly unavailable. Nothing was changed; please try again shortly.";
+        ErrUnavailable => "Het portaal is even niet beschikbaar. Er is niets gewijzigd; probeer het zo opnieuw.", "The portal is briefly unavailable. Nothing was changed; please try again shortly.";
         ErrNetwork => "Geen verbinding met de server. Controleer uw verbinding en probeer het opnieuw.", "No connection to the server. Check your connection and try again.";
     }
     /// The sign-in page (its own bundle).
@@ -141,7 +140,7 @@ messages! {
         NewCodeIn => "Nieuwe code mogelijk over {n} s", "New code possible in {n} s";
         NoMoreCodes => "U kunt geen nieuwe code meer aanvragen. Vraag de beheerder van uw organisatie om een nieuwe uitnodiging.", "You cannot request another code. Ask the authorization manager of your organization for a new invitation.";
         AcceptCredentialsTitle => "Kies uw gebruikersnaam en wachtwoord", "Choose your username and password";
-        AcceptCredentialsIntro => "Hiermee logt u in bij Mijn Machtig.", "You will use these to sign in to Mijn Machtig.";
+        AcceptCredentialsIntro => "Hiermee logt u voortaan in.", "You will use these to sign in from now on.";
         UsernameHint => "3 tot 64 tekens: letters, cijfers en . _ - @", "3 to 64 characters: letters, digits and . _ - @";
         AcceptSummaryTitle => "Controleer uw aanvraag", "Check your application";
         AcceptNotEmployedNote => "U bent niet in loondienst van deze organisatie. Na het bestellen ontvangt u een uitnodiging voor een persoonlijke identificatie via onze partner. Daarna voeren wij een laatste controle uit.", "You are not employed by this organization. After ordering you will receive an invitation to a personal identification with our partner. After that we do a final check.";

@@ -1,6 +1,7 @@
 //! The portal's UI: layout, pages by area, and shared components. No business rules here:
 //! those live in `crate::domain` and are called from both sides.
 
+mod brand;
 mod components;
 mod fetch;
 pub mod i18n;

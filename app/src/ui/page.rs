@@ -7,7 +7,7 @@ use super::i18n::{Lang, Msg};
 
 /// "<page> · <brand>".
 pub fn title(page: Msg, lang: Lang) -> String {
-    format!("{} · {}", page.text(lang), Msg::Brand.text(lang))
+    format!("{} · {}", page.text(lang), super::brand::name())
 }
 
 /// The title text of a portal path (the routes of `ui::App`).

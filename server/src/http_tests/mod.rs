@@ -75,7 +75,7 @@ async fn portal_with(
         trusted_proxies,
         ..Settings::for_tests()
     });
-    let assets = Arc::new(Assets::load(&site, "machtig", false).unwrap());
+    let assets = Arc::new(Assets::load(&site, "machtig", "Mijn Machtig", false).unwrap());
     let state = AppState::new(pool.clone(), settings.clone());
     let app = router(Web { state, assets });
     let server = tokio::spawn(async move {

@@ -107,9 +107,12 @@ impl Install {
                 workdir.join("data").display().to_string(),
             ),
             ("LEPTOS_SITE_ROOT", site(workdir).display().to_string()),
+            // No MAIL_FROM: the sender's name defaults to the brand's.
+            ("MACHTIG_BRAND_NAME", "Sleutelhuis".to_string()),
+            ("MACHTIG_HELPDESK_PHONE", "020 123 4567".to_string()),
             (
-                "MAIL_FROM",
-                "Mijn Machtig <noreply@broker.example>".to_string(),
+                "MACHTIG_HELPDESK_EMAIL",
+                "help@sleutelhuis.example".to_string(),
             ),
             ("SMTP_HOST", "127.0.0.1".to_string()),
             ("SMTP_PORT", smtp.port.to_string()),

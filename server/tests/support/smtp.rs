@@ -7,8 +7,10 @@ use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 #[derive(Debug, Clone)]
 pub struct Mail {
     pub to: Vec<String>,
-    /// The decoded text body.
+    /// The decoded text body (the text/plain part of a multipart message).
     pub body: String,
+    /// The decoded text/html part, if the message has one.
+    pub html: Option<String>,
     /// The message as received (headers and encoded body).
     pub raw: String,
 }
@@ -106,9 +108,14 @@ async fn session(stream: tokio::net::TcpStream, mails: Arc<Mutex<Vec<Mail>>>) {
                     );
                     raw.push_str("\r\n");
                 }
+                // As a mail client shows it: line ends as \n, no trailing line end.
+                let (body, html) = parts(&raw);
+                let body = body.replace("\r\n", "\n").trim_end().to_string();
+                let html = html.map(|h| h.replace("\r\n", "\n"));
                 mails.lock().unwrap().push(Mail {
                     to: to.clone(),
-                    body: decode(&raw),
+                    body,
+                    html,
                     raw,
                 });
                 b"250 queued\r\n"
@@ -125,17 +132,50 @@ async fn session(stream: tokio::net::TcpStream, mails: Arc<Mutex<Vec<Mail>>>) {
     }
 }
 
-/// The text body of a single-part message, undoing its transfer encoding.
+fn header(headers: &str, name: &str) -> Option<String> {
+    // Folded headers (a continuation line starts with white space) are joined first.
+    let unfolded = headers.replace("\r\n ", " ").replace("\r\n\t", " ");
+    unfolded.lines().find_map(|h| {
+        let (key, value) = h.split_once(':')?;
+        key.trim()
+            .eq_ignore_ascii_case(name)
+            .then(|| value.trim().to_string())
+    })
+}
+
+/// The text and HTML bodies of a message: a single text part, or the parts of a multipart one.
+fn parts(raw: &str) -> (String, Option<String>) {
+    let (headers, body) = raw.split_once("\r\n\r\n").unwrap_or((raw, ""));
+    let content_type = header(headers, "content-type").unwrap_or_default();
+    let Some(boundary) = content_type
+        .split(';')
+        .find_map(|p| p.trim().strip_prefix("boundary="))
+        .map(|b| b.trim_matches('"').to_string())
+    else {
+        return (decode(raw), None);
+    };
+    let (mut text, mut html) = (String::new(), None);
+    for part in body.split(&format!("--{boundary}")) {
+        let part = part.trim_start_matches("\r\n");
+        let (part_headers, _) = part.split_once("\r\n\r\n").unwrap_or((part, ""));
+        let kind = header(part_headers, "content-type")
+            .unwrap_or_default()
+            .to_lowercase();
+        if kind.starts_with("text/plain") {
+            text = decode(part);
+        } else if kind.starts_with("text/html") {
+            html = Some(decode(part));
+        }
+    }
+    (text, html)
+}
+
+/// The body of a single part, undoing its transfer encoding.
 fn decode(raw: &str) -> String {
     let (headers, body) = raw.split_once("\r\n\r\n").unwrap_or((raw, ""));
-    let encoding = headers
-        .lines()
-        .find_map(|h| {
-            h.to_ascii_lowercase()
-                .strip_prefix("content-transfer-encoding:")
-                .map(|v| v.trim().to_string())
-        })
-        .unwrap_or_default();
+    let encoding = header(headers, "content-transfer-encoding")
+        .unwrap_or_default()
+        .to_lowercase();
     match encoding.as_str() {
         "base64" => {
             use base64::Engine;

@@ -4,7 +4,7 @@
 use super::DeliveryError;
 use super::Timing;
 use crate::server::config::{SmtpSecurity, SmtpSettings};
-use lettre::message::{header::ContentType, Mailbox};
+use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::{AsyncSmtpTransportBuilder, PoolConfig};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
@@ -83,8 +83,11 @@ impl EmailTransport for Smtp {
                 .parse()
                 .map_err(|e: lettre::address::AddressError| DeliveryError(e.to_string()))?)
             .subject(subject)
-            .header(ContentType::TEXT_PLAIN)
-            .body(body.to_string())
+            // The text as written, and the same as HTML for clients that show it.
+            .multipart(MultiPart::alternative_plain_html(
+                body.to_string(),
+                super::html::render(subject, body),
+            ))
             .map_err(|e| DeliveryError(e.to_string()))?;
         // A clone shares the pool; the lock is never held across an await.
         let transport = self

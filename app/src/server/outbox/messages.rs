@@ -1,12 +1,15 @@
-//! The texts of outgoing messages, in the recipient's language.
+//! The texts of outgoing messages, in the recipient's language. E-mails end with the brand's
+//! signature, added where they are queued (`outbox::email_body`).
+
+use crate::server::brand;
 
 /// The sign-in code SMS. The last line is the WebOTP/one-time-code format, so phones can offer
 /// the code for autofill on our own domain only.
 pub fn sms_code_text(language: &str, code: &str, public_url: &str) -> String {
     let host = host_of(public_url);
     let text = match language {
-        "en" => format!("Your Machtig sign-in code is {code}. It is valid for 5 minutes. Never share it."),
-        _ => format!("Uw Machtig inlogcode is {code}. De code is 5 minuten geldig. Deel deze code met niemand."),
+        "en" => format!("Your sign-in code for {} is {code}. It is valid for 5 minutes. Never share it.", brand::name()),
+        _ => format!("Uw inlogcode voor {} is {code}. De code is 5 minuten geldig. Deel deze code met niemand.", brand::name()),
     };
     format!("{text}\n\n@{host} #{code}")
 }
@@ -18,19 +21,19 @@ pub fn password_changed_email(
 ) -> (String, String) {
     match language {
         "en" => (
-            "Your Machtig password was changed".into(),
+            format!("Your password for {} was changed", brand::name()),
             format!(
-                "Dear {first_name},\n\nThe password of your Machtig account was just changed.\n\
+                "Dear {first_name},\n\nThe password of your {} account was just changed.\n\
                  If you did not do this, contact your authorization manager at once.\n\n\
-                 Sign in: {public_url}/inloggen\n\nMachtig"
+                 Sign in: {public_url}/inloggen", brand::name()
             ),
         ),
         _ => (
-            "Uw Machtig-wachtwoord is gewijzigd".into(),
+            format!("Uw wachtwoord voor {} is gewijzigd", brand::name()),
             format!(
-                "Beste {first_name},\n\nHet wachtwoord van uw Machtig-account is zojuist gewijzigd.\n\
+                "Beste {first_name},\n\nHet wachtwoord van uw account bij {} is zojuist gewijzigd.\n\
                  Heeft u dit niet zelf gedaan? Neem dan direct contact op met uw beheerder.\n\n\
-                 Inloggen: {public_url}/inloggen\n\nMachtig"
+                 Inloggen: {public_url}/inloggen", brand::name()
             ),
         ),
     }
@@ -49,20 +52,20 @@ pub fn invitation_email(
             format!("{organization} requests eHerkenning for you"),
             format!(
                 "Dear {first_name},\n\n{organization} has requested an eHerkenning login means \
-                 for you at Machtig. Check the details and accept the request with this personal link:\n\n\
+                 for you at {}. Check the details and accept the request with this personal link:\n\n\
                  {link}\n\nThe link is valid for {valid_days} days and works once. Do not forward \
                  this e-mail. Did you not expect it? Then ignore it, or ask the authorization \
-                 manager of {organization}.\n\nMachtig"
+                 manager of {organization}.", brand::name()
             ),
         ),
         _ => (
             format!("{organization} vraagt eHerkenning voor u aan"),
             format!(
-                "Beste {first_name},\n\n{organization} heeft bij Machtig een eHerkenningsmiddel \
+                "Beste {first_name},\n\n{organization} heeft bij {} een eHerkenningsmiddel \
                  voor u aangevraagd. Controleer de gegevens en accepteer de aanvraag via deze \
                  persoonlijke link:\n\n{link}\n\nDe link is {valid_days} dagen geldig en werkt \
                  één keer. Stuur deze e-mail niet door. Verwachtte u dit bericht niet? Negeer het \
-                 dan, of vraag het na bij de beheerder van {organization}.\n\nMachtig"
+                 dan, of vraag het na bij de beheerder van {organization}.", brand::name()
             ),
         ),
     }
@@ -81,8 +84,8 @@ fn host_of(public_url: &str) -> &str {
 /// The SMS that confirms the mobile number during acceptance, with the one-time-code line.
 pub fn acceptance_code_text(language: &str, code: &str, public_url: &str) -> String {
     let text = match language {
-        "en" => format!("Your Machtig confirmation code is {code}. It is valid for 5 minutes. Never share it."),
-        _ => format!("Uw Machtig bevestigingscode is {code}. De code is 5 minuten geldig. Deel deze code met niemand."),
+        "en" => format!("Your confirmation code for {} is {code}. It is valid for 5 minutes. Never share it.", brand::name()),
+        _ => format!("Uw bevestigingscode voor {} is {code}. De code is 5 minuten geldig. Deel deze code met niemand.", brand::name()),
     };
     format!("{text}\n\n@{} #{code}", host_of(public_url))
 }
@@ -101,7 +104,7 @@ pub fn issued_email(
             format!(
                 "Dear {first_name},\n\nYour eHerkenning login means for {organization} is active. \
                  Your username is {username}.\n\nSign in and see your authorizations under My account: \
-                 {public_url}/inloggen\n\nMachtig"
+                 {public_url}/inloggen"
             ),
         ),
         _ => (
@@ -109,7 +112,7 @@ pub fn issued_email(
             format!(
                 "Beste {first_name},\n\nUw eHerkenningsmiddel voor {organization} is actief. \
                  Uw gebruikersnaam is {username}.\n\nLog in en bekijk uw machtigingen onder Mijn account: \
-                 {public_url}/inloggen\n\nMachtig"
+                 {public_url}/inloggen"
             ),
         ),
     }
@@ -153,9 +156,9 @@ pub fn manager_outcome_email(
         ),
     };
     let body = if en {
-        format!("Dear {manager_first_name},\n\n{what}\n\nSee Applications in progress: {public_url}/beheer/lopende-aanvragen\n\nMachtig")
+        format!("Dear {manager_first_name},\n\n{what}\n\nSee Applications in progress: {public_url}/beheer/lopende-aanvragen")
     } else {
-        format!("Beste {manager_first_name},\n\n{what}\n\nBekijk Lopende aanvragen: {public_url}/beheer/lopende-aanvragen\n\nMachtig")
+        format!("Beste {manager_first_name},\n\n{what}\n\nBekijk Lopende aanvragen: {public_url}/beheer/lopende-aanvragen")
     };
     (subject, body)
 }
@@ -183,7 +186,7 @@ pub fn identity_verification_email(
                 "Dear {first_name},\n\n{}Before we issue your eHerkenning login means for {organization}, \
                  our partner verifies your identity, by app or at a home visit. Start here:\n\n{url}\n\n\
                  Please complete it before {deadline}; after that the application expires. After the \
-                 verification we do a final check and let you know.\n\nMachtig",
+                 verification we do a final check and let you know.",
                 if reminder { "Your identity verification has not been completed yet. " } else { "" }
             ),
         ),
@@ -193,7 +196,7 @@ pub fn identity_verification_email(
                 "Beste {first_name},\n\n{}Voordat wij uw eHerkenningsmiddel voor {organization} uitgeven, \
                  controleert onze partner uw identiteit, via de app of bij een huisbezoek. Begin hier:\n\n{url}\n\n\
                  Rond dit af vóór {deadline}; daarna vervalt de aanvraag. Na de identificatie voeren wij \
-                 een laatste controle uit en laten wij het u weten.\n\nMachtig",
+                 een laatste controle uit en laten wij het u weten.",
                 if reminder { "Uw identificatie is nog niet afgerond. " } else { "" }
             ),
         ),
@@ -207,14 +210,14 @@ pub fn rejected_email(language: &str, first_name: &str, organization: &str) -> (
             "Your eHerkenning application was not approved".into(),
             format!(
                 "Dear {first_name},\n\nWe could not issue the eHerkenning login means {organization} \
-                 applied for you. Your authorization manager has the details.\n\nMachtig"
+                 applied for you. Your authorization manager has the details."
             ),
         ),
         _ => (
             "Uw aanvraag voor eHerkenning is niet goedgekeurd".into(),
             format!(
                 "Beste {first_name},\n\nWij konden het eHerkenningsmiddel dat {organization} voor u \
-                 aanvroeg niet uitgeven. Uw beheerder heeft de toelichting.\n\nMachtig"
+                 aanvroeg niet uitgeven. Uw beheerder heeft de toelichting."
             ),
         ),
     }
@@ -246,7 +249,7 @@ pub fn authorization_revoked_email(
                 "Dear {first_name},\n\nAn authorization manager of {organization} has revoked your authorization for {what}.\n\
                  From now on you can no longer use it on behalf of {organization}.\n\
                  Questions? Contact an authorization manager of {organization}.\n\n\
-                 Your authorizations: {public_url}/mijn-account\n\nMachtig"
+                 Your authorizations: {public_url}/mijn-account"
             ),
         ),
         _ => (
@@ -255,7 +258,7 @@ pub fn authorization_revoked_email(
                 "Beste {first_name},\n\nEen beheerder van {organization} heeft uw machtiging voor {what} ingetrokken.\n\
                  U kunt deze vanaf nu niet meer gebruiken namens {organization}.\n\
                  Vragen? Neem contact op met een beheerder van {organization}.\n\n\
-                 Uw machtigingen: {public_url}/mijn-account\n\nMachtig"
+                 Uw machtigingen: {public_url}/mijn-account"
             ),
         ),
     }
@@ -276,7 +279,7 @@ pub fn authorization_revoked_manager_email(
             format!(
                 "Dear {manager_first_name},\n\nThe authorization of {user_name} for {what} on behalf of {organization} \
                  has been revoked by another authorization manager.\n\n\
-                 See Authorizations: {public_url}/beheer/machtigingen\n\nMachtig"
+                 See Authorizations: {public_url}/beheer/machtigingen"
             ),
         ),
         _ => (
@@ -284,7 +287,7 @@ pub fn authorization_revoked_manager_email(
             format!(
                 "Beste {manager_first_name},\n\nDe machtiging van {user_name} voor {what} namens {organization} \
                  is ingetrokken door een andere beheerder.\n\n\
-                 Bekijk Machtigingen: {public_url}/beheer/machtigingen\n\nMachtig"
+                 Bekijk Machtigingen: {public_url}/beheer/machtigingen"
             ),
         ),
     }
@@ -305,7 +308,7 @@ pub fn manager_appointed_email(
                 "Dear {first_name},\n\nYou have been appointed authorization manager of {organization}, until {until} \
                  (together with your authorization to log in). You can now add users and request, renew and revoke \
                  authorizations on behalf of {organization}.\n\n\
-                 Sign in: {public_url}/inloggen\n\nMachtig"
+                 Sign in: {public_url}/inloggen"
             ),
         ),
         _ => (
@@ -314,7 +317,7 @@ pub fn manager_appointed_email(
                 "Beste {first_name},\n\nU bent benoemd tot beheerder van {organization}, tot {until} \
                  (samen met uw machtiging om in te loggen). U kunt nu namens {organization} gebruikers toevoegen \
                  en machtigingen aanvragen, verlengen en intrekken.\n\n\
-                 Inloggen: {public_url}/inloggen\n\nMachtig"
+                 Inloggen: {public_url}/inloggen"
             ),
         ),
     }
@@ -335,7 +338,7 @@ pub fn link_request_email(
                 "Dear {first_name},\n\n{manager}, authorization manager of {organization}, asks to link your eHerkenning \
                  login means to {organization}. Once you accept, the manager can give you authorizations on behalf of \
                  {organization}.\n\nSign in and accept or decline under My account: {public_url}/mijn-account\n\n\
-                 Did you not expect this? Decline it, or ignore this e-mail: nothing changes without your answer.\n\nMachtig"
+                 Did you not expect this? Decline it, or ignore this e-mail: nothing changes without your answer."
             ),
         ),
         _ => (
@@ -344,7 +347,7 @@ pub fn link_request_email(
                 "Beste {first_name},\n\n{manager}, beheerder van {organization}, vraagt uw eHerkenningsmiddel te koppelen \
                  aan {organization}. Als u accepteert, kan de beheerder u machtigingen geven namens {organization}.\n\n\
                  Log in en accepteer of weiger onder Mijn account: {public_url}/mijn-account\n\n\
-                 Verwachtte u dit niet? Weiger het verzoek, of negeer deze e-mail: zonder uw antwoord verandert er niets.\n\nMachtig"
+                 Verwachtte u dit niet? Weiger het verzoek, of negeer deze e-mail: zonder uw antwoord verandert er niets."
             ),
         ),
     }
@@ -364,23 +367,23 @@ pub fn link_answered_email(
             format!("{user_name} accepted the link to {organization}"),
             format!(
                 "Dear {manager_first_name},\n\n{user_name} accepted your link request and is now a user of {organization}. \
-                 You can request authorizations for them: {public_url}/beheer/machtigingen/aanvragen\n\nMachtig"
+                 You can request authorizations for them: {public_url}/beheer/machtigingen/aanvragen"
             ),
         ),
         ("en", false) => (
             format!("{user_name} declined the link to {organization}"),
-            format!("Dear {manager_first_name},\n\n{user_name} declined your link request for {organization}.\n\nMachtig"),
+            format!("Dear {manager_first_name},\n\n{user_name} declined your link request for {organization}."),
         ),
         (_, true) => (
             format!("{user_name} heeft de koppeling met {organization} geaccepteerd"),
             format!(
                 "Beste {manager_first_name},\n\n{user_name} heeft uw koppelverzoek geaccepteerd en is nu gebruiker van \
-                 {organization}. U kunt machtigingen voor deze gebruiker aanvragen: {public_url}/beheer/machtigingen/aanvragen\n\nMachtig"
+                 {organization}. U kunt machtigingen voor deze gebruiker aanvragen: {public_url}/beheer/machtigingen/aanvragen"
             ),
         ),
         (_, false) => (
             format!("{user_name} heeft de koppeling met {organization} geweigerd"),
-            format!("Beste {manager_first_name},\n\n{user_name} heeft uw koppelverzoek voor {organization} geweigerd.\n\nMachtig"),
+            format!("Beste {manager_first_name},\n\n{user_name} heeft uw koppelverzoek voor {organization} geweigerd."),
         ),
     }
 }
@@ -392,7 +395,7 @@ mod tests {
     #[test]
     fn the_code_sms_ends_with_the_one_time_code_line_for_our_host() {
         let text = sms_code_text("nl", "123456", "https://portaal.example.nl");
-        assert!(text.contains("inlogcode is 123456"));
+        assert!(text.contains("inlogcode voor Mijn Machtig is 123456"));
         assert!(text.ends_with("@portaal.example.nl #123456"));
     }
 

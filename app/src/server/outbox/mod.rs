@@ -6,6 +6,7 @@
 //! backoff and given up after `MAX_ATTEMPTS`.
 
 pub mod email;
+pub mod html;
 pub mod messages;
 pub mod notices;
 pub mod sms;
@@ -43,6 +44,12 @@ impl Content {
     }
 }
 
+/// An e-mail's body as queued: tidied (organization names end sentences: "Bakkerij B.V.." reads
+/// as one period) and signed with the brand and its helpdesk.
+pub fn email_body(body: &str) -> String {
+    format!("{}\n\n{}", tidy(body), super::brand::get().signature())
+}
+
 pub async fn enqueue_email(
     conn: &mut PgConnection,
     to: &str,
@@ -50,14 +57,13 @@ pub async fn enqueue_email(
     body: &str,
     content: Content,
 ) -> Result<(), sqlx::Error> {
-    // Organization names end sentences: "Bakkerij B.V.." reads as one period.
     sqlx::query(
         "INSERT INTO outbox (channel, recipient, subject, body, sensitive, priority)
          VALUES ('email', $1, $2, $3, $4, $5)",
     )
     .bind(to)
     .bind(tidy(subject))
-    .bind(tidy(body))
+    .bind(email_body(body))
     .bind(content.sensitive())
     .bind(content.priority())
     .execute(conn)
@@ -76,7 +82,7 @@ pub async fn enqueue_emails(
     }
     let to: Vec<&str> = mails.iter().map(|m| m.to.as_str()).collect();
     let subjects: Vec<String> = mails.iter().map(|m| tidy(&m.subject)).collect();
-    let bodies: Vec<String> = mails.iter().map(|m| tidy(&m.body)).collect();
+    let bodies: Vec<String> = mails.iter().map(|m| email_body(&m.body)).collect();
     sqlx::query(
         "INSERT INTO outbox (channel, recipient, subject, body, sensitive, priority)
          SELECT 'email', m.recipient, m.subject, m.body, $4, $5

@@ -137,7 +137,7 @@ pub fn ending_soon_email(
             format!("Your authorizations for {organization} end soon"),
             format!(
                 "Dear {first_name},\n\nThese authorizations on behalf of {organization} end soon:\n\n{lines}\n\
-                 {how}\n\nMachtig"
+                 {how}"
             ),
         )
     } else {
@@ -156,7 +156,7 @@ pub fn ending_soon_email(
             format!("Uw machtigingen voor {organization} verlopen binnenkort"),
             format!(
                 "Beste {first_name},\n\nDeze machtigingen namens {organization} verlopen binnenkort:\n\n{lines}\n\
-                 {how}\n\nMachtig"
+                 {how}"
             ),
         )
     }
@@ -235,7 +235,7 @@ pub fn manager_digest_email(
             )
         });
     }
-    body.push_str("\nMachtig");
+    // The signature follows when it is queued (`outbox::email_body`).
     let total = soon.len() + expired.len() + lapsing.len();
     let subject = if en(language) {
         format!("Authorizations overview: {total} to look at")
@@ -267,7 +267,7 @@ pub fn renewed_email(
             format!("Your authorizations for {organization} have been renewed"),
             format!(
                 "Dear {first_name},\n\nAn authorization manager of {organization} renewed these authorizations:\n\n{lines}\n\
-                 Your authorizations: {public_url}/mijn-account\n\nMachtig"
+                 Your authorizations: {public_url}/mijn-account"
             ),
         )
     } else {
@@ -275,7 +275,7 @@ pub fn renewed_email(
             format!("Uw machtigingen voor {organization} zijn verlengd"),
             format!(
                 "Beste {first_name},\n\nEen beheerder van {organization} heeft deze machtigingen verlengd:\n\n{lines}\n\
-                 Uw machtigingen: {public_url}/mijn-account\n\nMachtig"
+                 Uw machtigingen: {public_url}/mijn-account"
             ),
         )
     }
@@ -298,7 +298,7 @@ pub fn renewed_manager_email(
             format!("{n} authorizations renewed"),
             format!(
                 "Dear {first_name},\n\n{ordered_by} renewed or re-activated {n} authorizations in one order of {total} \
-                 (VAT included):\n\n{lines}\nSee Authorizations: {public_url}/beheer/machtigingen\n\nMachtig"
+                 (VAT included):\n\n{lines}\nSee Authorizations: {public_url}/beheer/machtigingen"
             ),
         )
     } else {
@@ -306,7 +306,7 @@ pub fn renewed_manager_email(
             format!("{n} machtigingen verlengd"),
             format!(
                 "Beste {first_name},\n\n{ordered_by} heeft {n} machtigingen verlengd of geactiveerd in één bestelling van {total} \
-                 (inclusief btw):\n\n{lines}\nBekijk Machtigingen: {public_url}/beheer/machtigingen\n\nMachtig"
+                 (inclusief btw):\n\n{lines}\nBekijk Machtigingen: {public_url}/beheer/machtigingen"
             ),
         )
     }
@@ -328,7 +328,7 @@ pub fn granted_email(
             format!(
                 "Dear {first_name},\n\nAn authorization manager gave you these authorizations on behalf of {organization}. \
                  You can use them now with your eHerkenning login means:\n\n{lines}\n\
-                 Your authorizations: {public_url}/mijn-account\n\nMachtig"
+                 Your authorizations: {public_url}/mijn-account"
             ),
         )
     } else {
@@ -337,7 +337,7 @@ pub fn granted_email(
             format!(
                 "Beste {first_name},\n\nEen beheerder heeft u deze machtigingen gegeven namens {organization}. \
                  U kunt ze nu gebruiken met uw eHerkenningsmiddel:\n\n{lines}\n\
-                 Uw machtigingen: {public_url}/mijn-account\n\nMachtig"
+                 Uw machtigingen: {public_url}/mijn-account"
             ),
         )
     }
@@ -358,7 +358,7 @@ pub fn invitation_reminder_email(
                 "Dear {first_name},\n\nYou have not yet accepted the eHerkenning means that {organization} requested for you. \
                  The invitation expires on {expires}.\n\n\
                  Use the link in the invitation e-mail you received. Can't find it? Ask the authorization manager \
-                 who invited you for a new invitation.\n\nMachtig"
+                 who invited you for a new invitation."
             ),
         )
     } else {
@@ -368,7 +368,7 @@ pub fn invitation_reminder_email(
                 "Beste {first_name},\n\nU hebt het eHerkenningsmiddel dat {organization} voor u aanvroeg nog niet geaccepteerd. \
                  De uitnodiging verloopt op {expires}.\n\n\
                  Gebruik de link in de uitnodiging die u per e-mail kreeg. Kunt u die niet meer vinden? Vraag de beheerder \
-                 die u uitnodigde om een nieuwe uitnodiging.\n\nMachtig"
+                 die u uitnodigde om een nieuwe uitnodiging."
             ),
         )
     }
