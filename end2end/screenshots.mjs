@@ -18,6 +18,10 @@ for (const [name, viewport] of [['desktop', { width: 1280, height: 800 }], ['pho
   await page.goto('/inloggen');
   await page.getByRole('heading', { name: 'Inloggen' }).waitFor();
   await shot('sign-in');
+  await page.goto('/hulp/inloggen');
+  await shot('help-sign-in');
+  await page.goto('/inloggen');
+  await page.getByRole('heading', { name: 'Inloggen' }).waitFor();
   await page.getByLabel('Gebruikersnaam').fill('demo.beheerder');
   await page.getByLabel('Wachtwoord').fill('Welkom-Machtig1');
   await page.getByRole('button', { name: 'Inloggen' }).click();
@@ -27,7 +31,7 @@ for (const [name, viewport] of [['desktop', { width: 1280, height: 800 }], ['pho
   await mailbox.goto('/dev/mailbox');
   const sms = mailbox.getByRole('article', { name: 'Sms +31612345678' }).first();
   await sms.waitFor();
-  const code = (await sms.innerText()).match(/inlogcode is (\d{6})/)[1];
+  const code = (await sms.innerText()).match(/#(\d{6})/)[1];
   await mailbox.screenshot({ path: `${out}/${name}-mailbox.png`, fullPage: true });
   await mailbox.close();
   await page.getByLabel('Sms-code').fill(code);
@@ -162,7 +166,7 @@ for (const [name, viewport] of [['desktop', { width: 1280, height: 800 }], ['pho
   await page.getByLabel('Sms-code').waitFor();
   const inbox = await context.newPage();
   await inbox.goto('/dev/mailbox');
-  const sms = (await inbox.getByRole('article', { name: 'Sms +31634567890' }).first().innerText()).match(/inlogcode is (\d{6})/)[1];
+  const sms = (await inbox.getByRole('article', { name: 'Sms +31634567890' }).first().innerText()).match(/#(\d{6})/)[1];
   await inbox.close();
   await page.getByLabel('Sms-code').fill(sms);
   await page.getByRole('button', { name: 'Bevestigen' }).click();

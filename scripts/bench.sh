@@ -182,7 +182,7 @@ sign_in() { # base URL
   challenge=$(sed -n 's/.*"challenge":"\([^"]*\)".*/\1/p' <<<"$step")
   sleep 0.3
   code=$(curl -fs -H 'Content-Type: application/json' -H "Origin: $base" -d '{}' \
-    "$base/api/dev/mailbox" | grep -o 'inlogcode is [0-9]\{6\}' | head -1 | grep -o '[0-9]\{6\}')
+    "$base/api/dev/mailbox" | grep -o 'inlogcode voor [^"]* is [0-9]\{6\}' | head -1 | grep -o '[0-9]\{6\}')
   cookie=$(curl -fs -D - -o /dev/null -H 'Content-Type: application/json' -H "Origin: $base" \
     -d "{\"challenge\":\"$challenge\",\"code\":\"$code\"}" "$base/api/auth/verify_code" |
     grep -i '^set-cookie: machtig_session=' | sed 's/^[^:]*: //; s/;.*//')

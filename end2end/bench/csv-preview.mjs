@@ -21,7 +21,7 @@ const mailbox = await context.newPage();
 await mailbox.goto('/dev/mailbox');
 const sms = mailbox.getByRole('article', { name: 'Sms +31612345678' }).first();
 await sms.waitFor();
-const code = (await sms.innerText()).match(/inlogcode is (\d{6})/)[1];
+const code = (await sms.innerText()).match(/#(\d{6})/)[1];
 await mailbox.close();
 await page.getByLabel('Sms-code').fill(code);
 await page.getByRole('button', { name: 'Bevestigen' }).click();

@@ -25,4 +25,11 @@ test("another broker's brand is in the title, the header and the messages, and M
   const [sms] = await smsSince(page.request, MANAGER.mobile, mark);
   expect(sms.body).toContain('Uw inlogcode voor Sleutelhuis is');
   expect(sms.body).not.toMatch(productName);
+
+  // The help page names the broker's helpdesk.
+  await page.goto('/hulp/inloggen');
+  await expect(page).toHaveTitle('Hulp bij inloggen · Sleutelhuis');
+  await expect(page.getByText('Neem contact op met de helpdesk van Sleutelhuis:')).toBeVisible();
+  await expect(page.getByRole('link', { name: '020 123 4567' })).toHaveAttribute('href', 'tel:0201234567');
+  await expect(page.locator('body')).not.toContainText(productName);
 });

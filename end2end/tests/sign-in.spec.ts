@@ -3,6 +3,7 @@ import {
   MANAGER,
   USER,
   createActiveUser,
+  expectAccessible,
   mailboxMark,
   signInAsManager,
   signInWithPassword,
@@ -66,4 +67,18 @@ test('an EH2 user signs in with the password alone and lands on Mijn account', a
   await expect(page.getByRole('heading', { name: 'Inloggen' })).toBeVisible();
   await page.goto('/mijn-account');
   await expect(page.getByRole('heading', { name: 'Inloggen' })).toBeVisible();
+});
+
+test('"Hulp bij inloggen" lists what to check, in both languages, and leads back', async ({ page }) => {
+  await page.goto('/inloggen');
+  await page.getByRole('link', { name: 'Hulp bij inloggen' }).click();
+  await expect(page).toHaveURL(/\/hulp\/inloggen$/);
+  await expect(page.getByRole('heading', { name: 'Hulp bij inloggen', level: 1 })).toBeVisible();
+  await expect(page.getByRole('main').getByRole('listitem')).toHaveCount(6);
+  await expect(page.getByText('Na 5 verkeerde pogingen kunt u 15 minuten niet inloggen.')).toBeVisible();
+  await expectAccessible(page);
+  await page.getByRole('link', { name: 'In English' }).click();
+  await expect(page.getByRole('heading', { name: 'Help with signing in', level: 1 })).toBeVisible();
+  await page.getByRole('link', { name: 'Back to signing in' }).click();
+  await expect(page.getByRole('button', { name: 'Inloggen' })).toBeVisible();
 });

@@ -19,6 +19,8 @@ pub struct Asset {
 pub struct Assets {
     /// A hash of every file of the build: the folder they are served from.
     build: String,
+    /// The bundle's name (`machtig`): its stylesheet is `<name>.css`.
+    name: String,
     files: HashMap<String, Asset>,
     shell: Bytes,
     /// The acceptance page's shell: its own small bundle (`accept.js`, `accept_bg.wasm`).
@@ -218,11 +220,17 @@ impl Assets {
         );
         Ok(Self {
             build,
+            name: name.to_string(),
             files,
             shell: Bytes::from(shell),
             accept_shell: Bytes::from(accept_shell),
             signin_shell: Bytes::from(signin_shell),
         })
+    }
+
+    /// The stylesheet's address, for pages the server writes itself (help).
+    pub fn css_href(&self) -> String {
+        format!("/pkg/{}/{}.css", self.build, self.name)
     }
 
     /// The hash that names this build (`/dev/build` answers it for live reload).

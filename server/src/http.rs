@@ -49,6 +49,8 @@ pub fn router(web: Web) -> Router {
         .route("/pkg/{build}/{file}", get(pkg))
         .route("/uitnodiging/{token}", get(accept_shell))
         .route("/inloggen", get(signin_shell))
+        .route("/hulp/inloggen", get(crate::help::sign_in_nl))
+        .route("/help/sign-in", get(crate::help::sign_in_en))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/metrics", get(crate::observe::metrics_with_token))

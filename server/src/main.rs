@@ -8,6 +8,7 @@ mod bundle_size;
 mod cli;
 mod database;
 mod embedded_pg;
+mod help;
 mod http;
 mod observe;
 mod workers;

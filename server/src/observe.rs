@@ -41,7 +41,7 @@ pub fn endpoint(path: &str) -> String {
         "pkg" => "pkg".into(),
         "uitnodiging" => "uitnodiging".into(),
         "healthz" | "readyz" | "metrics" | "inloggen" | "downloads" | "export" | "webhooks"
-        | "dev" => trimmed.split('/').next().unwrap_or_default().into(),
+        | "dev" | "hulp" | "help" => trimmed.split('/').next().unwrap_or_default().into(),
         _ => "page".into(),
     }
 }

@@ -120,6 +120,7 @@ messages! {
         Code => "Sms-code", "SMS code";
         Confirm => "Bevestigen", "Confirm";
         StartOver => "Opnieuw beginnen", "Start over";
+        SignInHelp => "Hulp bij inloggen", "Help with signing in";
     }
     /// The acceptance page (its own bundle).
     acceptance (any(feature = "accept", not(feature = "csr"))) {

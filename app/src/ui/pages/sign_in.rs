@@ -6,7 +6,7 @@ use crate::api::auth::{current_user, sign_in, verify_code, SignInStep};
 use crate::api::ApiError;
 use crate::domain::codes::{Field, Rule};
 use crate::domain::otp::OneTimeCode;
-use crate::ui::i18n::{tr, use_i18n, Msg};
+use crate::ui::i18n::{tr, use_i18n, Lang, Msg};
 use crate::ui::location;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -113,6 +113,14 @@ pub fn SignIn() -> impl IntoView {
                                 prop:value=password on:input=move |ev| password.set(event_target_value(&ev))/>
                             <button type="submit" class="primary" disabled=busy>{tr(Msg::SignInButton)}</button>
                         </form>
+                        // A page of the server's own (no bundle), so it helps also when this
+                        // page cannot load.
+                        <p class="help-link">
+                            <a href=move || match i18n.lang.get() {
+                                Lang::En => "/help/sign-in",
+                                Lang::Nl => "/hulp/inloggen",
+                            }>{tr(Msg::SignInHelp)}</a>
+                        </p>
                     }
                 }
             >
