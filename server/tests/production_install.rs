@@ -37,42 +37,13 @@ async fn a_production_install_is_bootstrapped_with_the_commands_alone_and_surviv
     assert!(!demo.run(&["serve"], "").status.success());
 
     // 1. The operator: a weak password is refused, a good one read from standard input.
-    let weak = install.run(
-        &[
-            "create-operator",
-            "--username",
-            OPERATOR.0,
-            "--first-name",
-            "Olga",
-            "--last-name",
-            "Ops",
-            "--email",
-            "olga@broker.example",
-            "--mobile",
-            "06-11110000",
-            "--password-stdin",
-        ],
-        "welkom\n",
-    );
+    let weak = install.create_operator(OPERATOR.0, "welkom");
     assert!(!weak.status.success());
     assert!(String::from_utf8_lossy(&weak.stderr).contains("policy"));
-    install.ok(
-        &[
-            "create-operator",
-            "--username",
-            OPERATOR.0,
-            "--first-name",
-            "Olga",
-            "--last-name",
-            "Ops",
-            "--email",
-            "olga@broker.example",
-            "--mobile",
-            "06-11110000",
-            "--password-stdin",
-        ],
-        &format!("{}\n", OPERATOR.1),
-    );
+    assert!(install
+        .create_operator(OPERATOR.0, OPERATOR.1)
+        .status
+        .success());
 
     // 2. The catalog: a dry run changes nothing, the import adds 24 services, a second one none.
     let dry = install.ok(&["import-catalog", CATALOG, "--dry-run"], "");

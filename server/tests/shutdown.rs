@@ -2,51 +2,20 @@
 //! it: SIGTERM while a request is in flight. The request is answered, the jobs stop, and the
 //! process exits with success well within the 10 s a supervisor waits before it kills.
 
+mod support;
+
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-fn site() -> std::path::PathBuf {
-    let root = std::env::temp_dir().join(format!("machtig-shutdown-{}", std::process::id()));
-    let pkg = root.join("pkg");
-    std::fs::create_dir_all(&pkg).unwrap();
-    for file in [
-        "machtig.js",
-        "machtig.wasm",
-        "machtig.css",
-        "accept.js",
-        "accept_bg.wasm",
-        "signin.js",
-        "signin_bg.wasm",
-    ] {
-        std::fs::write(pkg.join(file), file).unwrap();
-    }
-    root
-}
-
 #[tokio::test]
 async fn fault_sigterm_answers_the_request_in_flight_stops_the_jobs_and_exits_within_ten_seconds() {
-    let Ok(url) = std::env::var("DATABASE_URL") else {
-        panic!("DATABASE_URL must point at a PostgreSQL cluster (scripts/test.sh sets it)");
-    };
-    // A database of this test's own on the test cluster.
-    let database = format!("shutdown_{}", std::process::id());
-    let admin = sqlx::PgPool::connect(&url).await.unwrap();
-    sqlx::query(&format!("DROP DATABASE IF EXISTS {database}"))
-        .execute(&admin)
-        .await
-        .unwrap();
-    sqlx::query(&format!("CREATE DATABASE {database}"))
-        .execute(&admin)
-        .await
-        .unwrap();
-    let own = match url.split_once('?') {
-        Some((base, query)) => format!("{}/{database}?{query}", base.rsplit_once('/').unwrap().0),
-        None => format!("{}/{database}", url.rsplit_once('/').unwrap().0),
-    };
+    // A database of this test's own on the test cluster, and a site folder.
+    let own = support::fresh_database().await;
+    let work = support::TempDir::new("shutdown");
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let address = listener.local_addr().unwrap();
     drop(listener);
-    let site = site();
+    let site = support::site(work.path());
     let mut server = Command::new(env!("CARGO_BIN_EXE_server"))
         .env("DATABASE_URL", &own)
         .env("MACHTIG_LISTEN", address.to_string())
@@ -128,9 +97,4 @@ async fn fault_sigterm_answers_the_request_in_flight_stops_the_jobs_and_exits_wi
         );
     }
     println!("stopped in {took:?}");
-    let _ = std::fs::remove_dir_all(site);
-    sqlx::query(&format!("DROP DATABASE IF EXISTS {database} WITH (FORCE)"))
-        .execute(&admin)
-        .await
-        .unwrap();
 }

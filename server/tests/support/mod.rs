@@ -189,6 +189,27 @@ impl Install {
         child.wait_with_output().unwrap()
     }
 
+    /// `server create-operator` for Olga Ops (`username`), the password on standard input.
+    pub fn create_operator(&self, username: &str, password: &str) -> Output {
+        self.run(
+            &[
+                "create-operator",
+                "--username",
+                username,
+                "--first-name",
+                "Olga",
+                "--last-name",
+                "Ops",
+                "--email",
+                "olga@broker.example",
+                "--mobile",
+                "06-11110000",
+                "--password-stdin",
+            ],
+            &format!("{password}\n"),
+        )
+    }
+
     /// Runs a command that must succeed; its standard output.
     pub fn ok(&self, args: &[&str], stdin: &str) -> String {
         let out = self.run(args, stdin);

@@ -6,7 +6,6 @@
 
 use super::changes::{self, Changes, LineProblem};
 use super::AdminResult;
-use crate::domain::csv;
 use crate::domain::level::AssuranceLevel;
 use crate::server::audit;
 use sqlx::PgPool;
@@ -42,17 +41,8 @@ impl fmt::Display for Service {
 
 /// The services in `text`, or every line's problem.
 pub fn parse(text: &str) -> Result<Vec<Service>, Vec<LineProblem>> {
-    let mut rows = csv::records_with_lines(text, changes::delimiter(text)).into_iter();
+    let rows = changes::records_after_header(text, &HEADER)?;
     let problem = |line, problem: String| LineProblem { line, problem };
-    let Some((_, header)) = rows.next() else {
-        return Err(vec![problem(1, "the file is empty".into())]);
-    };
-    if header.iter().map(|h| h.trim().to_lowercase()).ne(HEADER) {
-        return Err(vec![problem(
-            1,
-            format!("the header must be {}", HEADER.join(",")),
-        )]);
-    }
     let mut services: Vec<Service> = Vec::new();
     let mut problems = Vec::new();
     for (line, record) in rows {

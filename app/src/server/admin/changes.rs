@@ -93,6 +93,27 @@ pub fn delimiter(text: &str) -> char {
     }
 }
 
+/// The records of a CSV import file after its header, each with its line number; or the
+/// problem with the header (missing, or not exactly `header`).
+pub fn records_after_header(
+    text: &str,
+    header: &[&str],
+) -> Result<Vec<(usize, Vec<String>)>, Vec<LineProblem>> {
+    let mut rows = crate::domain::csv::records_with_lines(text, delimiter(text)).into_iter();
+    let problem = |problem: String| vec![LineProblem { line: 1, problem }];
+    let Some((_, found)) = rows.next() else {
+        return Err(problem("the file is empty".into()));
+    };
+    if found
+        .iter()
+        .map(|h| h.trim().to_lowercase())
+        .ne(header.iter().copied())
+    {
+        return Err(problem(format!("the header must be {}", header.join(","))));
+    }
+    Ok(rows.collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

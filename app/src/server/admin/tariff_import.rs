@@ -5,7 +5,6 @@
 
 use super::changes::{self, Changes, LineProblem};
 use super::AdminResult;
-use crate::domain::csv;
 use crate::domain::level::AssuranceLevel;
 use crate::domain::tariff::{format_euro, Validity};
 use crate::server::audit;
@@ -54,17 +53,8 @@ pub fn parse_euros(s: &str) -> Option<i64> {
 }
 
 pub fn parse(text: &str) -> Result<Vec<TariffRow>, Vec<LineProblem>> {
-    let mut rows = csv::records_with_lines(text, changes::delimiter(text)).into_iter();
+    let rows = changes::records_after_header(text, &HEADER)?;
     let problem = |line, problem: String| LineProblem { line, problem };
-    let Some((_, header)) = rows.next() else {
-        return Err(vec![problem(1, "the file is empty".into())]);
-    };
-    if header.iter().map(|h| h.trim().to_lowercase()).ne(HEADER) {
-        return Err(vec![problem(
-            1,
-            format!("the header must be {}", HEADER.join(",")),
-        )]);
-    }
     let mut tariffs: Vec<TariffRow> = Vec::new();
     let mut problems = Vec::new();
     for (line, record) in rows {
