@@ -139,7 +139,7 @@ test('a manager renews one authorization, activates an expired one and renews fi
   await expect(page.getByText('Geen machtigingen gevonden met deze filters.')).toBeVisible();
 });
 
-test('a manager appoints a manager, ends that right again, and cannot remove the last manager', async ({ page, request }) => {
+test('a manager appoints a manager, ends that right again (effective in the new manager\'s open session at once), and cannot remove the last manager', async ({ page, browser, request }) => {
   const bea = await createActiveUser(request, 'Bea');
   await signInAsManager(page);
   await page.getByRole('link', { name: 'Machtigingen' }).click();
@@ -159,11 +159,24 @@ test('a manager appoints a manager, ends that right again, and cannot remove the
   await expect(right).toContainText('beheerder');
   await expect(rows.first().getByRole('button', { name: /^Beheerder maken/ })).toHaveCount(0);
 
+  // Bea signs in in a browser of her own and manages Bakkerij De Vries.
+  const beaContext = await browser.newContext();
+  const beaPage = await beaContext.newPage();
+  await signInFully(beaPage, bea.username, bea.password, bea.mobile);
+  const beaNav = beaPage.getByRole('navigation', { name: 'Hoofdmenu' });
+  await expect(beaNav.getByRole('link', { name: 'Machtigingen' })).toBeVisible();
+
   // Ending the right again: Bakkerij De Vries keeps its other manager.
   await right.getByRole('button', { name: /^Intrekken: / }).click();
   await page.getByRole('group', { name: 'Machtiging intrekken?' }).getByRole('button', { name: 'Ja, intrekken' }).click();
   await expect(page.getByText('De machtiging is ingetrokken.')).toBeVisible();
   await expect(rows).toHaveCount(1);
+
+  // At once, in Bea's session that is still open: the management pages are gone.
+  await beaPage.goto('/mijn-account');
+  await expect(beaPage.getByRole('heading', { name: 'Mijn account', level: 1 })).toBeVisible();
+  await expect(beaNav.getByRole('link', { name: 'Machtigingen' })).toHaveCount(0);
+  await beaContext.close();
 
   // Berg Advies has one manager, the demo manager: the server refuses and the page says why.
   await page.getByLabel('Organisatie').selectOption({ label: 'Berg Advies V.O.F.' });
