@@ -1,6 +1,6 @@
 //! Killed mid-transaction: the database connection is terminated at every write statement of a
 //! use case in turn (submit, order, issue in the final check, the partner's job, outbox
-//! delivery). After each kill nothing is partial (every table exactly as before the attempt)
+//! delivery, renewing, the expiry run). After each kill nothing is partial (every table exactly as before the attempt)
 //! and nothing is lost; the retry without a kill completes.
 //!
 //! How: a statement-level trigger on every table counts write statements in a sequence (which
@@ -356,4 +356,55 @@ async fn fault_killed_during_outbox_delivery_no_message_is_lost(pool: PgPool) {
         "outbox kill points: {kills}, {} sends for {messages} messages",
         sent.len()
     );
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn fault_killed_at_every_write_of_a_renewal_and_of_the_expiry_run_nothing_is_partial(
+    pool: PgPool,
+) {
+    use app::domain::ids::AuthorizationId;
+    use app::domain::tariff::Validity;
+    use app::server::authorizations::{self, expiry};
+    let state = state(pool).await;
+    install(&state.pool).await;
+    let (_, user) = sign_in(&state, MANAGER).await;
+    let manager = user.manager().unwrap();
+
+    // Five authorizations renewed by a year in one order.
+    let ids: Vec<AuthorizationId> = sqlx::query_scalar::<_, uuid::Uuid>(
+        "SELECT z.id FROM authorizations z JOIN users u ON u.id = z.user_id
+          WHERE u.email LIKE 'demo.%' AND z.kind = 'service' AND z.state = 'active'
+          ORDER BY z.id LIMIT 5",
+    )
+    .fetch_all(&state.pool)
+    .await
+    .unwrap()
+    .into_iter()
+    .map(Into::into)
+    .collect();
+    assert_eq!(ids.len(), 5);
+    let quote = authorizations::quote_renewal(&state.pool, &manager, &ids, Validity::OneYear)
+        .await
+        .unwrap();
+    let renewals = kill_at_every_write(&state.pool, "renew", || {
+        authorizations::renew(&state, &manager, &ids, Validity::OneYear, quote.total_cents)
+    })
+    .await;
+
+    // The expiry run six years on, past every end date: it ends them all and sends the digests.
+    let later = chrono::Utc::now() + chrono::Duration::days(6 * 366);
+    let runs = kill_at_every_write(&state.pool, "expiry run", || {
+        expiry::run(&state.pool, &state.settings.public_url, later)
+    })
+    .await;
+    let expired: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM authorizations WHERE state = 'expired'")
+            .fetch_one(&state.pool)
+            .await
+            .unwrap();
+    assert!(
+        expired > 0,
+        "the run that got through ended the passed authorizations"
+    );
+    println!("kill points: renew {renewals}, expiry run {runs}");
 }
