@@ -229,6 +229,43 @@ pub async fn outbox(command: OutboxCommand) -> Result<(), BoxError> {
     .await
 }
 
+/// Runs `work` with the database's URL, unmigrated (a restore needs it empty), starting the
+/// embedded cluster when it is the database and stopping it again when this command started it.
+async fn with_database_url<F, Fut>(work: F) -> Result<(), BoxError>
+where
+    F: FnOnce(String) -> Fut,
+    Fut: Future<Output = Result<(), BoxError>>,
+{
+    let settings = Settings::from_env()?;
+    let (url, pg) = crate::database::database(&settings).await?;
+    let done = work(url).await;
+    if let Some(pg) = pg {
+        pg.stop();
+    }
+    done
+}
+
+/// The audit record of a backup or a restore, naming the file.
+async fn audit_file(
+    url: &str,
+    action: app::server::audit::Action,
+    file: &Path,
+) -> Result<(), BoxError> {
+    let pool = sqlx::PgPool::connect(url).await?;
+    let mut tx = pool.begin().await?;
+    app::server::audit::record(
+        &mut tx,
+        None,
+        action,
+        None,
+        admin::with_actor(serde_json::json!({ "file": file.display().to_string() })),
+    )
+    .await?;
+    tx.commit().await?;
+    pool.close().await;
+    Ok(())
+}
+
 /// `backup`: an audit record, then pg_dump in the custom format (compressed; restored with
 /// `restore` or pg_restore). Uses the pg_dump of the installed PostgreSQL.
 pub async fn backup(output: Option<std::path::PathBuf>) -> Result<(), BoxError> {
@@ -239,21 +276,8 @@ pub async fn backup(output: Option<std::path::PathBuf>) -> Result<(), BoxError> 
         )
         .into()
     });
-    let settings = Settings::from_env()?;
-    let (url, pg) = crate::database::database(&settings).await?;
-    let done = async {
-        let pool = sqlx::PgPool::connect(&url).await?;
-        let mut tx = pool.begin().await?;
-        app::server::audit::record(
-            &mut tx,
-            None,
-            app::server::audit::Action::BackupMade,
-            None,
-            admin::with_actor(serde_json::json!({ "file": output.display().to_string() })),
-        )
-        .await?;
-        tx.commit().await?;
-        pool.close().await;
+    with_database_url(|url| async move {
+        audit_file(&url, app::server::audit::Action::BackupMade, &output).await?;
         let status = std::process::Command::new(EmbeddedPostgres::tool("pg_dump")?)
             .args(["--format=custom", "--no-owner", "--file"])
             .arg(&output)
@@ -263,13 +287,9 @@ pub async fn backup(output: Option<std::path::PathBuf>) -> Result<(), BoxError> 
             return Err(format!("pg_dump failed ({status})").into());
         }
         println!("backup written to {}", output.display());
-        Ok::<(), BoxError>(())
-    }
-    .await;
-    if let Some(pg) = pg {
-        pg.stop();
-    }
-    done
+        Ok(())
+    })
+    .await
 }
 
 /// `restore`: pg_restore into the configured database, in one transaction, refusing a database
@@ -278,9 +298,7 @@ pub async fn restore(file: &Path) -> Result<(), BoxError> {
     if !file.is_file() {
         return Err(format!("{}: no such file", file.display()).into());
     }
-    let settings = Settings::from_env()?;
-    let (url, pg) = crate::database::database(&settings).await?;
-    let done = async {
+    with_database_url(|url| async move {
         let pool = sqlx::PgPool::connect(&url).await?;
         let used: bool =
             sqlx::query_scalar("SELECT to_regclass('public._sqlx_migrations') IS NOT NULL")
@@ -303,27 +321,12 @@ pub async fn restore(file: &Path) -> Result<(), BoxError> {
         if !status.success() {
             return Err(format!("pg_restore failed ({status}): nothing was restored").into());
         }
-        let pool = sqlx::PgPool::connect(&url).await?;
-        let mut tx = pool.begin().await?;
-        app::server::audit::record(
-            &mut tx,
-            None,
-            app::server::audit::Action::BackupRestored,
-            None,
-            admin::with_actor(serde_json::json!({ "file": file.display().to_string() })),
-        )
-        .await?;
-        tx.commit().await?;
-        pool.close().await;
+        audit_file(&url, app::server::audit::Action::BackupRestored, file).await?;
         println!(
             "restored {}; start the server to bring its schema up to date",
             file.display()
         );
-        Ok::<(), BoxError>(())
-    }
-    .await;
-    if let Some(pg) = pg {
-        pg.stop();
-    }
-    done
+        Ok(())
+    })
+    .await
 }

@@ -137,7 +137,10 @@ pub fn normalized_email(s: &str) -> Option<Email> {
     (tld.chars().count() >= 2).then_some(email)
 }
 
-fn check_name(
+/// The name rule of every person the portal stores (the wizard's users, and the operators and
+/// first managers of the administration commands): required or not, no control characters,
+/// at most `max` characters once tidied.
+pub fn check_name(
     problems: &mut Vec<FieldProblem>,
     field: Field,
     value: &str,

@@ -4,8 +4,10 @@
 //! password and an SMS code to the mobile number, like everyone else.
 
 use super::{refuse, AdminResult};
+use crate::domain::codes::Field;
 use crate::domain::email::Email;
 use crate::domain::level::AssuranceLevel;
+use crate::domain::new_user::{self, Language};
 use crate::domain::password;
 use crate::domain::phone::MobileNumber;
 use crate::domain::username::Username;
@@ -37,46 +39,64 @@ pub struct CheckedPerson {
 }
 
 impl Person {
+    /// The wizard's rules for a person (`domain::new_user`): tidied names within the table's
+    /// limits, a lower-case e-mail address, a mobile number, nl or en. Every problem at once.
     pub fn check(&self) -> AdminResult<CheckedPerson> {
-        let mut problems = Vec::new();
-        let name = |s: &str, what: &str, max: usize, problems: &mut Vec<String>| {
-            let s = s.trim();
-            if s.is_empty() && what != "infix" || s.chars().count() > max {
-                problems.push(format!("{what} must be 1 to {max} characters"));
+        let mut fields = Vec::new();
+        new_user::check_name(
+            &mut fields,
+            Field::FirstName,
+            &self.first_name,
+            true,
+            new_user::MAX_NAME_CHARS,
+        );
+        new_user::check_name(
+            &mut fields,
+            Field::Infix,
+            &self.infix,
+            false,
+            new_user::MAX_INFIX_CHARS,
+        );
+        new_user::check_name(
+            &mut fields,
+            Field::LastName,
+            &self.last_name,
+            true,
+            new_user::MAX_NAME_CHARS,
+        );
+        let mut problems: Vec<String> = fields
+            .iter()
+            .map(|p| format!("{:?}: {:?}", p.field, p.code))
+            .collect();
+        let email = new_user::normalized_email(&self.email);
+        if email.is_none() {
+            problems.push(format!("{:?} is not an e-mail address", self.email));
+        }
+        let mobile = MobileNumber::parse(&self.mobile).ok();
+        if mobile.is_none() {
+            problems.push(format!(
+                "{:?} is not a mobile number (06-12345678 or +31612345678)",
+                self.mobile
+            ));
+        }
+        let language = Language::parse(&self.language);
+        if language.is_none() {
+            problems.push(format!(
+                "language must be nl or en, not {:?}",
+                self.language
+            ));
+        }
+        match (email, mobile, language) {
+            (Some(email), Some(mobile), Some(language)) if problems.is_empty() => {
+                Ok(CheckedPerson {
+                    first_name: new_user::tidy_name(&self.first_name),
+                    infix: new_user::tidy_name(&self.infix),
+                    last_name: new_user::tidy_name(&self.last_name),
+                    email,
+                    mobile,
+                    language: language.as_str(),
+                })
             }
-            s.to_string()
-        };
-        let first_name = name(&self.first_name, "first name", 100, &mut problems);
-        let infix = name(&self.infix, "infix", 30, &mut problems);
-        let last_name = name(&self.last_name, "last name", 100, &mut problems);
-        let email = Email::parse(&self.email)
-            .map_err(|_| problems.push(format!("{:?} is not an e-mail address", self.email)))
-            .ok();
-        let mobile = MobileNumber::parse(&self.mobile)
-            .map_err(|_| {
-                problems.push(format!(
-                    "{:?} is not a mobile number (06-12345678 or +31612345678)",
-                    self.mobile
-                ))
-            })
-            .ok();
-        let language = match self.language.as_str() {
-            "nl" => "nl",
-            "en" => "en",
-            other => {
-                problems.push(format!("language must be nl or en, not {other:?}"));
-                "nl"
-            }
-        };
-        match (email, mobile) {
-            (Some(email), Some(mobile)) if problems.is_empty() => Ok(CheckedPerson {
-                first_name,
-                infix,
-                last_name,
-                email,
-                mobile,
-                language,
-            }),
             _ => refuse(problems.join("; ")),
         }
     }
