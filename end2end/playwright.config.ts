@@ -31,13 +31,29 @@ export default defineConfig({
   expect: { timeout: 10_000 },
   use: { baseURL, launchOptions, trace: 'retain-on-failure' },
   projects: [
-    { name: 'desktop', use: { ...devices['Desktop Chrome'], launchOptions }, testIgnore: /acceptance\.spec\.ts/ },
+    {
+      name: 'desktop',
+      use: { ...devices['Desktop Chrome'], launchOptions },
+      testIgnore: /(acceptance|phone-layout)\.spec\.ts/,
+    },
     { name: 'phone', use: { ...devices['Pixel 7'], launchOptions }, testMatch: /(sign-in|acceptance)\.spec\.ts/ },
     // An iPhone's screen, touch and user agent, in Chromium (the only browser on these machines).
     {
       name: 'iphone',
       use: { ...devices['iPhone 13'], browserName: 'chromium', launchOptions },
       testMatch: /acceptance\.spec\.ts/,
+    },
+    // The smallest common phone (360 CSS px): no page may scroll sideways there.
+    {
+      name: 'narrow',
+      use: {
+        viewport: { width: 360, height: 640 },
+        deviceScaleFactor: 2,
+        isMobile: true,
+        hasTouch: true,
+        launchOptions,
+      },
+      testMatch: /phone-layout\.spec\.ts/,
     },
   ],
   webServer: [
@@ -69,7 +85,7 @@ export default defineConfig({
       },
     },
     // A second portal with another broker's brand (brand.spec.ts): its name wherever the
-    // product's would be.
+    // product's would be, its colour and its logo.
     {
       command: '../target/release/server',
       url: `${brandURL}/healthz`,
@@ -84,6 +100,8 @@ export default defineConfig({
         LEPTOS_SITE_ROOT: '../target/site',
         MACHTIG_ENV: 'development',
         MACHTIG_BRAND_NAME: 'Sleutelhuis',
+        MACHTIG_BRAND_COLOR: '#7a1f5c',
+        MACHTIG_BRAND_LOGO: 'fixtures/brand-logo.svg',
         MACHTIG_HELPDESK_PHONE: '020 123 4567',
         RUST_LOG: 'warn',
       },

@@ -23,6 +23,8 @@ single_page_bundle() { # feature
 }
 single_page_bundle accept
 single_page_bundle signin
+# The portal's own styles, only in the portal's shell (the single pages' budgets never see them).
+esbuild style/portal.css --minify --outfile=target/site/pkg/portal.css --log-level=warning
 for f in target/site/pkg/*.js target/site/pkg/*.wasm target/site/pkg/*.css target/site/pkg/*.json; do
   brotli -q 11 -f -k "$f"
 done

@@ -48,6 +48,7 @@ build() { # changed files...
   mkdir -p "$site/pkg"
   cp -r public/. "$site/"
   cp style/main.css "$site/pkg/machtig.css"
+  cp style/portal.css "$site/pkg/portal.css"
   if $ui; then bundle csr machtig; fi
   if $accept; then bundle accept accept; fi
   if $signin; then bundle signin signin; fi

@@ -462,9 +462,10 @@ async fn managers_follow_resend_correct_and_cancel(pool: PgPool) {
         .await
         .unwrap();
 
-    let list = applications::list(&state.pool, &manager, &ApplicationFilter::default())
+    let list = applications::list(&state.pool, &manager, &ApplicationFilter::default(), None)
         .await
-        .unwrap();
+        .unwrap()
+        .rows;
     assert_eq!(list.len(), 1);
     assert_eq!(list[0].statuses, vec![(Status::Invited, 3)]);
     let detail = applications::detail(&state.pool, &manager, &id)
@@ -555,9 +556,11 @@ async fn managers_follow_resend_correct_and_cancel(pool: PgPool) {
             status: Some(Status::Cancelled),
             org_id: None,
         },
+        None,
     )
     .await
-    .unwrap();
+    .unwrap()
+    .rows;
     assert_eq!(filtered.len(), 1);
     assert_eq!(
         count(
@@ -597,6 +600,56 @@ async fn managers_follow_resend_correct_and_cancel(pool: PgPool) {
 }
 
 #[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn lopende_aanvragen_pages_by_keyset_through_every_application(pool: PgPool) {
+    let state = state(pool).await;
+    let (_, manager) = sign_in(&state, MANAGER).await;
+    let draft = full_draft(&state, &manager).await;
+    wizard::submit(&state, &manager, &draft, 1, true)
+        .await
+        .unwrap();
+    // 60 more, 30 of them submitted at one and the same moment: the id breaks the tie.
+    sqlx::query(
+        "INSERT INTO applications
+         SELECT (jsonb_populate_record(a, jsonb_build_object(
+                   'id', gen_random_uuid(),
+                   'idempotency_key', gen_random_uuid(),
+                   'submitted_at', a.submitted_at - make_interval(mins => g % 2)))).*
+           FROM applications a, generate_series(1, 60) g",
+    )
+    .execute(&state.pool)
+    .await
+    .unwrap();
+
+    let mut seen = Vec::new();
+    let mut after = None;
+    let mut pages = 0;
+    loop {
+        let page = applications::list(
+            &state.pool,
+            &manager,
+            &ApplicationFilter::default(),
+            after.as_ref(),
+        )
+        .await
+        .unwrap();
+        pages += 1;
+        assert!(page.rows.len() <= app::api::applications::PAGE_SIZE);
+        seen.extend(page.rows.into_iter().map(|r| (r.submitted_at, r.id)));
+        match page.next {
+            Some(next) => after = Some(next),
+            None => break,
+        }
+    }
+    assert_eq!(pages, 3);
+    assert_eq!(seen.len(), 61, "every application exactly once");
+    let mut unique = seen.iter().map(|(_, id)| id.clone()).collect::<Vec<_>>();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), 61);
+    assert!(seen.windows(2).all(|w| w[0].0 >= w[1].0), "newest first");
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
 async fn another_organizations_application_answers_like_a_missing_one(pool: PgPool) {
     let state = state(pool).await;
     let (_, manager) = sign_in(&state, MANAGER).await;
@@ -612,9 +665,10 @@ async fn another_organizations_application_answers_like_a_missing_one(pool: PgPo
     };
 
     assert!(
-        applications::list(&state.pool, &stranger, &ApplicationFilter::default())
+        applications::list(&state.pool, &stranger, &ApplicationFilter::default(), None)
             .await
             .unwrap()
+            .rows
             .is_empty()
     );
     let missing = uuid::Uuid::new_v4().to_string();

@@ -70,9 +70,9 @@ test("an application's detail shows each acceptance step with the time it happen
   const row = page.getByRole('row', { name: new RegExp(`${applicant.first} ${applicant.last}`) });
   const steps = row.getByRole('list', { name: 'Stappen' }).getByRole('listitem');
   await expect(steps).toHaveCount(2);
-  // "Gegevens bevestigd 2026-03-14 10:42": the step, then today's date and the minute it
+  // "Gegevens bevestigd 14-03-2026 10:42": the step, then today's date and the minute it
   // happened, as the portal shows times (Europe/Amsterdam).
-  const stepTime = /^(.+) (\d{4}-\d{2}-\d{2}) (\d{2}:\d{2})$/;
+  const stepTime = /^(.+) (\d{2}-\d{2}-\d{4}) (\d{2}:\d{2})$/;
   const shown = async (n: number) => {
     const text = (await steps.nth(n).innerText()).replace(/\s+/g, ' ').trim();
     const match = text.match(stepTime);
@@ -87,4 +87,42 @@ test("an application's detail shows each acceptance step with the time it happen
   expect(verified.step).toBe('Mobiel nummer bevestigd');
   expect([portalDate(verifiedFrom), portalDate(verifiedTo)]).toContain(verified.date);
   expect(portalMinutes(verifiedFrom, verifiedTo)).toContain(verified.at);
+});
+
+test('Lopende aanvragen writes dates and amounts the Dutch way, amounts right-aligned on one line, in pages of 25', async ({ page, request }) => {
+  const { stamp, mobile } = unique();
+  const submittedFrom = new Date();
+  await applyFor(request, [{ first: 'Dirk', last: `Datum-${stamp}`, email: `dirk.${stamp}@example.nl`, mobile, employed: true }]);
+  const submittedTo = new Date();
+
+  await signInAsManager(page);
+  await page.goto('/beheer/lopende-aanvragen');
+  const table = page.getByRole('table', { name: 'Lopende aanvragen' });
+  const newest = table.getByRole('row').nth(1);
+  // dd-mm-jjjj uu:mm, the minute it was submitted.
+  const submitted = newest.getByTestId('submitted-at');
+  expect(portalMinutes(submittedFrom, submittedTo)).toContain(await submitted.innerText());
+  // "€ 18,15": a euro sign, a no-break space, thousands with a dot and cents after a comma.
+  const total = newest.getByTestId('total');
+  expect(await total.textContent()).toMatch(/^€\u00a0\d{1,3}(\.\d{3})*,\d{2}$/);
+  await expect(total).toHaveCSS('text-align', 'right');
+  await expect(total).toHaveCSS('white-space', 'nowrap');
+  await expect(table.getByRole('columnheader', { name: 'Totaal' })).toHaveCSS('text-align', 'right');
+  // No more than a page; the next one follows on from it (keyset paging, no 200 limit).
+  const rows = table.getByRole('row');
+  expect(await rows.count()).toBeLessThanOrEqual(26);
+  const next = page.getByRole('button', { name: 'Volgende' });
+  if (await next.isEnabled()) {
+    const firstOnPage1 = await rows.nth(1).innerText();
+    await next.click();
+    await expect(page.getByRole('navigation', { name: "Pagina's, nu pagina 2" })).toBeVisible();
+    await expect(rows.nth(1)).not.toHaveText(firstOnPage1);
+  }
+
+  // In English (whichever page is shown): "25 Nov 2026, 14:05" and "€18.15".
+  await page.getByRole('button', { name: 'EN English' }).click();
+  const english = page.getByRole('table', { name: 'Applications in progress' }).getByRole('row').nth(1);
+  await expect(english.getByTestId('submitted-at')).toHaveText(/^\d{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4}, \d{2}:\d{2}$/);
+  await expect(english.getByTestId('total')).toHaveText(/^€\d{1,3}(,\d{3})*\.\d{2}$/);
+  await page.getByRole('button', { name: 'NL Nederlands' }).click();
 });

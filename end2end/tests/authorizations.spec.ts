@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect, Page } from '@playwright/test';
 import { readFile } from 'node:fs/promises';
 import { createActiveUser, expectAccessible, signInAsManager, signInFully, sqlOnTestDatabase, unique } from './helpers';
 
@@ -16,7 +16,7 @@ test('a manager filters the authorizations, exports them and revokes one', async
   await expectAccessible(page);
 
   // Filters: the user's name finds exactly their row; a level they do not hold finds nothing.
-  await page.getByLabel('Gebruiker').fill(lastName);
+  await filterOnUser(page, lastName);
   const rows = table.getByRole('row').filter({ hasText: lastName });
   await expect(rows).toHaveCount(1);
   await expect(table.getByRole('row')).toHaveCount(2);
@@ -66,6 +66,15 @@ test('the authorizations page works in English', async ({ page }) => {
   await page.getByRole('button', { name: 'NL Nederlands' }).click();
 });
 
+/**
+ * Types in the user filter and waits until the list shows the answer: the search asks once
+ * typing pauses and says "Bezig met zoeken…" until the answer is shown.
+ */
+async function filterOnUser(page: Page, text: string) {
+  await page.getByLabel('Gebruiker').fill(text);
+  await expect(page.getByRole('status').filter({ hasText: 'Bezig met zoeken…' })).toHaveCount(0);
+}
+
 /** dd-mm-jjjj of today plus `years` (in this machine's time zone, which is the portal's here). */
 function dutchDate(years: number, from = new Date()): string {
   const d = new Date(from);
@@ -79,7 +88,7 @@ test('a manager renews one authorization, activates an expired one and renews fi
   await signInAsManager(page);
   await page.getByRole('link', { name: 'Machtigingen' }).click();
   const table = page.getByRole('table', { name: 'Machtigingen' });
-  await page.getByLabel('Gebruiker').fill(one.name.split(' ')[1]);
+  await filterOnUser(page, one.name.split(' ')[1]);
   const row = table.getByRole('row').filter({ hasText: one.name });
   await expect(row).toHaveCount(1);
   const end = await row.getByRole('cell').nth(7).innerText();
@@ -124,7 +133,7 @@ test('a manager renews one authorization, activates an expired one and renews fi
   await expect(page.getByRole('group', { name: 'Verloopt binnenkort' })).toBeVisible();
   await page.getByRole('button', { name: /binnen 30 dagen$/ }).click();
   await expect(page.getByRole('combobox', { name: 'Verloopt binnenkort' })).toHaveValue('30');
-  await page.getByLabel('Gebruiker').fill(first);
+  await filterOnUser(page, first);
   const rows = table.getByRole('row').filter({ hasText: first });
   await expect(rows).toHaveCount(5);
   for (const u of five) await page.getByRole('checkbox', { name: new RegExp(`^Kiezen: ${u.name}`) }).check();
@@ -144,7 +153,7 @@ test('a manager appoints a manager, ends that right again (effective in the new 
   await signInAsManager(page);
   await page.getByRole('link', { name: 'Machtigingen' }).click();
   const table = page.getByRole('table', { name: 'Machtigingen' });
-  await page.getByLabel('Gebruiker').fill(bea.name.split(' ')[1]);
+  await filterOnUser(page, bea.name.split(' ')[1]);
   const rows = table.getByRole('row').filter({ hasText: bea.name });
   await expect(rows).toHaveCount(1);
 
@@ -180,7 +189,7 @@ test('a manager appoints a manager, ends that right again (effective in the new 
 
   // Berg Advies has one manager, the demo manager: the server refuses and the page says why.
   await page.getByLabel('Organisatie').selectOption({ label: 'Berg Advies V.O.F.' });
-  await page.getByLabel('Gebruiker').fill('Jansen');
+  await filterOnUser(page, 'Jansen');
   const last = table.getByRole('row').filter({ hasText: 'Beheer van machtigingen' });
   await expect(last).toHaveCount(1);
   await last.getByRole('button', { name: /^Intrekken: / }).click();
@@ -227,7 +236,7 @@ test('a manager requests new authorizations for a user who holds a means, active
 
   // Active at once, in the overview: all services and the manager's right.
   await page.getByRole('link', { name: 'Naar Machtigingen' }).click();
-  await page.getByLabel('Gebruiker').fill(lastName);
+  await filterOnUser(page, lastName);
   const table = page.getByRole('table', { name: 'Machtigingen' });
   await expect(table.getByRole('row').filter({ hasText: 'Alle diensten' })).toHaveCount(1);
   await expect(table.getByRole('row').filter({ hasText: 'Beheer van machtigingen' })).toHaveCount(1);

@@ -125,7 +125,8 @@ export async function signInAsManager(page: Page) {
 
 export async function signInAsOperator(page: Page) {
   await signInFully(page, OPERATOR.username, OPERATOR.password, OPERATOR.mobile);
-  await expect(page.getByRole('link', { name: 'Eindcontrole' })).toBeVisible();
+  // In the menu, which a phone folds away behind "Menu".
+  await expect(page.getByRole('link', { name: 'Eindcontrole', includeHidden: true })).toBeAttached();
 }
 
 /** No serious or critical accessibility violations on the page as it is now. */
@@ -304,29 +305,31 @@ export async function createFinalCheckItem(request: APIRequestContext): Promise<
   return { id: applicant.id, name: verification.name };
 }
 
-/** Today's date where the portal shows times (Europe/Amsterdam), as YYYY-MM-DD. */
+/** Today's date where the portal shows times (Europe/Amsterdam), as the Dutch pages write it: dd-mm-jjjj. */
 export function portalDate(at: Date = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Amsterdam', year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+  const p = amsterdam(at);
+  return `${p.day}-${p.month}-${p.year}`;
 }
 
-/** Every minute from `from` to `to` as the portal shows it (YYYY-MM-DD HH:MM, Europe/Amsterdam). */
+/** Every minute from `from` to `to` as the Dutch pages show it (dd-mm-jjjj uu:mm, Europe/Amsterdam). */
 export function portalMinutes(from: Date, to: Date): string[] {
-  const format = (d: Date) => {
-    const parts = Object.fromEntries(
-      new Intl.DateTimeFormat('en-GB', {
-        timeZone: 'Europe/Amsterdam', year: 'numeric', month: '2-digit', day: '2-digit',
-        hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
-      })
-        .formatToParts(d)
-        .map((p) => [p.type, p.value]),
-    );
-    return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
-  };
   const minutes: string[] = [];
   for (let t = Math.floor(from.getTime() / 60_000) * 60_000; t <= to.getTime(); t += 60_000) {
-    minutes.push(format(new Date(t)));
+    const p = amsterdam(new Date(t));
+    minutes.push(`${p.day}-${p.month}-${p.year} ${p.hour}:${p.minute}`);
   }
   return minutes;
+}
+
+function amsterdam(d: Date): Record<string, string> {
+  return Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', {
+      timeZone: 'Europe/Amsterdam', year: 'numeric', month: '2-digit', day: '2-digit',
+      hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+    })
+      .formatToParts(d)
+      .map((p) => [p.type, p.value]),
+  );
 }
 
 /** Runs SQL on the end-to-end server's embedded database: only to let time pass (expiry). */

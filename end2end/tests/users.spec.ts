@@ -23,11 +23,18 @@ test('the users list pages forward and back through the users found', async ({ p
   await expect(rows).toHaveCount(26);
   await expect(page.getByText('Pagina 1')).toBeVisible();
   await expect(page.getByRole('button', { name: 'Vorige' })).toBeDisabled();
-  const firstEmail = found.first().getByRole('cell').nth(2);
+  // Each user's status and number of authorizations, the number right-aligned.
+  const firstCells = found.first().getByRole('cell');
+  await expect(firstCells.nth(0)).toHaveText('Uitgenodigd');
+  await expect(firstCells.nth(1)).toHaveText(/^\d+$/);
+  await expect(firstCells.nth(1)).toHaveCSS('text-align', 'right');
+  await expect(page.getByRole('navigation', { name: "Pagina's, nu pagina 1" })).toBeVisible();
+  const firstEmail = found.first().getByRole('cell').nth(3);
   const firstOnPage1 = await firstEmail.innerText();
 
   await page.getByRole('button', { name: 'Volgende' }).click();
   await expect(page.getByText('Pagina 2')).toBeVisible();
+  await expect(page.getByRole('navigation', { name: "Pagina's, nu pagina 2" })).toBeVisible();
   await expect(found).toHaveCount(2);
   await expect(rows).toHaveCount(3);
   await expect(firstEmail).not.toHaveText(firstOnPage1);
@@ -50,4 +57,21 @@ test('searching narrows the list and never shows another organization', async ({
   await page.getByLabel('Zoeken').fill('noord.');
   await expect(page.getByText('Geen gebruikers gevonden.')).toBeVisible();
   await expect(page.getByText('Zorggroep Noord')).toHaveCount(0);
+});
+
+test('the search waits until typing pauses, and says it is searching', async ({ page }) => {
+  await signInAsManager(page);
+  await expect(page.getByRole('table', { name: 'Gebruikers' })).toBeVisible();
+  const searches: string[] = [];
+  page.on('request', (r) => {
+    if (r.url().endsWith('/api/users/list')) searches.push(JSON.parse(r.postData() ?? '{}').search);
+  });
+  const field = page.getByLabel('Zoeken');
+  await field.pressSequentially('pieter van', { delay: 40 });
+  await expect(page.getByRole('status').filter({ hasText: 'Bezig met zoeken…' })).toBeVisible();
+  const table = page.getByRole('table', { name: 'Gebruikers' });
+  await expect(table.getByRole('row')).toHaveCount(2);
+  await expect(page.getByRole('status').filter({ hasText: 'Bezig met zoeken…' })).toHaveCount(0);
+  // One question for the whole term, none for "p", "pi", "pie", ...
+  expect(searches).toEqual(['pieter van']);
 });

@@ -140,10 +140,33 @@ test('a manager adds users by hand and by CSV, sees the price follow, agrees, an
   // Summary, terms, agree.
   await expect(page.getByRole('heading', { name: 'Overzicht en akkoord' })).toBeVisible();
   await expect(page.getByRole('region', { name: 'Voorwaarden (versie 1)' })).toBeVisible();
+  // Every user is listed, and nothing says some are left out.
+  const userList = page.locator('details').filter({ hasText: 'Toon de 6 gebruikers' });
+  await userList.getByText('Toon de 6 gebruikers').click();
+  await expect(userList.getByRole('listitem')).toHaveCount(6);
+  await expect(userList.getByText(/gebruikers getoond/)).toHaveCount(0);
   await expectAccessible(page);
   await page.getByRole('button', { name: 'Akkoord' }).click();
   await expect(page.getByText('Vink aan dat u akkoord gaat met de voorwaarden.')).toBeVisible();
   await page.getByRole('checkbox', { name: 'Ik heb de voorwaarden gelezen en ga ermee akkoord.' }).check();
+
+  // While "Akkoord" waits, the wizard says so and cannot be sent again; a refusal says that
+  // nothing was sent. The server's answer is held back, then refused as it would be when busy.
+  let answer: () => void = () => {};
+  const answered = new Promise<void>((resolve) => { answer = resolve; });
+  await page.route('**/api/wizard/submit', async (route) => {
+    await answered;
+    await route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ code: 'unavailable' }) });
+  });
+  await page.getByRole('button', { name: 'Akkoord' }).click();
+  await expect(page.getByRole('button', { name: 'Bezig met versturen…' })).toBeDisabled();
+  await expect(page.getByRole('button', { name: 'Vorige' })).toBeDisabled();
+  await expect(page.getByRole('button', { name: 'Opnieuw beginnen (alles wissen)' })).toBeDisabled();
+  await expect(page.locator('section.wizard')).toHaveAttribute('aria-busy', 'true');
+  answer();
+  await expect(page.getByRole('alert').filter({ hasText: 'Er is niets verstuurd; probeer het opnieuw.' })).toBeVisible();
+  await expect(page.locator('section.wizard')).toHaveAttribute('aria-busy', 'false');
+  await page.unroute('**/api/wizard/submit');
   await page.getByRole('button', { name: 'Akkoord' }).click();
   await expect(page.getByRole('heading', { name: 'Aanvraag verstuurd' })).toBeVisible();
 
@@ -224,6 +247,9 @@ test('the CSV preview shows broken rows, which are corrected in place and taken 
   await expect(preview.getByRole('row', { name: /kees@example.nl/ })).toContainText('Vul een bestaande datum in');
   await expect(preview.getByRole('row', { name: /Dubbel/ })).toContainText('Komt al eerder voor in deze aanvraag.');
   await expect(preview.getByRole('row', { name: /Telefoon/ })).toContainText('Vul ja of nee in.');
+  // A row's problems read as sentences of their own, never run together as ".;".
+  await expect(preview.getByRole('row', { name: /Telefoon/ })).toContainText(/\. (Mobiel nummer|In loondienst): /);
+  await expect(preview).not.toContainText('.;');
   await expectAccessible(page);
 
   // Correct two rows in place.
@@ -312,7 +338,114 @@ test("the wizard's Vorige goes back to the first step and forward again without 
   await expect(page.getByRole('button', { name: 'Verwijderen Mijn RVO (RVO)' })).toBeVisible();
   await expect(total).toHaveText(price);
 
-  // Leave no draft behind.
+  // Leave no draft behind: with users entered, it asks first.
   await page.getByRole('button', { name: 'Opnieuw beginnen (alles wissen)' }).click();
+  await page.getByRole('group', { name: 'Opnieuw beginnen?' }).getByRole('button', { name: 'Ja, alles wissen' }).click();
   await expect(page.getByRole('heading', { name: 'Organisatie en niveau' })).toBeVisible();
+});
+
+test('"Opnieuw beginnen" asks first once users were entered, and says what is lost', async ({ page }) => {
+  const { stamp } = unique();
+  const startOver = page.getByRole('button', { name: 'Opnieuw beginnen (alles wissen)' });
+  const confirm = page.getByRole('group', { name: 'Opnieuw beginnen?' });
+  await openWizard(page);
+  await throughOrganizationSteps(page);
+
+  // No users yet: it starts over at once.
+  await startOver.click();
+  await expect(page.getByRole('heading', { name: 'Organisatie en niveau' })).toBeVisible();
+  await expect(confirm).toHaveCount(0);
+
+  // With a user it asks, saying what would be lost; Annuleren keeps everything.
+  await throughOrganizationSteps(page);
+  await addByHand(page, 'Wim', `Wissen-${stamp}`, `wim.${stamp}@example.nl`, `06 ${unique().stamp}`, true);
+  await startOver.click();
+  await expect(confirm).toContainText('Alle ingevulde gegevens en 1 gebruiker worden gewist.');
+  await expect(page.getByRole('heading', { name: 'Gebruikers', level: 2 })).toBeVisible();
+  await expectAccessible(page);
+  await confirm.getByRole('button', { name: 'Annuleren' }).click();
+  await expect(confirm).toHaveCount(0);
+  await expect(startOver).toBeFocused();
+  const users = page.getByRole('table', { name: 'Toegevoegde gebruikers (1)' });
+  await expect(users.getByRole('cell', { name: `wim.${stamp}@example.nl`, exact: true })).toBeVisible();
+
+  // "Ja, alles wissen" clears it all.
+  await startOver.click();
+  await confirm.getByRole('button', { name: 'Ja, alles wissen' }).click();
+  await expect(page.getByRole('heading', { name: 'Organisatie en niveau' })).toBeVisible();
+  await expect(confirm).toHaveCount(0);
+  await throughOrganizationSteps(page);
+  await expect(page.getByText('Nog geen gebruikers toegevoegd.')).toBeVisible();
+});
+
+test('the summary of a long list says how many users it shows, and shows all on request', async ({ page }) => {
+  const { stamp } = unique();
+  const count = 120;
+  // Names of letters only: 7 becomes "aah".
+  const letters = (i: number) => i.toString().padStart(3, '0').split('').map((d) => 'abcdefghij'[Number(d)]).join('');
+  const rows = Array.from({ length: count }, (_, i) =>
+    `Reeks;;Lid-${letters(i)};reeks.${i}.${stamp}@example.nl;0612${i.toString().padStart(6, '0')};01-01-1990;ja`);
+  const csv = ['voornaam;tussenvoegsel;achternaam;e-mail;mobiel;geboortedatum;in loondienst', ...rows].join('\r\n');
+  await openWizard(page);
+  await throughOrganizationSteps(page);
+  await page.getByLabel('CSV-bestand uploaden').setInputFiles({
+    name: 'reeks.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'latin1'),
+  });
+  await expect(page.getByText(`${count} rijen in orde, 0 met problemen.`, { exact: false })).toBeVisible();
+  await page.getByRole('button', { name: `Geldige rijen overnemen (${count})` }).click();
+  await expect(page.getByRole('table', { name: `Toegevoegde gebruikers (${count})` })).toBeVisible();
+  await page.getByRole('button', { name: 'Volgende' }).click();
+  await expect(page.getByRole('heading', { name: 'Machtigingen', level: 2 })).toBeVisible();
+  await page.getByRole('group', { name: 'Wilt u direct machtigingen toevoegen?' }).getByRole('radio', { name: 'Nee' }).check();
+  await page.getByRole('button', { name: 'Volgende' }).click();
+  await expect(page.getByRole('heading', { name: 'Overzicht en akkoord' })).toBeVisible();
+
+  const userList = page.locator('details').filter({ hasText: `Toon de ${count} gebruikers` });
+  await userList.getByText(`Toon de ${count} gebruikers`).click();
+  await expect(userList.getByText(`100 van ${count} gebruikers getoond.`)).toBeVisible();
+  await expect(userList.getByRole('listitem')).toHaveCount(100);
+  await expectAccessible(page);
+  await userList.getByRole('button', { name: 'Toon alle gebruikers' }).click();
+  await expect(userList.getByRole('listitem')).toHaveCount(count);
+  await expect(userList.getByText(/gebruikers getoond/)).toHaveCount(0);
+  await expect(userList.getByText(`reeks.${count - 1}.${stamp}@example.nl`, { exact: false })).toBeVisible();
+});
+
+test('a file that cannot be read as CSV says so at the upload field', async ({ page }) => {
+  await openWizard(page);
+  await throughOrganizationSteps(page);
+  const upload = page.getByLabel('CSV-bestand uploaden');
+  const unreadable = 'Dit bestand kunnen we niet lezen. Kies een CSV-bestand: sla het in Excel op als "CSV (gescheiden door lijstscheidingsteken)".';
+
+  // An Excel workbook (a zip file) chosen by mistake.
+  await upload.setInputFiles({
+    name: 'gebruikers.xlsx',
+    mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    buffer: Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00]), Buffer.alloc(256, 0)]),
+  });
+  await expect(page.getByText(unreadable)).toBeVisible();
+  await expect(upload).toHaveAccessibleDescription(new RegExp(unreadable.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+  await expect(page.getByRole('table', { name: 'Voorbeeld van het bestand' })).toHaveCount(0);
+  await expectAccessible(page);
+
+  // Bytes that are no text at all.
+  await upload.setInputFiles({
+    name: 'gebruikers.csv', mimeType: 'text/csv',
+    buffer: Buffer.from(Array.from({ length: 512 }, (_, i) => (i * 37) % 32)),
+  });
+  await expect(page.getByText(unreadable)).toBeVisible();
+
+  // An empty file.
+  await upload.setInputFiles({ name: 'leeg.csv', mimeType: 'text/csv', buffer: Buffer.alloc(0) });
+  await expect(page.getByText('Het bestand bevat geen gebruikers.')).toBeVisible();
+  await expect(page.getByText(unreadable)).toHaveCount(0);
+
+  // A good file afterwards works as ever, and the message is gone.
+  const csv = [
+    'voornaam;tussenvoegsel;achternaam;e-mail;mobiel;geboortedatum;in loondienst',
+    `Iris;;Goed;iris.goed.${unique().stamp}@example.nl;0612000001;01-01-1990;ja`,
+  ].join('\r\n');
+  await upload.setInputFiles({ name: 'gebruikers.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'latin1') });
+  await expect(page.getByText('1 rij in orde, 0 met problemen.', { exact: false })).toBeVisible();
+  await expect(page.getByText('Het bestand bevat geen gebruikers.')).toHaveCount(0);
 });

@@ -2,6 +2,7 @@
 //! brotli-precompressed when the build left a `.br` beside a file, plus the small HTML shell
 //! every page path answers with (the app renders in the browser).
 
+use app::server::brand::Brand;
 use axum::body::Body;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -35,6 +36,9 @@ fn content_type(ext: &str) -> &'static str {
         "wasm" => "application/wasm",
         "css" => "text/css; charset=utf-8",
         "json" => "application/json",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "webp" => "image/webp",
         _ => "application/octet-stream",
     }
 }
@@ -62,15 +66,18 @@ impl Assets {
     /// server serves another build: a script file and a same-origin fetch, so the strict CSP
     /// stays exactly as in production.
     ///
-    /// `brand` (the broker's portal name) is the title and the `application-name` the bundles
-    /// read theirs from.
+    /// `brand`: its name is the title and the `application-name` the bundles read theirs from;
+    /// its colour and logo are `brand.css` (and the logo file) beside the bundles, in the same
+    /// build folder, so a new colour or logo is a new build name and no browser keeps the old.
     pub fn load(
         site_root: &Path,
         name: &str,
-        brand: &str,
+        brand: &Brand,
         live_reload: bool,
     ) -> std::io::Result<Self> {
-        let brand = brand.replace('&', "&amp;");
+        let stylesheet = brand.stylesheet();
+        let brand_logo = brand.logo.clone();
+        let brand = brand.name.replace('&', "&amp;");
         let pkg = site_root.join("pkg");
         let mut found: Vec<(String, Bytes, Option<Bytes>)> = Vec::new();
         for entry in std::fs::read_dir(&pkg).map_err(|e| {
@@ -102,11 +109,22 @@ impl Assets {
                 .map(Bytes::from);
             found.push((file, body, brotli));
         }
+        if let Some(css) = &stylesheet {
+            found.push(("brand.css".into(), Bytes::from(css.clone()), None));
+        }
+        if let Some(logo) = &brand_logo {
+            found.push((
+                logo.file_name.clone(),
+                Bytes::from(logo.bytes.clone()),
+                None,
+            ));
+        }
         found.sort_by(|a, b| a.0.cmp(&b.0));
         for required in [
             format!("{name}.js"),
             format!("{name}.wasm"),
             format!("{name}.css"),
+            "portal.css".to_string(),
             "accept.js".to_string(),
             "accept_bg.wasm".to_string(),
             "signin.js".to_string(),
@@ -186,14 +204,21 @@ impl Assets {
         } else {
             String::new()
         };
-        let page = |title: &str, js: &str, wasm: &str, boot: &str| {
+        let brand_css = if stylesheet.is_some() {
+            format!("<link rel=\"stylesheet\" href=\"/pkg/{build}/brand.css\">\n")
+        } else {
+            String::new()
+        };
+        // The portal's own styles go in its shell only: the single pages' budgets never carry them.
+        let portal_css = format!("<link rel=\"stylesheet\" href=\"/pkg/{build}/portal.css\">\n");
+        let page = |title: &str, js: &str, wasm: &str, boot: &str, styles: &str| {
             format!(
             "<!DOCTYPE html>\n<html lang=\"nl\">\n<head>\n<meta charset=\"utf-8\">\n\
              <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
              <meta name=\"color-scheme\" content=\"light\">\n\
              <meta name=\"application-name\" content=\"{brand}\">\n<title>{title}</title>\n\
              <link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\">\n\
-             <link rel=\"stylesheet\" href=\"/pkg/{build}/{name}.css\">\n\
+             <link rel=\"stylesheet\" href=\"/pkg/{build}/{name}.css\">\n{styles}{brand_css}\
              <link rel=\"modulepreload\" href=\"/pkg/{build}/{js}\">\n\
              <link rel=\"preload\" href=\"/pkg/{build}/{wasm}\" as=\"fetch\" type=\"application/wasm\" crossorigin>\n\
              <script type=\"module\" src=\"/pkg/{build}/{boot}\"></script>\n{reload}</head>\n\
@@ -205,18 +230,21 @@ impl Assets {
             &format!("{name}.js"),
             &format!("{name}.wasm"),
             "boot.js",
+            &portal_css,
         );
         let accept_shell = page(
             &format!("Uitnodiging – {brand}"),
             "accept.js",
             "accept_bg.wasm",
             "accept-boot.js",
+            "",
         );
         let signin_shell = page(
             &format!("Inloggen – {brand}"),
             "signin.js",
             "signin_bg.wasm",
             "signin-boot.js",
+            "",
         );
         Ok(Self {
             build,

@@ -23,7 +23,7 @@ pub fn run(site_root: &Path, record: &Path, write_record: bool) -> Result<(), Bo
     let assets = Assets::load(
         site_root,
         "machtig",
-        app::server::brand::DEFAULT_NAME,
+        &app::server::brand::Brand::default(),
         false,
     )?;
     let recorded = read_record(record);

@@ -126,7 +126,7 @@ async fn serve() -> Result<(), BoxError> {
     let assets = Arc::new(assets::Assets::load(
         &settings.site_root,
         "machtig",
-        &settings.brand.name,
+        &settings.brand,
         settings.live_reload,
     )?);
     let (pool, pg) = connect(&settings).await?;

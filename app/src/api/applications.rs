@@ -3,6 +3,7 @@
 
 use super::ApiError;
 use crate::domain::acceptance::Status;
+use crate::domain::date::Moment;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use server_fn::codec::Json;
@@ -52,8 +53,7 @@ pub struct ApplicationSummary {
     pub id: String,
     pub organization: String,
     pub level: String,
-    /// "YYYY-MM-DD HH:MM", Dutch time.
-    pub submitted_at: String,
+    pub submitted_at: Moment,
     pub submitted_by: String,
     pub total_cents: i64,
     /// (status, number of users in it), in the order of `Status::ALL`.
@@ -69,9 +69,9 @@ pub struct Applicant {
     pub employed: bool,
     pub status: Status,
     /// Until when the current invitation link works, if there is one.
-    pub invitation_valid_until: Option<String>,
-    /// The steps taken so far, in order: (step, "YYYY-MM-DD HH:MM" Dutch time).
-    pub steps: Vec<(ProgressStep, String)>,
+    pub invitation_valid_until: Option<Moment>,
+    /// The steps taken so far, in order, with when.
+    pub steps: Vec<(ProgressStep, Moment)>,
     /// Why the final check or the verification said no.
     pub rejection_reason: Option<String>,
 }
@@ -87,6 +87,22 @@ pub struct ApplicationDetail {
     pub subtotal_cents: i64,
     pub vat_cents: i64,
     pub applicants: Vec<Applicant>,
+}
+
+/// Applications per page of Lopende aanvragen.
+pub const PAGE_SIZE: usize = 25;
+
+/// Where the next page starts: after this application (newest first).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplicationsCursor {
+    pub submitted_at: chrono::DateTime<chrono::Utc>,
+    pub id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplicationsPage {
+    pub rows: Vec<ApplicationSummary>,
+    pub next: Option<ApplicationsCursor>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -107,10 +123,11 @@ pub async fn managed_organizations() -> Result<Vec<super::wizard::OrgOption>, Ap
 #[server(prefix = "/api", endpoint = "applications/list", input = Json)]
 pub async fn list_applications(
     filter: ApplicationFilter,
-) -> Result<Vec<ApplicationSummary>, ApiError> {
+    after: Option<ApplicationsCursor>,
+) -> Result<ApplicationsPage, ApiError> {
     use crate::server::{applications, request};
     let (state, caller) = request::caller().await?;
-    request::respond(applications::list(&state.pool, &caller, &filter).await)
+    request::respond(applications::list(&state.pool, &caller, &filter, after.as_ref()).await)
 }
 
 #[server(prefix = "/api", endpoint = "applications/detail", input = Json)]

@@ -5,6 +5,7 @@
 use super::wizard::OrgOption;
 use super::ApiError;
 use crate::domain::authorization::State;
+use crate::domain::date::Date;
 use crate::domain::ids::{AuthorizationId, OrgId, ServiceId, UserId};
 use crate::domain::level::AssuranceLevel;
 use crate::domain::tariff::Validity;
@@ -108,10 +109,9 @@ pub struct AuthorizationRow {
     pub is_admin: bool,
     pub level: AssuranceLevel,
     pub branch: Option<String>,
-    /// dd-mm-jjjj
-    pub valid_from: String,
-    /// dd-mm-jjjj
-    pub valid_until: String,
+    pub valid_from: Date,
+    /// The last day it is valid.
+    pub valid_until: Date,
     pub state: State,
 }
 
@@ -159,10 +159,8 @@ pub struct RenewalLine {
     pub level: AssuranceLevel,
     /// Active ones are renewed from their end date; expired ones are activated from today.
     pub state: State,
-    /// dd-mm-jjjj
-    pub current_end: String,
-    /// dd-mm-jjjj
-    pub new_end: String,
+    pub current_end: Date,
+    pub new_end: Date,
     /// Excluding VAT.
     pub cents: i64,
 }

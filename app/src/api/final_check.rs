@@ -3,6 +3,7 @@
 //! identity-verification simulator.
 
 use super::ApiError;
+use crate::domain::date::{Date, Moment};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use server_fn::codec::Json;
@@ -14,8 +15,8 @@ pub struct CheckItem {
     pub organization: String,
     pub kvk: String,
     pub level: String,
-    /// "YYYY-MM-DD HH:MM", Dutch time.
-    pub verified_at: String,
+    /// Set once the verification passed, which every item in the queue did.
+    pub verified_at: Option<Moment>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -23,7 +24,7 @@ pub struct CheckDetail {
     pub item: CheckItem,
     pub email: String,
     pub mobile: String,
-    pub date_of_birth: Option<String>,
+    pub date_of_birth: Option<Date>,
     pub submitted_by: String,
     pub verification_reference: String,
     pub with_authorizations: bool,
@@ -39,7 +40,7 @@ pub struct SimulatedVerification {
     pub name: String,
     pub email: String,
     pub organization: String,
-    pub deadline: String,
+    pub deadline: Date,
 }
 
 #[server(prefix = "/api", endpoint = "final_check/list", input = Json)]

@@ -188,6 +188,10 @@ fn valid_bodies() -> Vec<Value> {
                 status: Some(Status::Invited),
                 org_id: Some(s("org")),
             },
+            after: Some(applications::ApplicationsCursor {
+                submitted_at: chrono::DateTime::UNIX_EPOCH,
+                id: s("a"),
+            }),
         })),
         json(serde_json::to_value(applications::CorrectApplicant {
             applicant_id: s("a"),

@@ -4,6 +4,7 @@
 //! can request authorizations.
 
 use super::ApiError;
+use crate::domain::date::Date;
 use crate::domain::ids::{LinkRequestId, OrgId};
 use crate::domain::link_request::Status;
 use leptos::prelude::*;
@@ -16,10 +17,9 @@ pub struct SentRequest {
     pub id: LinkRequestId,
     pub organization: String,
     pub email: String,
-    /// dd-mm-jjjj
-    pub sent_on: String,
-    /// dd-mm-jjjj: it lapses unanswered after this day.
-    pub open_until: String,
+    pub sent_on: Date,
+    /// It lapses unanswered after this day.
+    pub open_until: Date,
     pub sent_by: String,
 }
 
@@ -29,8 +29,7 @@ pub struct ReceivedRequest {
     pub id: LinkRequestId,
     pub organization: String,
     pub sent_by: String,
-    /// dd-mm-jjjj
-    pub sent_on: String,
+    pub sent_on: Date,
 }
 
 #[server(prefix = "/api", endpoint = "link_requests/list", input = Json)]

@@ -1,11 +1,22 @@
 //! Beheer > Gebruikers.
 
 use super::ApiError;
+use crate::domain::acceptance::Status;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use server_fn::codec::Json;
 
 pub const PAGE_SIZE: usize = 25;
+
+/// Where a user stands, as the manager asks it: can they log in, or how far is their means?
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UserState {
+    Active,
+    Blocked,
+    /// No means yet: where their newest application stands (uitgenodigd, geaccepteerd, ...).
+    Applying(Status),
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserRow {
@@ -17,6 +28,9 @@ pub struct UserRow {
     pub email: String,
     pub level: String,
     pub organizations: String,
+    pub state: UserState,
+    /// Active and pending authorizations in the caller's organizations.
+    pub authorizations: i64,
     pub sort_key: String,
 }
 

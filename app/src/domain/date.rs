@@ -107,6 +107,18 @@ impl Date {
         format!("{:02}-{:02}-{:04}", self.day, self.month, self.year)
     }
 
+    /// The date as people read it, in every list, page and e-mail: `25-11-2026` in Dutch and
+    /// `25 Nov 2026` in English (day before month, with the month's name, reads the same to
+    /// anyone who learnt English, wherever they learnt it).
+    pub fn show(self, dutch: bool) -> String {
+        if dutch {
+            self.to_dutch()
+        } else {
+            let month = MONTHS_EN[usize::from(self.month.clamp(1, 12)) - 1];
+            format!("{} {month} {:04}", self.day, self.year)
+        }
+    }
+
     /// The same day `years` later; 29 February becomes 28 February in a year without it.
     pub fn plus_years(self, years: i32) -> Self {
         let year = (self.year + years).clamp(1, 9999);
@@ -130,6 +142,116 @@ impl Date {
 /// an age of at least [`MIN_AGE`] and at most [`MAX_AGE`] completed years on `today`.
 pub fn is_plausible_birth_date(date: Date, today: Date) -> bool {
     date <= today && (MIN_AGE..=MAX_AGE).contains(&date.years_until(today))
+}
+
+const MONTHS_EN: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// A moment in Dutch time (Europe/Amsterdam) to the minute: when something happened or until
+/// when a link works. The server converts from UTC; the browser and the e-mails only show it.
+/// On the wire as `yyyy-mm-dd hh:mm`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Moment {
+    // Field order matters: the derived `Ord` is chronological.
+    pub date: Date,
+    pub hour: u8,
+    pub minute: u8,
+}
+
+impl Moment {
+    pub fn new(date: Date, hour: u8, minute: u8) -> Option<Self> {
+        (hour < 24 && minute < 60).then_some(Self { date, hour, minute })
+    }
+
+    /// Parses exactly `yyyy-mm-dd hh:mm`, the form this type writes.
+    pub fn parse(s: &str) -> Result<Self, InvalidDate> {
+        let (date, time) = s.split_once(' ').ok_or(InvalidDate)?;
+        let (h, m) = time.split_once(':').ok_or(InvalidDate)?;
+        let digits = |p: &str| p.len() == 2 && p.bytes().all(|b| b.is_ascii_digit());
+        if !digits(h) || !digits(m) {
+            return Err(InvalidDate);
+        }
+        let hour = h.parse().map_err(|_| InvalidDate)?;
+        let minute = m.parse().map_err(|_| InvalidDate)?;
+        Self::new(Date::parse_iso(date)?, hour, minute).ok_or(InvalidDate)
+    }
+
+    /// As people read it: `25-11-2026 14:05` in Dutch, `25 Nov 2026, 14:05` in English.
+    pub fn show(self, dutch: bool) -> String {
+        let separator = if dutch { " " } else { ", " };
+        format!(
+            "{}{separator}{:02}:{:02}",
+            self.date.show(dutch),
+            self.hour,
+            self.minute
+        )
+    }
+}
+
+impl fmt::Display for Moment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {:02}:{:02}", self.date, self.hour, self.minute)
+    }
+}
+
+impl TryFrom<String> for Moment {
+    type Error = InvalidDate;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        Self::parse(&s)
+    }
+}
+
+impl From<Moment> for String {
+    fn from(m: Moment) -> Self {
+        m.to_string()
+    }
+}
+
+/// Read straight from PostgreSQL: a `date` column as a [`Date`], a `timestamp` (without time
+/// zone, i.e. already `AT TIME ZONE 'Europe/Amsterdam'`) as a [`Moment`], so no query formats
+/// dates as text and every page and e-mail shows them through [`Date::show`].
+#[cfg(feature = "ssr")]
+mod postgres {
+    use super::{Date, Moment};
+    use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
+    use sqlx::error::BoxDynError;
+    use sqlx::postgres::{PgTypeInfo, PgValueRef, Postgres};
+
+    fn date(d: NaiveDate) -> Result<Date, BoxDynError> {
+        Date::new(d.year(), d.month() as u8, d.day() as u8)
+            .ok_or_else(|| "a date outside the years 1 to 9999".into())
+    }
+
+    impl sqlx::Type<Postgres> for Date {
+        fn type_info() -> PgTypeInfo {
+            <NaiveDate as sqlx::Type<Postgres>>::type_info()
+        }
+    }
+
+    impl<'r> sqlx::Decode<'r, Postgres> for Date {
+        fn decode(value: PgValueRef<'r>) -> Result<Self, BoxDynError> {
+            date(<NaiveDate as sqlx::Decode<Postgres>>::decode(value)?)
+        }
+    }
+
+    impl sqlx::Type<Postgres> for Moment {
+        fn type_info() -> PgTypeInfo {
+            <NaiveDateTime as sqlx::Type<Postgres>>::type_info()
+        }
+    }
+
+    impl<'r> sqlx::Decode<'r, Postgres> for Moment {
+        fn decode(value: PgValueRef<'r>) -> Result<Self, BoxDynError> {
+            let t = <NaiveDateTime as sqlx::Decode<Postgres>>::decode(value)?;
+            Ok(Moment {
+                date: date(t.date())?,
+                hour: t.hour() as u8,
+                minute: t.minute() as u8,
+            })
+        }
+    }
 }
 
 impl fmt::Display for Date {
@@ -214,6 +336,27 @@ mod tests {
         assert_eq!(d(1988, 3, 4).to_iso(), "1988-03-04");
         assert_eq!(d(1988, 3, 4).to_dutch(), "04-03-1988");
         assert_eq!(d(1988, 3, 4).to_string(), "1988-03-04");
+    }
+
+    #[test]
+    fn dates_and_moments_are_shown_per_language() {
+        assert_eq!(d(2026, 11, 5).show(true), "05-11-2026");
+        assert_eq!(d(2026, 11, 5).show(false), "5 Nov 2026");
+        let m = Moment::new(d(2026, 1, 31), 9, 7).unwrap();
+        assert_eq!(m.show(true), "31-01-2026 09:07");
+        assert_eq!(m.show(false), "31 Jan 2026, 09:07");
+        assert_eq!(m.to_string(), "2026-01-31 09:07");
+        assert_eq!(Moment::parse("2026-01-31 09:07"), Ok(m));
+        for bad in [
+            "2026-01-31",
+            "2026-01-31 9:07",
+            "2026-01-31 24:00",
+            "2026-02-30 10:00",
+            "2026-01-31 10:60",
+        ] {
+            assert_eq!(Moment::parse(bad), Err(InvalidDate), "{bad}");
+        }
+        assert_eq!(serde_json::to_string(&m).unwrap(), "\"2026-01-31 09:07\"");
     }
 
     #[test]

@@ -218,7 +218,8 @@ pub fn quote(
 }
 
 /// An amount of cents as shown to people: `€ 1.234,56` in Dutch, `€1,234.56` in English;
-/// negative amounts as `€ -1.234,56` and `-€1,234.56`.
+/// negative amounts as `€ -1.234,56` and `-€1,234.56`. The Dutch space is a no-break space, so
+/// an amount never breaks across lines, on a page or in an e-mail.
 pub fn format_euro(cents: i64, dutch: bool) -> String {
     let sign = if cents < 0 { "-" } else { "" };
     let abs = cents.unsigned_abs();
@@ -233,7 +234,7 @@ pub fn format_euro(cents: i64, dutch: bool) -> String {
     }
     let rest = abs % 100;
     if dutch {
-        format!("€ {sign}{euros}{decimal}{rest:02}")
+        format!("€\u{a0}{sign}{euros}{decimal}{rest:02}")
     } else {
         format!("{sign}€{euros}{decimal}{rest:02}")
     }
@@ -386,13 +387,13 @@ mod tests {
 
     #[test]
     fn euros_are_formatted_per_language() {
-        assert_eq!(format_euro(123_456, true), "€ 1.234,56");
+        assert_eq!(format_euro(123_456, true), "€\u{a0}1.234,56");
         assert_eq!(format_euro(123_456, false), "€1,234.56");
-        assert_eq!(format_euro(0, true), "€ 0,00");
+        assert_eq!(format_euro(0, true), "€\u{a0}0,00");
         assert_eq!(format_euro(5, false), "€0.05");
-        assert_eq!(format_euro(100_000_000, true), "€ 1.000.000,00");
-        assert_eq!(format_euro(99_999, true), "€ 999,99");
-        assert_eq!(format_euro(-123_456, true), "€ -1.234,56");
+        assert_eq!(format_euro(100_000_000, true), "€\u{a0}1.000.000,00");
+        assert_eq!(format_euro(99_999, true), "€\u{a0}999,99");
+        assert_eq!(format_euro(-123_456, true), "€\u{a0}-1.234,56");
         assert_eq!(format_euro(-123_456, false), "-€1,234.56");
         assert_eq!(format_euro(i64::MIN, false), "-€92,233,720,368,547,758.08");
     }

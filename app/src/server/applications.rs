@@ -9,21 +9,20 @@ use super::session::SessionUser;
 use super::state::AppState;
 use super::{audit, catalog, tokens, wizard};
 use crate::api::applications::{
-    Applicant, ApplicationDetail, ApplicationFilter, ApplicationSummary, ProgressStep,
+    Applicant, ApplicationDetail, ApplicationFilter, ApplicationSummary, ApplicationsCursor,
+    ApplicationsPage, ProgressStep, PAGE_SIZE,
 };
 use crate::api::wizard::OrgOption;
 use crate::api::ApiError;
 use crate::domain::acceptance::{Event, Status};
 use crate::domain::authorization::Event as AuthorizationEvent;
 use crate::domain::codes::{Field, Rule};
+use crate::domain::date::Moment;
 use crate::domain::new_user::normalized_email;
 use crate::domain::phone::MobileNumber;
 use sqlx::postgres::PgRow;
 use sqlx::{PgConnection, PgPool, Row};
 use uuid::Uuid;
-
-/// The newest applications shown; older ones are found with the filters.
-const LIST_LIMIT: i64 = 200;
 
 fn parse_id(id: &str) -> ServiceResult<Uuid> {
     Uuid::parse_str(id).map_err(|_| ApiError::NotFound.into())
@@ -36,7 +35,7 @@ fn status_of(r: &PgRow) -> ServiceResult<Status> {
 
 const SUMMARY_COLUMNS: &str = "
     SELECT a.id, o.name AS organization, a.level, a.total_cents,
-           to_char(a.submitted_at AT TIME ZONE 'Europe/Amsterdam', 'YYYY-MM-DD HH24:MI') AS submitted_at,
+           a.submitted_at AT TIME ZONE 'Europe/Amsterdam' AS submitted_at,
            concat_ws(' ', s.first_name, nullif(s.infix, ''), s.last_name) AS submitted_by,
            (SELECT coalesce(jsonb_object_agg(status, n), '{}') FROM
               (SELECT status, count(*) AS n FROM application_users au
@@ -95,11 +94,13 @@ pub async fn organizations_named(
         .collect())
 }
 
+/// One page of the applications, newest first, paged by keyset: every page costs the same.
 pub async fn list(
     pool: &PgPool,
     caller: &SessionUser,
     filter: &ApplicationFilter,
-) -> ServiceResult<Vec<ApplicationSummary>> {
+    after: Option<&ApplicationsCursor>,
+) -> ServiceResult<ApplicationsPage> {
     caller.require_manager()?;
     let status = filter.status.map(Status::as_str);
     let orgs: Vec<Uuid> = match filter.org_id.as_deref() {
@@ -111,20 +112,39 @@ pub async fn list(
             .into_iter()
             .collect(),
     };
-    let rows = sqlx::query(&format!(
-        "{SUMMARY_COLUMNS} {SUMMARY_FROM}
+    // A cursor that is not ours (a bad id) starts nowhere rather than at the top.
+    let (after_at, after_id) = match after {
+        None => (None, None),
+        Some(c) => (Some(c.submitted_at), Some(parse_id(&c.id)?)),
+    };
+    let mut rows = sqlx::query(&format!(
+        "{SUMMARY_COLUMNS}, a.submitted_at AS submitted_utc {SUMMARY_FROM}
          WHERE a.org_id = ANY($1)
            AND ($2::text IS NULL OR EXISTS (SELECT 1 FROM application_users au
                                             WHERE au.application_id = a.id AND au.status = $2))
-         ORDER BY a.submitted_at DESC, a.id
-         LIMIT $3"
+           AND ($3::timestamptz IS NULL OR (a.submitted_at, a.id) < ($3, $4))
+         ORDER BY a.submitted_at DESC, a.id DESC
+         LIMIT $5"
     ))
     .bind(&orgs)
     .bind(status)
-    .bind(LIST_LIMIT)
+    .bind(after_at)
+    .bind(after_id)
+    .bind(PAGE_SIZE as i64 + 1)
     .fetch_all(pool)
     .await?;
-    Ok(rows.iter().map(summary).collect())
+    let next = (rows.len() > PAGE_SIZE).then(|| {
+        rows.truncate(PAGE_SIZE);
+        let last = &rows[PAGE_SIZE - 1];
+        ApplicationsCursor {
+            submitted_at: last.get("submitted_utc"),
+            id: last.get::<Uuid, _>("id").to_string(),
+        }
+    });
+    Ok(ApplicationsPage {
+        rows: rows.iter().map(summary).collect(),
+        next,
+    })
 }
 
 pub async fn detail(
@@ -152,7 +172,7 @@ pub async fn detail(
     let applicants = sqlx::query(
         "SELECT au.id, au.status, u.email, u.mobile, m.employed,
                 concat_ws(' ', u.first_name, nullif(u.infix, ''), u.last_name) AS name,
-                (SELECT to_char(max(i.expires_at) AT TIME ZONE 'Europe/Amsterdam', 'YYYY-MM-DD')
+                (SELECT max(i.expires_at) AT TIME ZONE 'Europe/Amsterdam'
                    FROM invitations i
                   WHERE i.application_user_id = au.id AND i.used_at IS NULL
                     AND i.revoked_at IS NULL AND i.expires_at > now()) AS valid_until,
@@ -189,7 +209,7 @@ pub async fn detail(
                 .into_iter()
                 .filter_map(|s| {
                     let (step, at) = s.split_once(' ')?;
-                    Some((ProgressStep::parse(step)?, at.to_string()))
+                    Some((ProgressStep::parse(step)?, Moment::parse(at).ok()?))
                 })
                 .collect(),
             rejection_reason: a.get("rejection_reason"),

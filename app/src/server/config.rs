@@ -215,6 +215,37 @@ impl Settings {
             name: var("MACHTIG_BRAND_NAME").unwrap_or_else(|| super::brand::DEFAULT_NAME.into()),
             helpdesk_phone: var("MACHTIG_HELPDESK_PHONE"),
             helpdesk_email: var("MACHTIG_HELPDESK_EMAIL"),
+            color: match var("MACHTIG_BRAND_COLOR") {
+                None => None,
+                Some(v) => {
+                    let c = super::brand::Color::parse(&v).ok_or_else(|| ConfigError {
+                        key: "MACHTIG_BRAND_COLOR",
+                        problem: format!("expected a colour as #rrggbb, got {v}"),
+                    })?;
+                    let contrast = c.contrast_with_white();
+                    if contrast < super::brand::MIN_CONTRAST_WITH_WHITE {
+                        return Err(ConfigError {
+                            key: "MACHTIG_BRAND_COLOR",
+                            problem: format!(
+                                "{v} is too light for the white text on it (contrast {contrast:.1}:1, at least {}:1 needed); choose a darker shade",
+                                super::brand::MIN_CONTRAST_WITH_WHITE
+                            ),
+                        });
+                    }
+                    Some(c)
+                }
+            },
+            logo: match var("MACHTIG_BRAND_LOGO") {
+                None => None,
+                Some(path) => Some(
+                    super::brand::Logo::read(std::path::Path::new(&path)).map_err(|problem| {
+                        ConfigError {
+                            key: "MACHTIG_BRAND_LOGO",
+                            problem,
+                        }
+                    })?,
+                ),
+            },
         };
         if brand.name.chars().count() > 40 || brand.name.contains(['<', '>', '"', '\n']) {
             return Err(ConfigError {

@@ -28,7 +28,7 @@ fn require_operator(caller: &SessionUser) -> Result<(), ApiError> {
 const ITEM_COLUMNS: &str = "
     SELECT au.id, concat_ws(' ', u.first_name, nullif(u.infix, ''), u.last_name) AS name,
            o.name AS organization, o.kvk_number, a.level,
-           to_char(au.verified_at AT TIME ZONE 'Europe/Amsterdam', 'YYYY-MM-DD HH24:MI') AS verified";
+           au.verified_at AT TIME ZONE 'Europe/Amsterdam' AS verified";
 const ITEM_FROM: &str = "
       FROM application_users au
       JOIN applications a ON a.id = au.application_id
@@ -42,7 +42,7 @@ fn item(r: &PgRow) -> CheckItem {
         organization: r.get("organization"),
         kvk: r.get("kvk_number"),
         level: r.get("level"),
-        verified_at: r.get::<Option<String>, _>("verified").unwrap_or_default(),
+        verified_at: r.get("verified"),
     }
 }
 
@@ -67,7 +67,7 @@ pub async fn detail(pool: &PgPool, caller: &SessionUser, id: &str) -> ServiceRes
     require_operator(caller)?;
     let id = parse_id(id)?;
     let Some(r) = sqlx::query(&format!(
-        "{ITEM_COLUMNS}, u.email, u.mobile, to_char(u.date_of_birth, 'DD-MM-YYYY') AS dob,
+        "{ITEM_COLUMNS}, u.email, u.mobile, u.date_of_birth AS dob,
                 concat_ws(' ', s.first_name, nullif(s.infix, ''), s.last_name) AS submitted_by,
                 au.verification_reference, a.id AS application_id, a.with_authorizations,
                 a.all_services, a.validity_years
@@ -185,7 +185,7 @@ pub async fn simulated(state: &AppState) -> ServiceResult<Vec<SimulatedVerificat
         "SELECT au.verification_reference AS reference,
                 concat_ws(' ', u.first_name, nullif(u.infix, ''), u.last_name) AS name,
                 u.email, o.name AS organization,
-                to_char(au.verification_deadline AT TIME ZONE 'Europe/Amsterdam', 'DD-MM-YYYY') AS deadline
+                (au.verification_deadline AT TIME ZONE 'Europe/Amsterdam')::date AS deadline
            FROM application_users au
            JOIN applications a ON a.id = au.application_id
            JOIN organizations o ON o.id = a.org_id

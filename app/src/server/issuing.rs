@@ -376,7 +376,7 @@ pub async fn run_deadlines(pool: &PgPool, public_url: &str) -> ServiceResult<(u6
         let mut tx = pool.begin().await?;
         let row = sqlx::query(&format!(
             "SELECT q.*, au.verification_url,
-                    to_char(au.verification_deadline AT TIME ZONE 'Europe/Amsterdam', 'DD-MM-YYYY') AS deadline_nl
+                    (au.verification_deadline AT TIME ZONE 'Europe/Amsterdam')::date AS deadline
                FROM ({APPLICANT}) q JOIN application_users au ON au.id = q.id
               WHERE au.status = 'identity_verification' AND au.verification_reminded_at IS NULL
                 AND au.verification_deadline < now() + make_interval(days => $1)
@@ -393,13 +393,13 @@ pub async fn run_deadlines(pool: &PgPool, public_url: &str) -> ServiceResult<(u6
             .execute(&mut *tx)
             .await?;
         let url: String = row.get("verification_url");
-        let deadline: String = row.get("deadline_nl");
+        let deadline: crate::domain::date::Date = row.get("deadline");
         let (subject, body) = messages::identity_verification_email(
             &a.language,
             &a.first_name,
             &a.organization,
             &url,
-            &deadline,
+            deadline,
             true,
         );
         outbox::enqueue_email(&mut tx, &a.email, &subject, &body, outbox::Content::Secret).await?;

@@ -8,6 +8,7 @@
 use crate::api::link_requests::{ReceivedRequest, SentRequest};
 use crate::api::ApiError;
 use crate::domain::codes::{Field, Rule};
+use crate::domain::date::Date;
 use crate::domain::email::Email;
 use crate::domain::ids::{LinkRequestId, OrgId};
 use crate::domain::link_request::{Event, Status, DAYS};
@@ -27,16 +28,16 @@ pub async fn sent(pool: &PgPool, manager: &Manager) -> ServiceResult<Vec<SentReq
         id: Uuid,
         organization: String,
         email: String,
-        sent_on: String,
-        open_until: String,
+        sent_on: Date,
+        open_until: Date,
         first_name: String,
         infix: String,
         last_name: String,
     }
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT r.id, o.name AS organization, r.email,
-                to_char(r.created_at AT TIME ZONE 'Europe/Amsterdam', 'DD-MM-YYYY') AS sent_on,
-                to_char(r.expires_at AT TIME ZONE 'Europe/Amsterdam', 'DD-MM-YYYY') AS open_until,
+                (r.created_at AT TIME ZONE 'Europe/Amsterdam')::date AS sent_on,
+                (r.expires_at AT TIME ZONE 'Europe/Amsterdam')::date AS open_until,
                 m.first_name, m.infix, m.last_name
            FROM link_requests r
            JOIN organizations o ON o.id = r.org_id
@@ -202,14 +203,14 @@ pub async fn received(pool: &PgPool, caller: &SessionUser) -> ServiceResult<Vec<
     struct Row {
         id: Uuid,
         organization: String,
-        sent_on: String,
+        sent_on: Date,
         first_name: String,
         infix: String,
         last_name: String,
     }
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT r.id, o.name AS organization,
-                to_char(r.created_at AT TIME ZONE 'Europe/Amsterdam', 'DD-MM-YYYY') AS sent_on,
+                (r.created_at AT TIME ZONE 'Europe/Amsterdam')::date AS sent_on,
                 m.first_name, m.infix, m.last_name
            FROM link_requests r
            JOIN organizations o ON o.id = r.org_id

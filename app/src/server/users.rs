@@ -1,10 +1,12 @@
 //! The Gebruikers list: users linked to the organizations the caller manages, searched and
 //! paged by keyset on (sort_key, id), so every page costs the same at 100,000 users.
 
+use super::error::ServiceError;
 use super::error::ServiceResult;
 use super::session::SessionUser;
-use crate::api::users::{UserRow, UsersCursor, UsersPage, PAGE_SIZE};
+use crate::api::users::{UserRow, UserState, UsersCursor, UsersPage, PAGE_SIZE};
 use crate::api::ApiError;
+use crate::domain::acceptance::Status;
 use crate::domain::codes::{Field, Rule};
 use crate::domain::new_user::full_name;
 use sqlx::{PgPool, Row};
@@ -49,7 +51,13 @@ pub async fn list(
         "SELECT u.id, u.username, u.first_name, u.infix, u.last_name, u.email, u.level, u.sort_key,
                 (SELECT string_agg(o.name, ', ' ORDER BY o.name)
                    FROM memberships m2 JOIN organizations o ON o.id = m2.org_id
-                  WHERE m2.user_id = u.id AND m2.org_id = ANY($1)) AS organizations
+                  WHERE m2.user_id = u.id AND m2.org_id = ANY($1)) AS organizations,
+                u.status,
+                (SELECT au.status FROM application_users au WHERE au.user_id = u.id
+                  ORDER BY au.updated_at DESC, au.id LIMIT 1) AS application_status,
+                (SELECT count(*) FROM authorizations z
+                  WHERE z.user_id = u.id AND z.org_id = ANY($1)
+                    AND z.state IN ('active', 'pending')) AS authorizations
          FROM users u
          WHERE EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = u.id AND m.org_id = ANY($1))
            {search}
@@ -79,7 +87,21 @@ pub async fn list(
         .take(PAGE_SIZE)
         .map(|r| {
             let name = full_name(r.get("first_name"), r.get("infix"), r.get("last_name"));
-            UserRow {
+            let application: Option<String> = r.get("application_status");
+            let state = match (
+                r.get::<&str, _>("status"),
+                application.as_deref().and_then(Status::parse),
+            ) {
+                ("active", _) => UserState::Active,
+                ("blocked", _) => UserState::Blocked,
+                (_, Some(status)) => UserState::Applying(status),
+                (other, None) => {
+                    return Err(ServiceError::internal(format!(
+                        "user status {other} without an application"
+                    )))
+                }
+            };
+            Ok(UserRow {
                 id: r.get::<uuid::Uuid, _>("id").to_string(),
                 name,
                 username: r.get("username"),
@@ -88,10 +110,12 @@ pub async fn list(
                 organizations: r
                     .get::<Option<String>, _>("organizations")
                     .unwrap_or_default(),
+                state,
+                authorizations: r.get("authorizations"),
                 sort_key: r.get("sort_key"),
-            }
+            })
         })
-        .collect();
+        .collect::<ServiceResult<_>>()?;
     let next = if has_more {
         rows.last().map(|r| UsersCursor {
             sort_key: r.sort_key.clone(),

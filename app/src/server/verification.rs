@@ -120,12 +120,12 @@ async fn record(
         return Ok(None);
     }
     issuing::transition(&mut tx, &mut a, Event::VerificationStarted).await?;
-    let deadline: String = sqlx::query_scalar(
+    let deadline: crate::domain::date::Date = sqlx::query_scalar(
         "UPDATE application_users
             SET verification_reference = $2, verification_url = $3, verification_next_at = NULL,
                 verification_deadline = now() + make_interval(days => $4)
           WHERE id = $1
-         RETURNING to_char(verification_deadline AT TIME ZONE 'Europe/Amsterdam', 'DD-MM-YYYY')",
+         RETURNING (verification_deadline AT TIME ZONE 'Europe/Amsterdam')::date",
     )
     .bind(a.id)
     .bind(&started.reference)
@@ -138,7 +138,7 @@ async fn record(
         &a.first_name,
         &a.organization,
         &started.url,
-        &deadline,
+        deadline,
         false,
     );
     outbox::enqueue_email(&mut tx, &a.email, &subject, &body, outbox::Content::Secret).await?;
@@ -162,7 +162,7 @@ async fn record(
         apply(&mut tx, state, &mut a, result == "passed").await?;
     }
     tx.commit().await?;
-    Ok(Some((started.url.clone(), deadline)))
+    Ok(Some((started.url.clone(), deadline.to_dutch())))
 }
 
 /// Serializes the webhook and the recording of a reference (see the module's doc).

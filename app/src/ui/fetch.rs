@@ -8,6 +8,8 @@ use std::future::Future;
 
 pub struct Fetched<T: Send + Sync + 'static> {
     pub value: RwSignal<Option<T>>,
+    /// A request is on its way whose answer will replace `value`.
+    pub pending: RwSignal<bool>,
     version: RwSignal<u32>,
 }
 
@@ -33,6 +35,7 @@ where
 {
     let fetched = Fetched {
         value: RwSignal::new(None),
+        pending: RwSignal::new(false),
         version: RwSignal::new(0),
     };
     let latest = StoredValue::new(0u32);
@@ -41,10 +44,12 @@ where
         let request = source();
         let ticket = latest.get_value().wrapping_add(1);
         latest.set_value(ticket);
+        fetched.pending.set(true);
         spawn_local(async move {
             let answer = request.await;
             if latest.get_value() == ticket {
                 fetched.value.set(Some(answer));
+                fetched.pending.set(false);
             }
         });
     });

@@ -4,6 +4,8 @@
 
 use crate::api::ApiError;
 use crate::domain::codes::{Field, Rule};
+use crate::domain::date::{Date, Moment};
+use crate::domain::tariff::format_euro;
 use leptos::prelude::*;
 
 pub use super::locales::Msg;
@@ -47,6 +49,26 @@ impl I18n {
     /// the `other` form (with `{n}`) for every other number, 0 included.
     pub fn count(&self, n: u64, one: Msg, other: Msg) -> String {
         plural(self.lang.get(), n, one, other)
+    }
+
+    /// Whether texts are in Dutch (and so dates and amounts in the Dutch way).
+    pub fn dutch(&self) -> bool {
+        self.lang.get() == Lang::Nl
+    }
+
+    /// A date as the e-mails write it too ([`Date::show`]).
+    pub fn date(&self, date: Date) -> String {
+        date.show(self.dutch())
+    }
+
+    /// A moment to the minute, as the e-mails write it too ([`Moment::show`]).
+    pub fn moment(&self, moment: Moment) -> String {
+        moment.show(self.dutch())
+    }
+
+    /// An amount, as the e-mails write it too ([`format_euro`]).
+    pub fn euro(&self, cents: i64) -> String {
+        format_euro(cents, self.dutch())
     }
 
     /// The text for a broken field rule.

@@ -41,6 +41,8 @@ pub fn Shell(children: Children) -> impl IntoView {
     let session = use_session();
     let i18n = super::i18n::use_i18n();
     let location = use_location();
+    // On a phone the menu folds away behind one button; choosing a page folds it again.
+    let menu_open = RwSignal::new(false);
     // Every route change names the new page in the title and moves the focus to its heading;
     // a language switch only renames the title.
     Effect::new(move |previous: Option<String>| {
@@ -48,6 +50,8 @@ pub fn Shell(children: Children) -> impl IntoView {
         let title = super::page::title_of_path(&path);
         super::page::set_title(&super::page::title(title, i18n.lang.get()));
         if previous.is_some_and(|p| p != path) {
+            // The page chosen from the folded menu is shown with the menu folded again.
+            menu_open.set(false);
             super::page::focus_new_heading("main h1");
         }
         path
@@ -75,6 +79,14 @@ pub fn Shell(children: Children) -> impl IntoView {
         <SkipLink/>
         <header class="topbar">
             <a class="brand" href="/">{super::brand::name()}</a>
+            <button type="button" class="menu-toggle" aria-controls="menu"
+                aria-expanded=move || menu_open.get().to_string()
+                on:click=move |_| menu_open.update(|open| *open = !*open)>
+                <span class="menu-icon" aria-hidden="true"></span>{tr(Msg::MenuButton)}
+            </button>
+            // `display: contents` on wide screens: the menu's parts sit in the header's row as
+            // if the wrapper were not there; on a phone it is the panel the button opens.
+            <div id="menu" class="menu" class:open=move || menu_open.get()>
             <Show when=move || session.me.with(Option::is_some)>
                 <nav aria-label=tr(Msg::MainNav)>
                     <ul>
@@ -84,6 +96,7 @@ pub fn Shell(children: Children) -> impl IntoView {
                                 <A href="/beheer/gebruikers">{tr(Msg::Users)}</A>
                                 <A href="/beheer/machtigingen">{tr(Msg::Authorizations)}</A>
                                 <A href="/beheer/lopende-aanvragen">{tr(Msg::Applications)}</A>
+                                <A href="/beheer/koppelverzoeken">{tr(Msg::LinkRequests)}</A>
                             </li>
                         </Show>
                         <Show when=is_operator>
@@ -104,6 +117,7 @@ pub fn Shell(children: Children) -> impl IntoView {
                         {tr(Msg::SignOut)}
                     </button>
                 </Show>
+            </div>
             </div>
         </header>
         <main id="main" tabindex="-1">{children()}</main>

@@ -158,6 +158,10 @@ messages! {
     }
     /// The portal's pages after sign-in.
     portal (not(feature = "single-page")) {
+        Searching => "Bezig met zoeken…", "Searching…";
+        UserBlocked => "Geblokkeerd", "Blocked";
+        MenuButton => "Menu", "Menu";
+        PagerLabel => "Pagina's, nu pagina {n}", "Pages, now page {n}";
         MainNav => "Hoofdmenu", "Main menu";
         Beheer => "Beheer", "Management";
         Users => "Gebruikers", "Users";
@@ -377,7 +381,6 @@ messages! {
         NoAuthorizationsFound => "Geen machtigingen gevonden met deze filters.", "No authorizations found with these filters.";
         ValidFrom => "Geldig van", "Valid from";
         ValidUntil => "Geldig tot", "Valid until";
-        Pages => "Pagina's", "Pages";
         Revoke => "Intrekken", "Revoke";
         RevokeQuestion => "Machtiging intrekken?", "Revoke this authorization?";
         RevokeLoses => "{u} kan dan direct niet meer namens {o} gebruikmaken van {s}. Dit kunt u niet ongedaan maken.", "{u} can then no longer use {s} on behalf of {o}, starting now. This cannot be undone.";
@@ -407,6 +410,24 @@ messages! {
         ErrNoLoginAuthorization => "Deze gebruiker heeft geen actieve machtiging bij deze organisatie. Een beheerdersmachtiging loopt samen met die machtiging.", "This user has no active authorization with this organization. A manager's right runs together with that authorization.";
         MakeManager => "Beheerder maken", "Make manager";
         MakeManagerQuestion => "Beheerder maken?", "Make manager?";
+        StartOverQuestion => "Opnieuw beginnen?", "Start over?";
+        StartOverLosesOne => "Alle ingevulde gegevens en 1 gebruiker worden gewist.", "Everything entered, including 1 user, will be cleared.";
+        StartOverLoses => "Alle ingevulde gegevens en {n} gebruikers worden gewist.", "Everything entered, including {n} users, will be cleared.";
+        YesClearAll => "Ja, alles wissen", "Yes, clear everything";
+        SendingApplication => "Bezig met versturen…", "Sending…";
+        NothingSent => "Er is niets verstuurd; probeer het opnieuw.", "Nothing was sent; please try again.";
+        SubmitOutcomeUnknown => "Geen verbinding met de server, dus we weten niet of de aanvraag is aangekomen. Controleer uw verbinding en kies opnieuw Akkoord: een aanvraag wordt nooit twee keer verstuurd.", "No connection to the server, so we do not know whether the application arrived. Check your connection and choose Agree again: an application is never sent twice.";
+        UsersShownOfTotal => "{n} van {m} gebruikers getoond.", "{n} of {m} users shown.";
+        ShowAllUsers => "Toon alle gebruikers", "Show all users";
+        CsvUnreadable => "Dit bestand kunnen we niet lezen. Kies een CSV-bestand: sla het in Excel op als \"CSV (gescheiden door lijstscheidingsteken)\".", "We cannot read this file. Choose a CSV file: in Excel, save it as \"CSV (Comma delimited)\".";
+        TheUser => "de gebruiker", "the user";
+        TheOrganization => "de organisatie", "the organization";
+        ManagerNotInWizard => "De nieuwe gebruikers worden hier geen beheerder. Zodra hun machtiging actief is, kunt u hen onder Machtigingen beheerder maken.", "The new users do not become managers here. Once their authorization is active, you can make them managers under Authorizations.";
+        PriceStructure => "Opbouw van onze prijs", "How our price is structured";
+        PricePerAuthorization => "U betaalt per machtiging: per gebruiker één voor elke gekozen dienst, of één voor alle diensten.", "You pay per authorization: per user one for each chosen service, or one for all services.";
+        PriceDependsOn => "De prijs van een machtiging hangt af van het betrouwbaarheidsniveau (EH2, EH2+, EH3 of EH4) en de geldigheidsduur (1, 3 of 5 jaar), en geldt voor die hele periode.", "The price of an authorization depends on the assurance level (EH2, EH2+, EH3 or EH4) and the validity (1, 3 or 5 years), and covers that whole period.";
+        PriceManagerFree => "Beheerdersmachtigingen zijn gratis.", "Manager's rights are free.";
+        PriceVatAdded => "Over het bedrag komt {p}% btw.", "{p}% VAT is added to the amount.";
         WhatIsAManager => "Wat is een beheerder? Een beheerder kan namens {o} gebruikers toevoegen en machtigingen aanvragen, verlengen en intrekken. Het is gratis, op het niveau van het middel van {u}, en loopt samen met de machtiging van {u} om in te loggen.", "What is a manager? A manager can add users and request, renew and revoke authorizations on behalf of {o}. It is free, at the level of {u}'s login means, and runs together with {u}'s authorization to log in.";
         YesMakeManager => "Ja, beheerder maken", "Yes, make manager";
         ManagerAppointed => "{u} is nu beheerder van {o}. Hij of zij krijgt een e-mail.", "{u} now manages {o}. They get an e-mail.";

@@ -3,6 +3,7 @@
 
 mod brand;
 mod components;
+mod debounce;
 mod fetch;
 pub mod i18n;
 mod layout;

@@ -156,7 +156,9 @@ async fn fault_a_panicking_handler_answers_500_with_the_stable_body_and_the_serv
     // The real layers around a handler that panics, on a port of its own.
     let web = Web {
         state: AppState::new(portal.pool.clone(), portal.settings.clone()),
-        assets: Arc::new(Assets::load(&portal.site, "machtig", "Mijn Machtig", false).unwrap()),
+        assets: Arc::new(
+            Assets::load(&portal.site, "machtig", &Default::default(), false).unwrap(),
+        ),
     };
     let routes = axum::Router::new().route(
         "/api/boom",

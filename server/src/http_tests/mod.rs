@@ -42,6 +42,7 @@ fn site() -> PathBuf {
         "machtig.js",
         "machtig.wasm",
         "machtig.css",
+        "portal.css",
         "accept.js",
         "accept_bg.wasm",
         "signin.js",
@@ -75,7 +76,7 @@ async fn portal_with(
         trusted_proxies,
         ..Settings::for_tests()
     });
-    let assets = Arc::new(Assets::load(&site, "machtig", "Mijn Machtig", false).unwrap());
+    let assets = Arc::new(Assets::load(&site, "machtig", &Default::default(), false).unwrap());
     let state = AppState::new(pool.clone(), settings.clone());
     let app = router(Web { state, assets });
     let server = tokio::spawn(async move {

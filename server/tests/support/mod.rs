@@ -62,6 +62,7 @@ pub fn site(dir: &Path) -> PathBuf {
         "machtig.js",
         "machtig.wasm",
         "machtig.css",
+        "portal.css",
         "accept.js",
         "accept_bg.wasm",
         "signin.js",

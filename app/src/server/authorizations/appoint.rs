@@ -25,8 +25,8 @@ struct Candidate {
     active: bool,
     organization: String,
     is_manager: bool,
-    /// The end of the user's login authorization(s) in the organization, dd-mm-jjjj.
-    login_until: Option<String>,
+    /// The last day of the user's login authorization(s) in the organization.
+    login_until: Option<crate::domain::date::Date>,
 }
 
 pub async fn appoint(
@@ -47,7 +47,7 @@ pub async fn appoint(
                 o.name AS organization,
                 EXISTS (SELECT 1 FROM authorizations a WHERE a.user_id = u.id AND a.org_id = o.id
                           AND a.kind = 'admin' AND a.state IN ('active', 'pending')) AS is_manager,
-                (SELECT to_char(max(a.valid_until) AT TIME ZONE 'Europe/Amsterdam', 'DD-MM-YYYY')
+                (SELECT (max(a.valid_until) AT TIME ZONE 'Europe/Amsterdam')::date
                    FROM authorizations a WHERE a.user_id = u.id AND a.org_id = o.id
                     AND a.kind <> 'admin' AND a.state = 'active' AND a.valid_until > now()) AS login_until
            FROM users u
@@ -76,7 +76,7 @@ pub async fn appoint(
         &c.language,
         &c.first_name,
         &c.organization,
-        &until,
+        until,
         &state.settings.public_url,
     );
     outbox::enqueue_email(&mut tx, &c.email, &subject, &body, outbox::Content::Plain).await?;

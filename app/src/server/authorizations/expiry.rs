@@ -10,6 +10,7 @@
 
 use super::{machine, managers};
 use crate::domain::authorization::Kind;
+use crate::domain::date::{Date, Moment};
 use crate::domain::new_user::full_name;
 use crate::server::audit;
 use crate::server::error::ServiceResult;
@@ -52,8 +53,8 @@ struct Line {
     email: String,
     language: String,
     user_active: bool,
-    /// dd-mm-jjjj: the last day it is (or was) valid.
-    ends: String,
+    /// The last day it is (or was) valid.
+    ends: Date,
     expired: bool,
 }
 
@@ -65,7 +66,7 @@ impl Line {
             service: self.service.as_deref(),
             is_admin: Kind::parse(&self.kind) == Some(Kind::Admin),
             level: &self.level,
-            ends: &self.ends,
+            ends: self.ends,
         }
     }
 }
@@ -78,8 +79,7 @@ struct Invitee {
     last_name: String,
     email: String,
     language: String,
-    /// dd-mm-jjjj uu:mm
-    expires: String,
+    expires: Moment,
     manager_id: Uuid,
     manager_first_name: String,
     manager_email: String,
@@ -214,7 +214,7 @@ pub async fn run(pool: &PgPool, public_url: &str, now: DateTime<Utc>) -> Service
             &i.language,
             &i.first_name,
             &i.organization,
-            &i.expires,
+            i.expires,
         );
         mails.push(Mail {
             to: i.email.clone(),
@@ -231,7 +231,7 @@ pub async fn run(pool: &PgPool, public_url: &str, now: DateTime<Utc>) -> Service
         d.lapsing.push(Lapsing {
             organization: &i.organization,
             user_name: &invitee_names[n],
-            expires: &i.expires,
+            expires: i.expires,
         });
     }
     for d in digests.values() {
@@ -297,7 +297,7 @@ async fn lines(
                 (SELECT min(s.name) FROM services s WHERE s.service_uuid = z.service_uuid) AS service,
                 u.first_name, u.infix, u.last_name, u.email, u.language,
                 u.status = 'active' AS user_active,
-                to_char(z.valid_until AT TIME ZONE 'Europe/Amsterdam', 'DD-MM-YYYY') AS ends,
+                (z.valid_until AT TIME ZONE 'Europe/Amsterdam')::date AS ends,
                 z.id = ANY($1) AS expired
            FROM authorizations z
            JOIN organizations o ON o.id = z.org_id
@@ -316,7 +316,7 @@ async fn invitees(conn: &mut PgConnection, ids: &[Uuid]) -> ServiceResult<Vec<In
     Ok(sqlx::query_as(
         "SELECT o.name AS organization, u.first_name, u.infix, u.last_name, u.email,
                 u.language,
-                to_char(i.expires_at AT TIME ZONE 'Europe/Amsterdam', 'DD-MM-YYYY HH24:MI') AS expires,
+                i.expires_at AT TIME ZONE 'Europe/Amsterdam' AS expires,
                 m.id AS manager_id, m.first_name AS manager_first_name, m.email AS manager_email,
                 m.language AS manager_language
            FROM invitations i

@@ -95,8 +95,9 @@ async fn write(
                 if r.is_admin { yes } else { no },
                 r.level.as_str(),
                 r.branch.as_deref().unwrap_or(""),
-                &r.valid_from,
-                &r.valid_until,
+                // A Dutch spreadsheet reads dd-mm-jjjj as a date, whatever the page's language.
+                &r.valid_from.to_dutch(),
+                &r.valid_until.to_dutch(),
                 state_word(r.state, en),
             ]);
         }

@@ -9,6 +9,7 @@ use crate::api::authorizations::{
 use crate::api::ApiError;
 use crate::domain::authorization::{Kind, State};
 use crate::domain::codes::{Field, Rule};
+use crate::domain::date::Date;
 use crate::domain::level::AssuranceLevel;
 use crate::domain::new_user::full_name;
 use crate::server::applications;
@@ -36,8 +37,8 @@ pub(super) struct Row {
     pub organization: String,
     pub service: Option<String>,
     pub branch: Option<String>,
-    pub valid_from: String,
-    pub valid_until: String,
+    pub valid_from: Date,
+    pub valid_until: Date,
 }
 
 impl Row {
@@ -56,8 +57,8 @@ impl Row {
             is_admin: kind == Kind::Admin,
             level: AssuranceLevel::parse(&self.level).map_err(|_| bad("level"))?,
             branch: self.branch.clone(),
-            valid_from: self.valid_from.clone(),
-            valid_until: self.valid_until.clone(),
+            valid_from: self.valid_from,
+            valid_until: self.valid_until,
             state: State::parse(&self.state).ok_or_else(|| bad("state"))?,
         })
     }
@@ -104,8 +105,8 @@ pub(super) fn page_query(
                 u.first_name, u.infix, u.last_name, u.email,
                 p.sort_key, o.name AS organization, b.name AS branch,
                 (SELECT min(s.name) FROM services s WHERE s.service_uuid = z.service_uuid) AS service,
-                to_char(z.valid_from AT TIME ZONE 'Europe/Amsterdam', 'DD-MM-YYYY') AS valid_from,
-                to_char(z.valid_until AT TIME ZONE 'Europe/Amsterdam', 'DD-MM-YYYY') AS valid_until
+                (z.valid_from AT TIME ZONE 'Europe/Amsterdam')::date AS valid_from,
+                (z.valid_until AT TIME ZONE 'Europe/Amsterdam')::date AS valid_until
            FROM (SELECT z.id, z.user_id, z.org_id, u.sort_key
                    FROM authorizations z JOIN users u ON u.id = z.user_id
                   WHERE z.org_id = ANY(",

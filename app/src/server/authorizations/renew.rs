@@ -39,7 +39,7 @@ struct Row {
     organization: String,
     service: Option<String>,
     /// yyyy-mm-dd, in Dutch time.
-    current_end: String,
+    current_end: Date,
     previous_until: chrono::DateTime<chrono::Utc>,
 }
 
@@ -78,7 +78,7 @@ async fn priced(
                 z.kind, z.state, z.level, u.first_name, u.infix, u.last_name,
                 o.name AS organization,
                 (SELECT min(s.name) FROM services s WHERE s.service_uuid = z.service_uuid) AS service,
-                to_char(z.valid_until AT TIME ZONE 'Europe/Amsterdam', 'YYYY-MM-DD') AS current_end,
+                (z.valid_until AT TIME ZONE 'Europe/Amsterdam')::date AS current_end,
                 z.valid_until AS previous_until
            FROM authorizations z
            JOIN users u ON u.id = z.user_id
@@ -107,14 +107,12 @@ async fn priced(
             level,
             is_admin: Kind::parse(&r.kind) == Some(Kind::Admin),
             state: State::parse(&r.state).ok_or_else(|| bad("state"))?,
-            current_end: Date::parse_iso(&r.current_end).map_err(|_| bad("end date"))?,
+            current_end: r.current_end,
         });
     }
-    let today: String =
-        sqlx::query_scalar("SELECT to_char(now() AT TIME ZONE 'Europe/Amsterdam', 'YYYY-MM-DD')")
-            .fetch_one(&mut *conn)
-            .await?;
-    let today = Date::parse_iso(&today).map_err(|_| bad("today"))?;
+    let today: Date = sqlx::query_scalar("SELECT (now() AT TIME ZONE 'Europe/Amsterdam')::date")
+        .fetch_one(&mut *conn)
+        .await?;
     let list = catalog::price_list(conn).await?;
     let priced = renewal::price(&list, &items, validity, today).map_err(|e| match e {
         RenewalError::Empty => refuse(Rule::Required),
@@ -152,8 +150,8 @@ pub async fn quote_renewal(
                 is_admin: item.is_admin,
                 level: item.level,
                 state: item.state,
-                current_end: item.current_end.to_dutch(),
-                new_end: p.new_end.to_dutch(),
+                current_end: item.current_end,
+                new_end: p.new_end,
                 cents: p.cents,
             })
             .collect(),
@@ -267,12 +265,6 @@ async fn tell(
         .iter()
         .map(|r| full_name(&r.first_name, &r.infix, &r.last_name))
         .collect();
-    let ends: Vec<String> = order
-        .priced
-        .items
-        .iter()
-        .map(|p| p.new_end.to_dutch())
-        .collect();
     let item = |n: usize| {
         let r = &order.rows[n];
         notices::Item {
@@ -281,7 +273,7 @@ async fn tell(
             service: r.service.as_deref(),
             is_admin: order.items[n].is_admin,
             level: &r.level,
-            ends: &ends[n],
+            ends: order.priced.items[n].new_end,
         }
     };
     let mut mails = Vec::new();

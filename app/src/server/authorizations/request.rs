@@ -304,12 +304,12 @@ async fn tell(
         kind: String,
         level: String,
         service: Option<String>,
-        ends: String,
+        ends: crate::domain::date::Date,
     }
     let made: Vec<Made> = sqlx::query_as(
         "SELECT z.kind, z.level,
                 (SELECT min(s.name) FROM services s WHERE s.service_uuid = z.service_uuid) AS service,
-                to_char(z.valid_until AT TIME ZONE 'Europe/Amsterdam', 'DD-MM-YYYY') AS ends
+                (z.valid_until AT TIME ZONE 'Europe/Amsterdam')::date AS ends
            FROM authorizations z
           WHERE z.id = ANY($1)
           ORDER BY z.kind = 'admin', 3, z.id",
@@ -325,7 +325,7 @@ async fn tell(
             service: m.service.as_deref(),
             is_admin: m.kind == "admin",
             level: &m.level,
-            ends: &m.ends,
+            ends: m.ends,
         })
         .collect();
     let (subject, body) = notices::granted_email(

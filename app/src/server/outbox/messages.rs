@@ -1,6 +1,7 @@
 //! The texts of outgoing messages, in the recipient's language. E-mails end with the brand's
 //! signature, added where they are queued (`outbox::email_body`).
 
+use crate::domain::date::Date;
 use crate::server::brand;
 
 /// The sign-in code SMS. The last line is the WebOTP/one-time-code format, so phones can offer
@@ -176,9 +177,10 @@ pub fn identity_verification_email(
     first_name: &str,
     organization: &str,
     url: &str,
-    deadline: &str,
+    deadline: Date,
     reminder: bool,
 ) -> (String, String) {
+    let deadline = deadline.show(language != "en");
     match language {
         "en" => (
             if reminder { "Reminder: verify your identity for eHerkenning" } else { "Verify your identity for eHerkenning" }.into(),
@@ -298,9 +300,10 @@ pub fn manager_appointed_email(
     language: &str,
     first_name: &str,
     organization: &str,
-    until: &str,
+    until: Date,
     public_url: &str,
 ) -> (String, String) {
+    let until = until.show(language != "en");
     match language {
         "en" => (
             format!("You now manage authorizations for {organization}"),

@@ -5,6 +5,7 @@
 //! the full list, a mail of thousands of lines helps nobody.
 
 use super::messages::authorization_subject;
+use crate::domain::date::{Date, Moment};
 
 pub const MAX_LINES: usize = 100;
 
@@ -16,8 +17,8 @@ pub struct Item<'a> {
     pub service: Option<&'a str>,
     pub is_admin: bool,
     pub level: &'a str,
-    /// dd-mm-jjjj: the last day it is valid.
-    pub ends: &'a str,
+    /// The last day it is valid.
+    pub ends: Date,
 }
 
 /// An invitation that lapses soon, in a manager's digest.
@@ -25,8 +26,7 @@ pub struct Item<'a> {
 pub struct Lapsing<'a> {
     pub organization: &'a str,
     pub user_name: &'a str,
-    /// dd-mm-jjjj uu:mm
-    pub expires: &'a str,
+    pub expires: Moment,
 }
 
 /// Where a user asks for renewal.
@@ -65,9 +65,13 @@ fn listed<T>(language: &str, items: &[T], line: impl Fn(&T) -> String) -> String
 fn user_line(language: &str, i: &Item) -> String {
     let what = authorization_subject(language, i.service, i.is_admin);
     if en(language) {
-        format!("{what} ({}), valid until {}", i.level, i.ends)
+        format!("{what} ({}), valid until {}", i.level, i.ends.show(false))
     } else {
-        format!("{what} ({}), geldig tot en met {}", i.level, i.ends)
+        format!(
+            "{what} ({}), geldig tot en met {}",
+            i.level,
+            i.ends.show(true)
+        )
     }
 }
 
@@ -77,12 +81,18 @@ fn manager_line(language: &str, i: &Item) -> String {
     if en(language) {
         format!(
             "{}: {}, {what} ({}), until {}",
-            i.organization, i.user_name, i.level, i.ends
+            i.organization,
+            i.user_name,
+            i.level,
+            i.ends.show(false)
         )
     } else {
         format!(
             "{}: {}, {what} ({}), tot en met {}",
-            i.organization, i.user_name, i.level, i.ends
+            i.organization,
+            i.user_name,
+            i.level,
+            i.ends.show(true)
         )
     }
 }
@@ -176,12 +186,16 @@ pub fn manager_digest_email(
         if en(language) {
             format!(
                 "{}: {}, expires on {}",
-                l.organization, l.user_name, l.expires
+                l.organization,
+                l.user_name,
+                l.expires.show(false)
             )
         } else {
             format!(
                 "{}: {}, verloopt op {}",
-                l.organization, l.user_name, l.expires
+                l.organization,
+                l.user_name,
+                l.expires.show(true)
             )
         }
     };
@@ -257,9 +271,17 @@ pub fn renewed_email(
     let lines = listed(language, items, |i| {
         let what = authorization_subject(language, i.service, i.is_admin);
         if en(language) {
-            format!("{what} ({}), now valid until {}", i.level, i.ends)
+            format!(
+                "{what} ({}), now valid until {}",
+                i.level,
+                i.ends.show(false)
+            )
         } else {
-            format!("{what} ({}), nu geldig tot en met {}", i.level, i.ends)
+            format!(
+                "{what} ({}), nu geldig tot en met {}",
+                i.level,
+                i.ends.show(true)
+            )
         }
     });
     if en(language) {
@@ -349,8 +371,9 @@ pub fn invitation_reminder_email(
     language: &str,
     first_name: &str,
     organization: &str,
-    expires: &str,
+    expires: Moment,
 ) -> (String, String) {
+    let expires = expires.show(!en(language));
     if en(language) {
         (
             format!("Your invitation from {organization} expires soon"),
@@ -398,7 +421,7 @@ mod tests {
                 service: None,
                 is_admin: false,
                 level: "EH3",
-                ends: "01-02-2027",
+                ends: Date::new(2027, 2, 1).unwrap(),
             })
             .collect();
         let (subject, body) = manager_digest_email("nl", "Eva", &items, &[], &[], "https://p");

@@ -19,7 +19,7 @@ where
     let has_prev = cursors.with(|c| c.len() > 1);
     let page_no = cursors.with(Vec::len).to_string();
     view! {
-        <nav class="pager" aria-label=i18n.t(Msg::Pages)>
+        <nav class="pager" aria-label=i18n.t(Msg::PagerLabel).replace("{n}", &page_no)>
             <button type="button" class="secondary" disabled=!has_prev
                 on:click=move |_| cursors.update(|c| { if c.len() > 1 { c.pop(); } })>
                 {i18n.t(Msg::Previous)}

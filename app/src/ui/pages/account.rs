@@ -158,7 +158,7 @@ fn ReceivedLinkRequests() -> impl IntoView {
                         let text = i18n.t(Msg::LinkRequestFor)
                             .replace("{m}", &r.sent_by)
                             .replace("{o}", &r.organization)
-                            .replace("{d}", &r.sent_on);
+                            .replace("{d}", &i18n.date(r.sent_on));
                         let (id, org) = (r.id.clone(), r.organization.clone());
                         let (id2, org2) = (r.id, r.organization);
                         view! {

@@ -3,14 +3,15 @@
 
 use crate::api::applications::{
     cancel_applicant, cancel_application, correct_applicant, get_application, list_applications,
-    managed_organizations, resend_invitation, Applicant, ApplicationFilter, ProgressStep,
+    managed_organizations, resend_invitation, Applicant, ApplicationFilter, ApplicationsCursor,
+    ProgressStep,
 };
 use crate::api::ApiError;
 use crate::domain::acceptance::Status;
 use crate::domain::codes::Field;
-use crate::domain::tariff::format_euro;
+use crate::ui::components::pager::Pager;
 use crate::ui::fetch::fetch;
-use crate::ui::i18n::{tr, use_i18n, I18n, Lang, Msg};
+use crate::ui::i18n::{tr, use_i18n, I18n, Msg};
 use crate::ui::session::{require_sign_in, use_session};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -50,20 +51,25 @@ pub fn Applications() -> impl IntoView {
     let status = RwSignal::new(None::<Status>);
     let org = RwSignal::new(String::new());
     let organizations = fetch(managed_organizations);
+    // Where each page shown so far starts (keyset paging, see `Pager`); a new filter starts over.
+    let cursors = RwSignal::new(vec![None::<ApplicationsCursor>]);
     let list = fetch(move || {
-        list_applications(ApplicationFilter {
-            status: status.get(),
-            org_id: Some(org.get()).filter(|s| !s.is_empty()),
-        })
+        list_applications(
+            ApplicationFilter {
+                status: status.get(),
+                org_id: Some(org.get()).filter(|s| !s.is_empty()),
+            },
+            cursors.with(|c| c.last().cloned().flatten()),
+        )
     });
     let rows = move || {
         list.value.get().map(|result| match result {
             Err(e) => view! { <p class="error" role="alert">{i18n.error(&e)}</p> }.into_any(),
-            Ok(apps) if apps.is_empty() => view! { <p>{tr(Msg::NoApplications)}</p> }.into_any(),
-            Ok(apps) => {
-                let dutch = i18n.lang.get() == Lang::Nl;
+            Ok(page) if page.rows.is_empty() => view! { <p>{tr(Msg::NoApplications)}</p> }.into_any(),
+            Ok(page) => {
+                let (apps, next) = (page.rows, page.next);
                 view! {
-                    <div class="table-wrap">
+                    <div class="table-wrap" tabindex="0">
                         <table>
                             <caption class="sr-only">{tr(Msg::Applications)}</caption>
                             <thead><tr>
@@ -72,7 +78,7 @@ pub fn Applications() -> impl IntoView {
                                 <th scope="col">{tr(Msg::Level)}</th>
                                 <th scope="col">{tr(Msg::SubmittedBy)}</th>
                                 <th scope="col">{tr(Msg::Users)}</th>
-                                <th scope="col">{tr(Msg::Total)}</th>
+                                <th scope="col" class="amount">{tr(Msg::Total)}</th>
                                 <th scope="col"><span class="sr-only">{tr(Msg::Actions)}</span></th>
                             </tr></thead>
                             <tbody>
@@ -80,15 +86,16 @@ pub fn Applications() -> impl IntoView {
                                     let statuses = a.statuses.iter()
                                         .map(|(s, n)| format!("{n} {}", status_text(i18n, *s).to_lowercase()))
                                         .collect::<Vec<_>>().join(", ");
-                                    let label = format!("{} {} {}", i18n.t(Msg::View), a.organization, a.submitted_at);
+                                    let submitted = i18n.moment(a.submitted_at);
+                                    let label = format!("{} {} {}", i18n.t(Msg::View), a.organization, submitted);
                                     view! {
                                         <tr>
-                                            <td>{a.submitted_at.clone()}</td>
+                                            <td class="nowrap" data-testid="submitted-at">{submitted}</td>
                                             <td>{a.organization.clone()}</td>
                                             <td>{a.level.clone()}</td>
                                             <td>{a.submitted_by.clone()}</td>
                                             <td>{statuses}</td>
-                                            <td>{format_euro(a.total_cents, dutch)}</td>
+                                            <td class="amount" data-testid="total">{i18n.euro(a.total_cents)}</td>
                                             <td><A href=format!("/beheer/lopende-aanvragen/{}", a.id) attr:aria-label=label>{tr(Msg::View)}</A></td>
                                         </tr>
                                     }
@@ -96,6 +103,7 @@ pub fn Applications() -> impl IntoView {
                             </tbody>
                         </table>
                     </div>
+                    <Pager cursors=cursors next=next/>
                 }
                 .into_any()
             }
@@ -106,14 +114,14 @@ pub fn Applications() -> impl IntoView {
             <h1>{tr(Msg::Applications)}</h1>
             <p>{tr(Msg::ApplicationsIntro)}</p>
             <label for="org-filter">{tr(Msg::Organization)}</label>
-            <select id="org-filter" on:change=move |ev| org.set(event_target_value(&ev))>
+            <select id="org-filter" on:change=move |ev| { cursors.set(vec![None]); org.set(event_target_value(&ev)) }>
                 <option value="">{tr(Msg::AllOrganizations)}</option>
                 {move || organizations.value.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|o| {
                     view! { <option value=o.id>{o.name}</option> }
                 }).collect_view()}
             </select>
             <label for="status-filter">{tr(Msg::StatusFilter)}</label>
-            <select id="status-filter" on:change=move |ev| status.set(Status::parse(&event_target_value(&ev)))>
+            <select id="status-filter" on:change=move |ev| { cursors.set(vec![None]); status.set(Status::parse(&event_target_value(&ev))) }>
                 <option value="">{tr(Msg::AllStatuses)}</option>
                 {Status::ALL.into_iter().map(|s| view! { <option value=s.as_str()>{move || status_text(i18n, s)}</option> }).collect_view()}
             </select>
@@ -163,7 +171,6 @@ pub fn ApplicationDetailPage() -> impl IntoView {
             {move || detail.value.get().map(|result| match result {
                 Err(e) => view! { <h1>{tr(Msg::Application)}</h1><p class="error" role="alert">{i18n.error(&e)}</p> }.into_any(),
                 Ok(d) => {
-                    let dutch = i18n.lang.get() == Lang::Nl;
                     let any_open = d.applicants.iter().any(|a| !a.status.is_final());
                     let services = if !d.with_authorizations {
                         i18n.t(Msg::NoAuthorizations).to_string()
@@ -176,18 +183,18 @@ pub fn ApplicationDetailPage() -> impl IntoView {
                     view! {
                         <h1>{format!("{} · {}", i18n.t(Msg::Application), d.summary.organization)}</h1>
                         <dl class="details">
-                            <dt>{tr(Msg::Submitted)}</dt><dd>{d.summary.submitted_at.clone()}</dd>
+                            <dt>{tr(Msg::Submitted)}</dt><dd>{i18n.moment(d.summary.submitted_at)}</dd>
                             <dt>{tr(Msg::SubmittedBy)}</dt><dd>{d.summary.submitted_by.clone()}</dd>
                             <dt>{tr(Msg::Level)}</dt><dd>{d.summary.level.clone()}</dd>
                             <dt>{tr(Msg::Branch)}</dt><dd>{d.branch.clone().unwrap_or_else(|| i18n.t(Msg::AllBranches).to_string())}</dd>
                             <dt>{tr(Msg::StepAuthorizations)}</dt><dd>{services}</dd>
                             <dt>{tr(Msg::Validity)}</dt><dd>{validity}</dd>
-                            <dt>{tr(Msg::Subtotal)}</dt><dd>{format_euro(d.subtotal_cents, dutch)}</dd>
-                            <dt>{tr(Msg::VatShort)}</dt><dd>{format_euro(d.vat_cents, dutch)}</dd>
-                            <dt>{tr(Msg::Total)}</dt><dd>{format_euro(d.summary.total_cents, dutch)}</dd>
+                            <dt>{tr(Msg::Subtotal)}</dt><dd class="nowrap">{i18n.euro(d.subtotal_cents)}</dd>
+                            <dt>{tr(Msg::VatShort)}</dt><dd class="nowrap">{i18n.euro(d.vat_cents)}</dd>
+                            <dt>{tr(Msg::Total)}</dt><dd class="nowrap">{i18n.euro(d.summary.total_cents)}</dd>
                         </dl>
                         <h2>{tr(Msg::Users)}</h2>
-                        <div class="table-wrap">
+                        <div class="table-wrap" tabindex="0">
                             <table>
                                 <caption class="sr-only">{tr(Msg::Users)}</caption>
                                 <thead><tr>
@@ -277,7 +284,7 @@ fn ApplicantRow(
     let error_for =
         move |field: Field| move || field_error.with(|e| i18n.field_error(e.as_ref(), field));
     let status = a.status;
-    let valid_until = a.invitation_valid_until.clone();
+    let valid_until = a.invitation_valid_until;
     let steps = a.steps.clone();
     let reason = a.rejection_reason.clone();
     view! {
@@ -287,10 +294,10 @@ fn ApplicantRow(
             <td>{a.mobile.clone()}</td>
             <td>{if a.employed { i18n.t(Msg::Yes) } else { i18n.t(Msg::No) }}</td>
             <td>{move || status_text(i18n, status)}
-                {valid_until.map(|d| view! { <br/><small>{move || i18n.t(Msg::LinkValidUntil).replace("{d}", &d)}</small> })}
+                {valid_until.map(|d| view! { <br/><small>{move || i18n.t(Msg::LinkValidUntil).replace("{d}", &i18n.moment(d))}</small> })}
                 <ol class="progress" aria-label=tr(Msg::StepsTaken)>
                     {steps.into_iter().map(|(step, at)| view! {
-                        <li>{move || i18n.t(step_msg(step))} " " <small>{at}</small></li>
+                        <li>{move || i18n.t(step_msg(step))} " " <small class="nowrap">{move || i18n.moment(at)}</small></li>
                     }).collect_view()}
                 </ol>
                 {reason.map(|r| view! { <small>{tr(Msg::ReasonLabel)} ": " {r}</small> })}

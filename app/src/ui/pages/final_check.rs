@@ -25,7 +25,7 @@ pub fn FinalCheckQueue() -> impl IntoView {
             Err(e) => view! { <p class="error" role="alert">{i18n.error(&e)}</p> }.into_any(),
             Ok(items) if items.is_empty() => view! { <p>{tr(Msg::FinalCheckEmpty)}</p> }.into_any(),
             Ok(items) => view! {
-                <div class="table-wrap">
+                <div class="table-wrap" tabindex="0">
                     <table>
                         <thead><tr>
                             <th scope="col">{tr(Msg::Name)}</th>
@@ -41,7 +41,7 @@ pub fn FinalCheckQueue() -> impl IntoView {
                                         <td><A href=href>{it.name}</A></td>
                                         <td>{it.organization} " (" {it.kvk} ")"</td>
                                         <td>{it.level}</td>
-                                        <td>{it.verified_at}</td>
+                                        <td class="nowrap">{move || it.verified_at.map(|m| i18n.moment(m))}</td>
                                     </tr>
                                 }
                             }).collect_view()}
@@ -129,14 +129,14 @@ pub fn FinalCheckDetail() -> impl IntoView {
                     <h1>{d.item.name.clone()}</h1>
                     <dl class="details">
                         <dt>{tr(Msg::Organization)}</dt><dd>{d.item.organization.clone()} " (KvK " {d.item.kvk.clone()} ")"</dd>
-                        <dt>{tr(Msg::DateOfBirth)}</dt><dd>{d.date_of_birth.clone().unwrap_or_default()}</dd>
+                        <dt>{tr(Msg::DateOfBirth)}</dt><dd>{d.date_of_birth.map(|b| i18n.date(b))}</dd>
                         <dt>{tr(Msg::Email)}</dt><dd>{d.email.clone()}</dd>
                         <dt>{tr(Msg::Mobile)}</dt><dd>{d.mobile.clone()}</dd>
                         <dt>{tr(Msg::Level)}</dt><dd>{d.item.level.clone()}</dd>
                         <dt>{tr(Msg::StepAuthorizations)}</dt><dd>{services}</dd>
-                        <dt>{tr(Msg::Validity)}</dt><dd>{i18n.t(Msg::NYears).replace("{n}", &d.validity_years.to_string())}</dd>
+                        <dt>{tr(Msg::Validity)}</dt><dd>{i18n.count(d.validity_years.unsigned_abs().into(), Msg::OneYear, Msg::NYears)}</dd>
                         <dt>{tr(Msg::SubmittedBy)}</dt><dd>{d.submitted_by.clone()}</dd>
-                        <dt>{tr(Msg::VerifiedAt)}</dt><dd>{d.item.verified_at.clone()}</dd>
+                        <dt>{tr(Msg::VerifiedAt)}</dt><dd>{d.item.verified_at.map(|m| i18n.moment(m))}</dd>
                         <dt>{tr(Msg::Reference)}</dt><dd>{d.verification_reference.clone()}</dd>
                     </dl>
                     <Show
@@ -201,7 +201,7 @@ pub fn Simulator() -> impl IntoView {
                     view! {
                         <article class="message" aria-label=label>
                             <h2>{v.name}</h2>
-                            <p class="meta">{v.email} " · " {v.organization} " · " {tr(Msg::Deadline)} " " {v.deadline} " · " {v.reference}</p>
+                            <p class="meta">{v.email} " · " {v.organization} " · " {tr(Msg::Deadline)} " " {move || i18n.date(v.deadline)} " · " {v.reference}</p>
                             <div class="step-buttons">
                                 <button type="button" class="primary" on:click=move |_| report(a.clone(), true)>{tr(Msg::Pass)}</button>
                                 <button type="button" class="secondary" on:click=move |_| report(b.clone(), false)>{tr(Msg::Fail)}</button>

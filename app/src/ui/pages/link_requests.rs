@@ -94,7 +94,7 @@ pub fn LinkRequests() -> impl IntoView {
                 Some(Err(e)) => view! { <p class="error" role="alert">{i18n.error(&e)}</p> }.into_any(),
                 Some(Ok(rows)) if rows.is_empty() => view! { <p>{tr(Msg::NoOpenLinkRequests)}</p> }.into_any(),
                 Some(Ok(rows)) => view! {
-                    <div class="table-wrap">
+                    <div class="table-wrap" tabindex="0">
                         <table>
                             <caption class="sr-only">{tr(Msg::OpenLinkRequests)}</caption>
                             <thead><tr>
@@ -113,8 +113,8 @@ pub fn LinkRequests() -> impl IntoView {
                                         <tr>
                                             <td>{r.email}</td>
                                             <td>{r.organization}</td>
-                                            <td class="nowrap">{r.sent_on}</td>
-                                            <td class="nowrap">{r.open_until}</td>
+                                            <td class="nowrap">{i18n.date(r.sent_on)}</td>
+                                            <td class="nowrap">{i18n.date(r.open_until)}</td>
                                             <td>{r.sent_by}</td>
                                             <td><button type="button" class="link danger" aria-label=label
                                                 on:click=move |_| withdraw(id.clone())>{tr(Msg::Withdraw)}</button></td>

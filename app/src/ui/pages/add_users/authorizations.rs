@@ -48,6 +48,7 @@ pub fn AuthorizationsStep() -> impl IntoView {
                 <ServicePicker/>
             </Show>
         </Show>
+        <ManagerExplained/>
         <fieldset aria-describedby="validity-error">
             <legend>{tr(Msg::Validity)}</legend>
             {Validity::ALL.into_iter().map(|v| {
@@ -65,6 +66,35 @@ pub fn AuthorizationsStep() -> impl IntoView {
         <StepButtons back=WizardStep::Users next_label=Signal::derive(move || i18n.t(Msg::Next))
             next_disabled=Signal::derive(move || !ready())
             on_next=move || { if ready() { wizard.go(WizardStep::Summary) } }/>
+    }
+}
+
+/// "Wat is een beheerder?", in the words of the Machtigingen page's "Beheerder maken", and
+/// how the new users can become one: the wizard does not make managers.
+#[component]
+fn ManagerExplained() -> impl IntoView {
+    let wizard = use_wizard();
+    let i18n = use_i18n();
+    // The shared text starts with its question; here the question is the summary.
+    let parts = move || {
+        let org = wizard
+            .org
+            .with(|o| o.as_ref().map(|o| o.name.clone()))
+            .unwrap_or_else(|| i18n.t(Msg::TheOrganization).to_string());
+        let text = i18n
+            .t(Msg::WhatIsAManager)
+            .replace("{o}", &org)
+            .replace("{u}", i18n.t(Msg::TheUser));
+        match text.split_once("? ") {
+            Some((question, answer)) => (format!("{question}?"), answer.to_string()),
+            None => (String::new(), text),
+        }
+    };
+    view! {
+        <details>
+            <summary>{move || parts().0}</summary>
+            <p class="hint">{move || parts().1}" "{tr(Msg::ManagerNotInWizard)}</p>
+        </details>
     }
 }
 

@@ -15,7 +15,7 @@ use crate::api::wizard::{
 use crate::api::ApiError;
 use crate::domain::codes::Field;
 use crate::ui::fetch::fetch;
-use crate::ui::i18n::{tr, use_i18n, Msg};
+use crate::ui::i18n::{tr, use_i18n, I18n, Msg};
 use crate::ui::session::require_sign_in;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -31,6 +31,11 @@ pub struct Wizard {
     pub error: RwSignal<Option<ApiError>>,
     /// The application's id once submitted.
     pub submitted: RwSignal<Option<String>>,
+    /// While "Akkoord" waits for the server's answer: the wizard is busy and nothing in it
+    /// can be sent, left or cleared.
+    pub submitting: RwSignal<bool>,
+    /// "Akkoord" failed with `error`: every step says what that means for the application.
+    pub submit_failed: RwSignal<bool>,
     saved: RwSignal<SaveState>,
     edits: RwSignal<u32>,
     in_flight: StoredValue<bool>,
@@ -47,6 +52,7 @@ enum SaveState {
 impl Wizard {
     pub fn go(&self, step: WizardStep) {
         self.error.set(None);
+        self.submit_failed.set(false);
         self.edit(|d| d.step = step);
         scroll_to_top();
     }
@@ -146,6 +152,8 @@ fn WizardView(start: WizardStart) -> impl IntoView {
         org: RwSignal::new(None),
         error: RwSignal::new(None),
         submitted: RwSignal::new(None),
+        submitting: RwSignal::new(false),
+        submit_failed: RwSignal::new(false),
         saved: RwSignal::new(SaveState::Saved),
         edits: RwSignal::new(0),
         in_flight: StoredValue::new(false),
@@ -200,18 +208,38 @@ fn WizardView(start: WizardStart) -> impl IntoView {
         SaveState::Saving => i18n.t(Msg::DraftSaving),
         SaveState::Failed => i18n.t(Msg::DraftNotSaved),
     };
-    let start_over = move |_| {
+    // Clearing entered users asks first; with none entered it clears at once.
+    let confirming = RwSignal::new(false);
+    let start_over_button = NodeRef::<leptos::html::Button>::new();
+    let users = move || wizard.draft.with(|d| d.users.len());
+    let clear = move || {
+        confirming.set(false);
         spawn_local(async move {
             match wizard_discard().await {
                 Ok(draft) => {
                     wizard.org.set(None);
                     wizard.error.set(None);
+                    wizard.submit_failed.set(false);
                     wizard.draft.set(draft);
                 }
                 Err(e) => wizard.error.set(Some(e)),
             }
         });
     };
+    let start_over = move |_| {
+        if users() == 0 {
+            clear();
+        } else {
+            confirming.set(true);
+        }
+    };
+    let keep = move |_| {
+        confirming.set(false);
+        if let Some(button) = start_over_button.get_untracked() {
+            let _ = button.focus();
+        }
+    };
+    let loses = move || i18n.count(users() as u64, Msg::StartOverLosesOne, Msg::StartOverLoses);
     let body = move || match step.get() {
         WizardStep::Organization => view! { <organization::ChooseOrganization/> }.into_any(),
         WizardStep::Kvk => view! { <organization::CheckKvk/> }.into_any(),
@@ -224,15 +252,27 @@ fn WizardView(start: WizardStart) -> impl IntoView {
     };
     view! {
         <Show when=move || wizard.submitted.with(Option::is_none) fallback=move || view! { <summary::Submitted/> }>
-            <section class="card wizard">
+            <section class="card wizard" aria-busy=move || wizard.submitting.get().to_string()>
                 <h1>{tr(Msg::AddUsersTitle)}</h1>
                 <ol class="steps" aria-label=tr(Msg::Steps)>{progress}</ol>
                 <div class="wizard-tools">
                     <p class="save-state" role="status">{save_state}</p>
-                    <button type="button" class="link" on:click=start_over>{tr(Msg::StartOverWizard)}</button>
+                    <button type="button" class="link" node_ref=start_over_button
+                        disabled=move || wizard.submitting.get() on:click=start_over>{tr(Msg::StartOverWizard)}</button>
                 </div>
+                <Show when=move || confirming.get()>
+                    <div class="confirm" role="group" aria-label=tr(Msg::StartOverQuestion)>
+                        <p><strong>{tr(Msg::StartOverQuestion)}</strong> " " {loses}</p>
+                        <button type="button" class="danger" on:click=move |_| clear()>{tr(Msg::YesClearAll)}</button>
+                        <button type="button" class="secondary" on:click=keep>{tr(Msg::Cancel)}</button>
+                    </div>
+                </Show>
                 {body}
             </section>
+            // Outside the busy wizard, so it is announced while the wizard waits.
+            <p class="sr-only" role="status">
+                {move || wizard.submitting.get().then(|| i18n.t(Msg::SendingApplication))}
+            </p>
         </Show>
     }
 }
@@ -243,26 +283,60 @@ pub fn field_error(wizard: Wizard, field: Field) -> impl Fn() -> Option<String> 
     move || wizard.error.with(|e| i18n.field_error(e.as_ref(), field))
 }
 
-/// An error that does not belong to one field.
+/// Whether a step shows `error` at its field rather than above the step.
+fn shown_at_field(error: &ApiError) -> bool {
+    matches!(
+        error,
+        ApiError::Validation {
+            field: Field::Level
+                | Field::Kvk
+                | Field::Branch
+                | Field::Services
+                | Field::Validity
+                | Field::Terms
+                | Field::Csv,
+            row: None,
+            ..
+        }
+    )
+}
+
+/// What a failed "Akkoord" means for the application, then why it failed (unless the field
+/// shows that). An answer from the server means nothing was sent: a submit is one transaction.
+/// Without an answer it is unknown, and sending again is safe: the server returns the first
+/// application for the same draft.
+pub fn submit_failure_text(i18n: I18n, error: &ApiError) -> String {
+    if matches!(error, ApiError::Network) {
+        return i18n.t(Msg::SubmitOutcomeUnknown).to_string();
+    }
+    let nothing_sent = i18n.t(Msg::NothingSent);
+    if shown_at_field(error) {
+        nothing_sent.to_string()
+    } else {
+        format!("{nothing_sent} {}", i18n.error(error))
+    }
+}
+
+/// An error that does not belong to one field; after a failed "Akkoord", also what it means
+/// for the application (the summary says that next to its button).
 #[component]
 pub fn StepError() -> impl IntoView {
     let wizard = use_wizard();
     let i18n = use_i18n();
     move || {
-        wizard.error.get().and_then(|e| match &e {
-            ApiError::Validation {
-                field:
-                    Field::Level
-                    | Field::Kvk
-                    | Field::Branch
-                    | Field::Services
-                    | Field::Validity
-                    | Field::Terms
-                    | Field::Csv,
-                row: None,
-                ..
-            } => None,
-            _ => Some(view! { <p class="error" role="alert">{i18n.error(&e)}</p> }),
+        let failed = wizard.submit_failed.get();
+        if failed && wizard.draft.with(|d| d.step == WizardStep::Summary) {
+            return None;
+        }
+        wizard.error.get().and_then(|e| {
+            let text = if failed {
+                Some(submit_failure_text(i18n, &e))
+            } else if shown_at_field(&e) {
+                None
+            } else {
+                Some(i18n.error(&e))
+            };
+            text.map(|text| view! { <p class="error" role="alert">{text}</p> })
         })
     }
 }

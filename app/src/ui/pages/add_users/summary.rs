@@ -2,7 +2,7 @@
 //! the page after it.
 
 use super::authorizations::Price;
-use super::{field_error, use_wizard, StepError};
+use super::{field_error, submit_failure_text, use_wizard, StepError};
 use crate::api::wizard::{wizard_discard, wizard_submit, WizardStep};
 use crate::api::ApiError;
 use crate::domain::codes::Field;
@@ -11,6 +11,9 @@ use crate::ui::i18n::{tr, use_i18n, Msg};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
+
+/// Users the summary lists before "Toon alle gebruikers"; it always says how many it shows.
+const LISTED_USERS: usize = 100;
 
 /// The step where the server found a problem with `field` (of a new user when `row`).
 fn step_of(field: Field, row: Option<u32>) -> WizardStep {
@@ -29,7 +32,8 @@ pub fn SummaryStep() -> impl IntoView {
     let wizard = use_wizard();
     let i18n = use_i18n();
     let agreed = RwSignal::new(false);
-    let busy = RwSignal::new(false);
+    let busy = wizard.submitting;
+    let show_all = RwSignal::new(false);
     let tried = RwSignal::new(false);
     let terms = wizard.start.with_value(|s| s.terms.clone());
     let terms_version = terms.version;
@@ -63,14 +67,19 @@ pub fn SummaryStep() -> impl IntoView {
     };
     let submit = move |_| {
         tried.set(true);
-        if !agreed.get() || busy.get() {
+        // One "Akkoord" at a time: the button is disabled too, and the server returns the
+        // first application for a second submit of the same draft.
+        if !agreed.get() || busy.get_untracked() {
             return;
         }
         busy.set(true);
         wizard.error.set(None);
+        wizard.submit_failed.set(false);
         let draft = wizard.draft.get_untracked();
         spawn_local(async move {
-            match wizard_submit(draft, terms_version, true).await {
+            let result = wizard_submit(draft, terms_version, true).await;
+            busy.set(false);
+            match result {
                 Ok(id) => wizard.submitted.set(Some(id)),
                 Err(e) => {
                     if let ApiError::Validation { field, row, .. } = &e {
@@ -79,11 +88,39 @@ pub fn SummaryStep() -> impl IntoView {
                             wizard.draft.update(|d| d.step = step);
                         }
                     }
+                    wizard.submit_failed.set(true);
                     wizard.error.set(Some(e));
                 }
             }
-            busy.set(false);
         });
+    };
+    // Shown next to the button: whether anything was sent, and why not.
+    let submit_error = move || {
+        if !wizard.submit_failed.get() {
+            return None;
+        }
+        wizard
+            .error
+            .with(|e| e.as_ref().map(|e| submit_failure_text(i18n, e)))
+    };
+    let user_count = move || wizard.draft.with(|d| d.users.len());
+    let listed = move || {
+        let limit = if show_all.get() {
+            usize::MAX
+        } else {
+            LISTED_USERS
+        };
+        wizard.draft.with(|d| {
+            d.users
+                .iter()
+                .take(limit)
+                .map(|u| {
+                    let name =
+                        crate::domain::new_user::full_name(&u.first_name, &u.infix, &u.last_name);
+                    view! { <li>{format!("{name} · {}", u.email)}</li> }
+                })
+                .collect_view()
+        })
     };
     let terms_error = Signal::derive(move || {
         (tried.get() && !agreed.get())
@@ -105,19 +142,25 @@ pub fn SummaryStep() -> impl IntoView {
             }}</dd>
         </dl>
         <details>
-            <summary>{move || i18n.count(wizard.draft.with(|d| d.users.len()) as u64, Msg::ShowUsersOne, Msg::ShowUsers)}</summary>
-            <ul class="user-list">
-                {move || wizard.draft.with(|d| d.users.iter().take(500).map(|u| {
-                    let name = crate::domain::new_user::full_name(&u.first_name, &u.infix, &u.last_name);
-                    view! { <li>{format!("{name} · {}", u.email)}</li> }
-                }).collect_view())}
-            </ul>
+            <summary>{move || i18n.count(user_count() as u64, Msg::ShowUsersOne, Msg::ShowUsers)}</summary>
+            <ul class="user-list">{listed}</ul>
+            <Show when=move || { !show_all.get() && user_count() > LISTED_USERS }>
+                <p>
+                    {move || i18n.t(Msg::UsersShownOfTotal).replace("{n}", &LISTED_USERS.to_string()).replace("{m}", &user_count().to_string())}
+                    " "
+                    <button type="button" class="link" on:click=move |_| show_all.set(true)>{tr(Msg::ShowAllUsers)}</button>
+                </p>
+            </Show>
         </details>
         <Price/>
         <TermsAgreement terms=terms agreed=agreed error=terms_error/>
+        {move || submit_error().map(|text| view! { <p class="error" role="alert">{text}</p> })}
         <div class="step-buttons">
-            <button type="button" class="secondary" on:click=move |_| wizard.go(WizardStep::Authorizations)>{tr(Msg::Back)}</button>
-            <button type="button" class="primary" disabled=busy on:click=submit>{tr(Msg::Agree)}</button>
+            <button type="button" class="secondary" disabled=busy
+                on:click=move |_| wizard.go(WizardStep::Authorizations)>{tr(Msg::Back)}</button>
+            <button type="button" class="primary" disabled=busy on:click=submit>
+                {move || i18n.t(if busy.get() { Msg::SendingApplication } else { Msg::Agree })}
+            </button>
         </div>
     }
 }

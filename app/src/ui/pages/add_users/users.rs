@@ -4,6 +4,7 @@
 
 use super::{use_wizard, StepButtons, StepError, Wizard};
 use crate::api::wizard::{wizard_existing_emails, wizard_import_csv, WizardStep, MAX_USERS};
+use crate::api::ApiError;
 use crate::domain::codes::{Field, Rule};
 use crate::domain::new_user::{check, FieldProblem, Language, NewUser};
 use crate::domain::user_import::{duplicates, ImportRow};
@@ -74,7 +75,7 @@ pub fn UsersStep() -> impl IntoView {
         <StepError/>
         <p>{tr(Msg::UsersStepIntro)}</p>
         <Show when=move || { count() > 0 } fallback=move || view! { <p class="hint">{tr(Msg::NoUsersYet)}</p> }>
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0">
                 <table>
                     <caption>{move || i18n.t(Msg::UsersAdded).replace("{n}", &count().to_string())}</caption>
                     <thead><tr>
@@ -228,17 +229,26 @@ fn text_field(
     }
 }
 
-/// The file input; the chosen file goes to the server, which answers with the preview.
+/// The file input; the chosen file goes to the server, which answers with the preview. A file
+/// the browser cannot read, or the server cannot read as text, says so at the field.
 #[component]
 fn CsvUpload(preview: RwSignal<Option<Vec<ImportRow>>>) -> impl IntoView {
     let wizard = use_wizard();
+    let i18n = use_i18n();
     let busy = RwSignal::new(false);
+    // What went wrong before the file reached the server.
+    let read_error = RwSignal::new(None::<Msg>);
     let on_file = move |ev: leptos::ev::Event| {
         let Some(org_id) = wizard.draft.with_untracked(|d| d.org_id.clone()) else {
             return;
         };
         wizard.error.set(None);
-        read_file_base64(ev, move |base64| {
+        read_error.set(None);
+        read_file_base64(ev, move |read| {
+            let base64 = match read {
+                Ok(base64) => base64,
+                Err(problem) => return read_error.set(Some(problem)),
+            };
             busy.set(true);
             let org_id = org_id.clone();
             spawn_local(async move {
@@ -250,6 +260,20 @@ fn CsvUpload(preview: RwSignal<Option<Vec<ImportRow>>>) -> impl IntoView {
             });
         });
     };
+    let message = move || {
+        if let Some(problem) = read_error.get() {
+            return Some(i18n.t(problem).to_string());
+        }
+        wizard.error.with(|e| match e {
+            // Not text (a spreadsheet, a PDF, a picture): what to do instead.
+            Some(ApiError::Validation {
+                field: Field::Csv,
+                rule: Rule::NotCsv,
+                row: None,
+            }) => Some(i18n.t(Msg::CsvUnreadable).to_string()),
+            other => i18n.field_error(other.as_ref(), Field::Csv),
+        })
+    };
     view! {
         <div class="upload">
             <label for="csv-file" class="button secondary">{tr(Msg::UploadCsv)}</label>
@@ -260,13 +284,16 @@ fn CsvUpload(preview: RwSignal<Option<Vec<ImportRow>>>) -> impl IntoView {
                 <a href="/downloads/gebruikers-voorbeeld.csv" download="gebruikers-voorbeeld.csv">{tr(Msg::DownloadExample)}</a>
             </p>
             <Show when=move || busy.get()><p role="status">{tr(Msg::ReadingFile)}</p></Show>
-            <p class="field-error" id="csv-error" role="alert">{super::field_error(wizard, Field::Csv)}</p>
+            <p class="field-error" id="csv-error" role="alert">{message}</p>
         </div>
     }
 }
 
+/// Reads the chosen file as base64 for the server, or says why it cannot be sent: empty, too
+/// large, or unreadable for the browser (moved or deleted meanwhile, no permission).
 #[cfg(feature = "csr")]
-fn read_file_base64(ev: leptos::ev::Event, done: impl Fn(String) + 'static) {
+fn read_file_base64(ev: leptos::ev::Event, done: impl Fn(Result<String, Msg>) + 'static) {
+    use std::rc::Rc;
     use wasm_bindgen::closure::Closure;
     use wasm_bindgen::JsCast;
     let Some(input) = ev
@@ -280,25 +307,40 @@ fn read_file_base64(ev: leptos::ev::Event, done: impl Fn(String) + 'static) {
     };
     // The same file can be chosen again after correcting it.
     input.set_value("");
+    let size = file.size();
+    if size < 1.0 {
+        return done(Err(Msg::ErrCsvEmpty));
+    }
+    if size > crate::domain::user_import::MAX_BYTES as f64 {
+        return done(Err(Msg::ErrCsvTooLarge));
+    }
     let Ok(reader) = web_sys::FileReader::new() else {
-        return;
+        return done(Err(Msg::CsvUnreadable));
     };
+    let done = Rc::new(done);
     let reader_in = reader.clone();
+    let done_in = Rc::clone(&done);
     let onload = Closure::once(move || {
-        if let Some(url) = reader_in.result().ok().and_then(|r| r.as_string()) {
-            // "data:<type>;base64,<data>"
-            if let Some((_, data)) = url.split_once(',') {
-                done(data.to_string());
-            }
+        let url = reader_in.result().ok().and_then(|r| r.as_string());
+        // "data:<type>;base64,<data>"
+        match url.as_deref().and_then(|url| url.split_once(',')) {
+            Some((_, data)) => done_in(Ok(data.to_string())),
+            None => done_in(Err(Msg::CsvUnreadable)),
         }
     });
+    let done_in = Rc::clone(&done);
+    let onerror = Closure::once(move || done_in(Err(Msg::CsvUnreadable)));
     reader.set_onload(Some(onload.as_ref().unchecked_ref()));
+    reader.set_onerror(Some(onerror.as_ref().unchecked_ref()));
     onload.forget();
-    let _ = reader.read_as_data_url(&file);
+    onerror.forget();
+    if reader.read_as_data_url(&file).is_err() {
+        done(Err(Msg::CsvUnreadable));
+    }
 }
 
 #[cfg(not(feature = "csr"))]
-fn read_file_base64(_ev: leptos::ev::Event, _done: impl Fn(String) + 'static) {}
+fn read_file_base64(_ev: leptos::ev::Event, _done: impl Fn(Result<String, Msg>) + 'static) {}
 
 /// The rows of a CSV file with their problems, a page at a time.
 #[component]
@@ -407,7 +449,7 @@ fn CsvPreview(preview: RwSignal<Option<Vec<ImportRow>>>) -> impl IntoView {
                 let (ok, bad) = counts();
                 i18n.count(ok as u64, Msg::CsvCountsOne, Msg::CsvCounts).replace("{ok}", &ok.to_string()).replace("{bad}", &bad.to_string())
             }}</p>
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0">
                 <table class="preview-table">
                     <caption class="sr-only">{tr(Msg::CsvPreview)}</caption>
                     <thead><tr>
@@ -445,6 +487,15 @@ fn CsvPreview(preview: RwSignal<Option<Vec<ImportRow>>>) -> impl IntoView {
     }
 }
 
+/// `text` ending as a sentence does, with a full stop unless it has one (or ? or !).
+fn sentence(mut text: String) -> String {
+    if !text.trim_end().ends_with(['.', '?', '!']) {
+        text.truncate(text.trim_end().len());
+        text.push('.');
+    }
+    text
+}
+
 /// One preview row: plain text when valid, inputs to correct it in place when not.
 #[component]
 fn PreviewRow(
@@ -455,18 +506,19 @@ fn PreviewRow(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let line = row.line;
+    // Each problem a sentence of its own: "Voornaam: Vul dit veld in. E-mailadres: …".
     let problems_text = row
         .problems
         .iter()
         .map(|p| {
-            format!(
+            sentence(format!(
                 "{}: {}",
                 i18n.field_name(p.field),
                 i18n.rule(p.field, p.code)
-            )
+            ))
         })
         .collect::<Vec<_>>()
-        .join("; ");
+        .join(" ");
     let ok = row.problems.is_empty();
     let set = move |get: fn(&mut NewUser) -> &mut String, value: String| {
         preview.update(|p| {

@@ -15,6 +15,7 @@ use crate::domain::ids::AuthorizationId;
 use crate::domain::ids::{OrgId, ServiceId};
 use crate::domain::level::AssuranceLevel;
 use crate::ui::components::pager::Pager;
+use crate::ui::debounce::settled;
 use crate::ui::fetch::{fetch, Fetched};
 use crate::ui::i18n::{tr, use_i18n, I18n, Msg};
 use crate::ui::page::focus_new_heading;
@@ -80,6 +81,15 @@ pub fn Authorizations() -> impl IntoView {
         cursors.set(vec![None]);
         notice.set(None);
     };
+    // The user search asks the server once typing pauses.
+    let user_typed = RwSignal::new(String::new());
+    let user_search = settled(user_typed);
+    Effect::new(move |_| {
+        let user = user_search.get();
+        if filter.with_untracked(|f| f.user != user) {
+            change(&|f| f.user = user.clone());
+        }
+    });
     let export = move || {
         format!(
             "/export/machtigingen.csv?{}",
@@ -119,10 +129,7 @@ pub fn Authorizations() -> impl IntoView {
                     <label for="f-user">{tr(Msg::User)}</label>
                     <input id="f-user" type="search" maxlength="100" autocomplete="off"
                         placeholder=tr(Msg::SearchHint)
-                        on:input=move |ev| {
-                            let user = event_target_value(&ev);
-                            change(&|f| f.user = user.clone());
-                        }/>
+                        on:input=move |ev| user_typed.set(event_target_value(&ev))/>
                 </div>
                 <div>
                     <label for="f-service">{tr(Msg::Service)}</label>
@@ -176,6 +183,11 @@ pub fn Authorizations() -> impl IntoView {
                     <label for="f-inactive">{tr(Msg::ShowInactive)}</label>
                 </div>
             </form>
+            // Typed but not yet asked, or asked and not yet answered.
+            <p class="loading" role="status">
+                {move || (page.pending.get() || user_typed.with(|t| user_search.with(|s| t != s)))
+                    .then(|| i18n.t(Msg::Searching))}
+            </p>
             <div aria-live="polite">
                 {move || notice.get().map(|n| match n {
                     Ok(text) => view! { <p class="success">{text}</p> }.into_any(),
@@ -225,7 +237,7 @@ fn Rows(
             Ok(p) => {
                 let next = p.next.clone();
                 view! {
-                    <div class="table-wrap">
+                    <div class="table-wrap" tabindex="0">
                         <table>
                             <caption class="sr-only">{i18n.t(Msg::Authorizations)}</caption>
                             <thead><tr>
@@ -355,8 +367,8 @@ fn Row(
                 {row.is_admin.then(|| view! { " " <span class="badge">{tr(Msg::ManagerBadge)}</span> })}</td>
             <td>{row.level.as_str()}</td>
             <td>{row.branch.clone().unwrap_or_else(|| "–".into())}</td>
-            <td class="nowrap">{row.valid_from.clone()}</td>
-            <td class="nowrap">{row.valid_until.clone()}</td>
+            <td class="nowrap">{move || i18n.date(row.valid_from)}</td>
+            <td class="nowrap">{move || i18n.date(row.valid_until)}</td>
             <td>{move || state_text(i18n, state)}</td>
             <td class="actions">
                 <Show when=move || renewable>

@@ -4,9 +4,9 @@
 use crate::api::authorizations::{quote_renewal, renew_authorizations, RenewalQuote};
 use crate::domain::authorization::State;
 use crate::domain::ids::AuthorizationId;
-use crate::domain::tariff::{format_euro, Validity};
+use crate::domain::tariff::Validity;
 use crate::ui::fetch::fetch;
-use crate::ui::i18n::{tr, use_i18n, Lang, Msg};
+use crate::ui::i18n::{tr, use_i18n, Msg};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -82,13 +82,12 @@ fn summary(
     open: RwSignal<bool>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let dutch = i18n.lang.get_untracked() == Lang::Nl;
     let total = q.total_cents;
     let vat = i18n
         .t(Msg::Vat)
         .replace("{p}", &(q.vat_basis_points / 100).to_string());
     view! {
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0">
             <table>
                 <caption class="sr-only">{tr(Msg::RenewAuthorizations)}</caption>
                 <thead><tr>
@@ -108,10 +107,10 @@ fn summary(
                                 <td>{l.user_name}<br/><small>{l.organization}</small></td>
                                 <td>{what}</td>
                                 <td>{l.level.as_str()}</td>
-                                <td class="nowrap">{l.current_end}
+                                <td class="nowrap">{i18n.date(l.current_end)}
                                     {activated.then(|| view! { <br/><small>{tr(Msg::AuthExpired)}</small> })}</td>
-                                <td class="nowrap">{l.new_end}</td>
-                                <td class="amount nowrap">{format_euro(l.cents, dutch)}</td>
+                                <td class="nowrap">{i18n.date(l.new_end)}</td>
+                                <td class="amount nowrap">{i18n.euro(l.cents)}</td>
                             </tr>
                         }
                     }).collect_view()}
@@ -119,9 +118,9 @@ fn summary(
             </table>
         </div>
         <dl class="details totals">
-            <dt>{tr(Msg::Subtotal)}</dt><dd class="amount nowrap">{format_euro(q.subtotal_cents, dutch)}</dd>
-            <dt>{vat}</dt><dd class="amount nowrap">{format_euro(q.vat_cents, dutch)}</dd>
-            <dt>{tr(Msg::Total)}</dt><dd class="amount nowrap"><strong>{format_euro(total, dutch)}</strong></dd>
+            <dt>{tr(Msg::Subtotal)}</dt><dd class="amount nowrap">{i18n.euro(q.subtotal_cents)}</dd>
+            <dt>{vat}</dt><dd class="amount nowrap">{i18n.euro(q.vat_cents)}</dd>
+            <dt>{tr(Msg::Total)}</dt><dd class="amount nowrap"><strong>{i18n.euro(total)}</strong></dd>
         </dl>
         <p class="page-actions">
             <button type="button" class="primary" disabled=move || busy.get()
