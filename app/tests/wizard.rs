@@ -600,6 +600,83 @@ async fn managers_follow_resend_correct_and_cancel(pool: PgPool) {
 }
 
 #[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn ook_beheerder_worden_gives_a_pending_free_managers_right_only_with_authorizations(
+    pool: PgPool,
+) {
+    let state = state(pool).await;
+    let (_, manager) = sign_in(&state, MANAGER).await;
+    let mut draft = full_draft(&state, &manager).await;
+    // As typed elsewhere (case, spaces), and one for a user no longer in the draft.
+    draft.set_manager(" Anna.Smit@Example.nl", true);
+    draft.set_manager("weg@example.nl", true);
+    let start = wizard::start(&state, &manager).await.unwrap();
+    let quote_without = app::domain::tariff::quote(
+        &start.prices,
+        AssuranceLevel::Eh3,
+        app::domain::tariff::Validity::ThreeYears,
+        3,
+        draft.authorizations_per_user(),
+    )
+    .unwrap()
+    .total_cents;
+    let id = wizard::submit(&state, &manager, &draft, 1, true)
+        .await
+        .unwrap();
+    let rights: Vec<(String, String, String, i32)> = sqlx::query_as(
+        "SELECT u.email, z.level, z.state,
+                extract(year FROM age(z.valid_until, z.valid_from))::int
+           FROM authorizations z JOIN users u ON u.id = z.user_id
+           JOIN application_users au ON au.user_id = u.id
+          WHERE au.application_id = $1::uuid AND z.kind = 'admin'",
+    )
+    .bind(&id)
+    .fetch_all(&state.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        rights,
+        vec![(
+            "anna.smit@example.nl".into(),
+            "EH3".into(),
+            "pending".into(),
+            3
+        )]
+    );
+    // Free: the application's price is that of the authorizations alone.
+    let total: i64 = sqlx::query_scalar("SELECT total_cents FROM applications WHERE id = $1::uuid")
+        .bind(&id)
+        .fetch_one(&state.pool)
+        .await
+        .unwrap();
+    assert_eq!(total, quote_without);
+
+    // Without authorizations there is no login authorization for the right to run with: none.
+    let mut draft = full_draft(&state, &manager).await;
+    for u in &mut draft.users {
+        u.email = u.email.replace("@example.nl", "@zonder.example.nl");
+        u.mobile = u
+            .mobile
+            .replace('1', "4")
+            .replace('2', "5")
+            .replace('3', "6");
+    }
+    draft.with_authorizations = false;
+    draft.set_manager("anna.smit@zonder.example.nl", true);
+    let id = wizard::submit(&state, &manager, &draft, 1, true)
+        .await
+        .unwrap();
+    let rights: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM authorizations z JOIN application_users au ON au.user_id = z.user_id
+          WHERE au.application_id = $1::uuid",
+    )
+    .bind(&id)
+    .fetch_one(&state.pool)
+    .await
+    .unwrap();
+    assert_eq!(rights, 0);
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
 async fn lopende_aanvragen_pages_by_keyset_through_every_application(pool: PgPool) {
     let state = state(pool).await;
     let (_, manager) = sign_in(&state, MANAGER).await;

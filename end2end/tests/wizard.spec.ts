@@ -134,11 +134,16 @@ test('a manager adds users by hand and by CSV, sees the price follow, agrees, an
   await page.getByRole('button', { name: 'Toevoegen Douane aangifte en vergunningen' }).click();
   await expect(total).toHaveText('€ 363,00'); // 12 x EUR 25 + VAT
   await expect(page.getByText('Btw 21%')).toBeVisible();
+  // "Ook beheerder worden" for one of them: free, so the price stays.
+  const managers = page.getByRole('group', { name: 'Ook beheerder worden (gratis)' });
+  await managers.getByRole('checkbox', { name: 'Gert de Wit' }).check();
+  await expect(total).toHaveText('€ 363,00');
   await expectAccessible(page);
   await page.getByRole('button', { name: 'Volgende' }).click();
 
   // Summary, terms, agree.
   await expect(page.getByRole('heading', { name: 'Overzicht en akkoord' })).toBeVisible();
+  await expect(page.getByRole('definition').filter({ hasText: /^Gert de Wit$/ })).toBeVisible();
   await expect(page.getByRole('region', { name: 'Voorwaarden (versie 1)' })).toBeVisible();
   // Every user is listed, and nothing says some are left out.
   const userList = page.locator('details').filter({ hasText: 'Toon de 6 gebruikers' });

@@ -84,6 +84,10 @@ pub struct Draft {
     /// Chosen services (ServiceUUIDs) when not all services.
     pub services: Vec<String>,
     pub validity_years: u8,
+    /// The e-mail addresses of the users who also become authorization manager ("ook beheerder
+    /// worden", free). Drafts saved before this existed have none.
+    #[serde(default)]
+    pub managers: Vec<String>,
     /// Makes submitting idempotent: a retry or double click finds the first application.
     pub submission_key: String,
 }
@@ -95,6 +99,29 @@ impl Draft {
             crate::domain::tariff::billable_authorizations(self.all_services, self.services.len())
         } else {
             0
+        }
+    }
+
+    /// Whether the user with `email` also becomes authorization manager. Only with
+    /// authorizations: a manager's right runs with the user's login authorization, so without
+    /// one there is none, whatever the draft says.
+    pub fn becomes_manager(&self, email: &str) -> bool {
+        let Some(email) = crate::domain::new_user::normalized_email(email) else {
+            return false;
+        };
+        self.with_authorizations
+            && self
+                .managers
+                .iter()
+                .any(|m| crate::domain::new_user::normalized_email(m).as_ref() == Some(&email))
+    }
+
+    /// Ticks or unticks "ook beheerder worden" for the user with `email`.
+    pub fn set_manager(&mut self, email: &str, on: bool) {
+        let same = |m: &String| m.trim().eq_ignore_ascii_case(email.trim());
+        self.managers.retain(|m| !same(m));
+        if on {
+            self.managers.push(email.trim().to_string());
         }
     }
 
@@ -111,6 +138,7 @@ impl Draft {
             all_services: false,
             services: Vec::new(),
             validity_years: 1,
+            managers: Vec::new(),
             submission_key,
         }
     }
@@ -247,6 +275,28 @@ pub async fn wizard_submit(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn managers_are_matched_by_address_and_only_with_authorizations() {
+        let mut draft = Draft::new("key".into());
+        draft.set_manager(" Anna@Example.nl ", true);
+        draft.set_manager("anna@example.nl", true);
+        assert_eq!(draft.managers, vec!["anna@example.nl".to_string()]);
+        assert!(draft.becomes_manager("ANNA@example.nl"));
+        assert!(!draft.becomes_manager("bram@example.nl"));
+        assert!(!draft.becomes_manager("not an address"));
+        draft.with_authorizations = false;
+        assert!(!draft.becomes_manager("anna@example.nl"));
+        draft.with_authorizations = true;
+        draft.set_manager("Anna@example.nl", false);
+        assert!(draft.managers.is_empty());
+        // A draft saved before the choice existed reads as no managers.
+        let old = serde_json::to_value(Draft::new("k".into())).unwrap();
+        let mut old = old.as_object().unwrap().clone();
+        old.remove("managers");
+        let read: Draft = serde_json::from_value(old.into()).unwrap();
+        assert!(read.managers.is_empty());
+    }
 
     #[test]
     fn the_step_travels_and_is_stored_as_its_number() {

@@ -526,6 +526,26 @@ pub async fn submit(
         .execute(&mut *tx)
         .await?;
     }
+    // "Ook beheerder worden": the manager's right, free, at the level of the user's means, pending
+    // like the login authorization it runs with and issued with it.
+    let managers: Vec<Uuid> = c
+        .users
+        .iter()
+        .zip(&user_ids)
+        .filter(|(u, _)| draft.becomes_manager(u.email.as_str()))
+        .map(|(_, id)| *id)
+        .collect();
+    sqlx::query(
+        "INSERT INTO authorizations (user_id, org_id, kind, level, valid_from, valid_until, state)
+         SELECT u, $2, 'admin', $3, now(), now() + make_interval(years => $4), 'pending'
+           FROM UNNEST($1::uuid[]) AS u",
+    )
+    .bind(&managers)
+    .bind(c.org)
+    .bind(c.level.as_str())
+    .bind(i32::from(c.validity.years()))
+    .execute(&mut *tx)
+    .await?;
     sqlx::query(
         "INSERT INTO application_services (application_id, service_uuid)
          SELECT $1, unnest($2::uuid[])",
@@ -570,6 +590,7 @@ pub async fn submit(
         serde_json::json!({
             "application_id": application,
             "users": n,
+            "managers": managers.len(),
             "level": c.level.as_str(),
             "validity_years": c.validity.years(),
             "total_cents": c.quote.total_cents,

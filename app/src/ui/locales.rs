@@ -422,7 +422,8 @@ messages! {
         CsvUnreadable => "Dit bestand kunnen we niet lezen. Kies een CSV-bestand: sla het in Excel op als \"CSV (gescheiden door lijstscheidingsteken)\".", "We cannot read this file. Choose a CSV file: in Excel, save it as \"CSV (Comma delimited)\".";
         TheUser => "de gebruiker", "the user";
         TheOrganization => "de organisatie", "the organization";
-        ManagerNotInWizard => "De nieuwe gebruikers worden hier geen beheerder. Zodra hun machtiging actief is, kunt u hen onder Machtigingen beheerder maken.", "The new users do not become managers here. Once their authorization is active, you can make them managers under Authorizations.";
+        ManagerFromWizard => "Wie u hier aanvinkt, is beheerder zodra het middel is uitgegeven. Later kan dat ook onder Machtigingen.", "Those you tick here are managers once their login means is issued. You can also do this later under Authorizations.";
+        ManagersLine => "Ook beheerder", "Also manager";
         PriceStructure => "Opbouw van onze prijs", "How our price is structured";
         PricePerAuthorization => "U betaalt per machtiging: per gebruiker één voor elke gekozen dienst, of één voor alle diensten.", "You pay per authorization: per user one for each chosen service, or one for all services.";
         PriceDependsOn => "De prijs van een machtiging hangt af van het betrouwbaarheidsniveau (EH2, EH2+, EH3 of EH4) en de geldigheidsduur (1, 3 of 5 jaar), en geldt voor die hele periode.", "The price of an authorization depends on the assurance level (EH2, EH2+, EH3 or EH4) and the validity (1, 3 or 5 years), and covers that whole period.";

@@ -47,8 +47,8 @@ pub fn AuthorizationsStep() -> impl IntoView {
             <Show when=move || !all()>
                 <ServicePicker/>
             </Show>
+            <ChooseManagers/>
         </Show>
-        <ManagerExplained/>
         <fieldset aria-describedby="validity-error">
             <legend>{tr(Msg::Validity)}</legend>
             {Validity::ALL.into_iter().map(|v| {
@@ -69,8 +69,42 @@ pub fn AuthorizationsStep() -> impl IntoView {
     }
 }
 
+/// "Ook beheerder worden (gratis)": per new user, whether they also become authorization
+/// manager. Only offered with authorizations: the manager's right runs with the login
+/// authorization (`Draft::becomes_manager`).
+#[component]
+fn ChooseManagers() -> impl IntoView {
+    let wizard = use_wizard();
+    let users = move || {
+        wizard.draft.with(|d| {
+            d.users
+                .iter()
+                .map(|u| {
+                    let name =
+                        crate::domain::new_user::full_name(&u.first_name, &u.infix, &u.last_name);
+                    (name, u.email.clone(), d.becomes_manager(&u.email))
+                })
+                .collect::<Vec<_>>()
+        })
+    };
+    view! {
+        <fieldset class="managers">
+            <legend>{tr(Msg::AlsoManager)}</legend>
+            {move || users().into_iter().map(|(name, email, on)| view! {
+                <label class="choice"><input type="checkbox" prop:checked=on
+                    on:change=move |ev| {
+                        let on = event_target_checked(&ev);
+                        wizard.edit(|d| d.set_manager(&email, on));
+                    }/>{name}</label>
+            }).collect_view()}
+        </fieldset>
+        <ManagerExplained/>
+    }
+    .into_any()
+}
+
 /// "Wat is een beheerder?", in the words of the Machtigingen page's "Beheerder maken", and
-/// how the new users can become one: the wizard does not make managers.
+/// when the chosen users become one.
 #[component]
 fn ManagerExplained() -> impl IntoView {
     let wizard = use_wizard();
@@ -93,7 +127,7 @@ fn ManagerExplained() -> impl IntoView {
     view! {
         <details>
             <summary>{move || parts().0}</summary>
-            <p class="hint">{move || parts().1}" "{tr(Msg::ManagerNotInWizard)}</p>
+            <p class="hint">{move || parts().1}" "{tr(Msg::ManagerFromWizard)}</p>
         </details>
     }
 }

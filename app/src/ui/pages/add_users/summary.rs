@@ -136,6 +136,13 @@ pub fn SummaryStep() -> impl IntoView {
             <dt>{tr(Msg::Branch)}</dt><dd>{branch}</dd>
             <dt>{tr(Msg::Users)}</dt><dd>{move || wizard.draft.with(|d| d.users.len())}</dd>
             <dt>{tr(Msg::StepAuthorizations)}</dt><dd>{authorizations}</dd>
+            <dt>{tr(Msg::ManagersLine)}</dt><dd>{move || {
+                let names = wizard.draft.with(|d| d.users.iter()
+                    .filter(|u| d.becomes_manager(&u.email))
+                    .map(|u| crate::domain::new_user::full_name(&u.first_name, &u.infix, &u.last_name))
+                    .collect::<Vec<_>>());
+                if names.is_empty() { i18n.t(Msg::No).to_string() } else { names.join(", ") }
+            }}</dd>
             <dt>{tr(Msg::Validity)}</dt><dd>{move || {
                 let years = wizard.draft.with(|d| d.validity_years);
                 i18n.t(if years == 1 { Msg::OneYear } else { Msg::NYears }).replace("{n}", &years.to_string())
