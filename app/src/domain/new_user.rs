@@ -63,6 +63,13 @@ pub struct NewUser {
     pub language: Language,
 }
 
+impl NewUser {
+    /// The name as shown in lists: first name, infix and last name.
+    pub fn full_name(&self) -> String {
+        full_name(&self.first_name, &self.infix, &self.last_name)
+    }
+}
+
 impl Default for NewUser {
     /// An empty form, with Dutch as the language (as the database default).
     fn default() -> Self {

@@ -240,6 +240,18 @@ pub fn format_euro(cents: i64, dutch: bool) -> String {
     }
 }
 
+/// A percentage of basis points as shown to people: `21` or `21,5` in Dutch, `21.5` in
+/// English (the VAT rate).
+pub fn format_percent(basis_points: u32, dutch: bool) -> String {
+    let (whole, hundredths) = (basis_points / 100, basis_points % 100);
+    if hundredths == 0 {
+        return whole.to_string();
+    }
+    let decimals = format!("{hundredths:02}");
+    let separator = if dutch { ',' } else { '.' };
+    format!("{whole}{separator}{}", decimals.trim_end_matches('0'))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -383,6 +395,15 @@ mod tests {
             Err(QuoteError::TooLarge)
         );
         assert!(quote(&indicative(), Eh3, Validity::OneYear, u32::MAX, 1).is_ok());
+    }
+
+    #[test]
+    fn percentages_are_formatted_per_language() {
+        assert_eq!(format_percent(2100, true), "21");
+        assert_eq!(format_percent(2150, true), "21,5");
+        assert_eq!(format_percent(2150, false), "21.5");
+        assert_eq!(format_percent(905, false), "9.05");
+        assert_eq!(format_percent(0, true), "0");
     }
 
     #[test]

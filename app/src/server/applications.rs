@@ -112,10 +112,13 @@ pub async fn list(
             .into_iter()
             .collect(),
     };
-    // A cursor that is not ours (a bad id) starts nowhere rather than at the top.
+    // A cursor this list never gave out is a bad request, as in Gebruikers.
     let (after_at, after_id) = match after {
         None => (None, None),
-        Some(c) => (Some(c.submitted_at), Some(parse_id(&c.id)?)),
+        Some(c) => (
+            Some(c.submitted_at),
+            Some(Uuid::parse_str(&c.id).map_err(|_| ApiError::BadRequest)?),
+        ),
     };
     let mut rows = sqlx::query(&format!(
         "{SUMMARY_COLUMNS}, a.submitted_at AS submitted_utc {SUMMARY_FROM}

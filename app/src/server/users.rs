@@ -1,8 +1,7 @@
 //! The Gebruikers list: users linked to the organizations the caller manages, searched and
 //! paged by keyset on (sort_key, id), so every page costs the same at 100,000 users.
 
-use super::error::ServiceError;
-use super::error::ServiceResult;
+use super::error::{ServiceError, ServiceResult};
 use super::session::SessionUser;
 use crate::api::users::{UserRow, UserState, UsersCursor, UsersPage, PAGE_SIZE};
 use crate::api::ApiError;

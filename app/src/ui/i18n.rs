@@ -5,7 +5,7 @@
 use crate::api::ApiError;
 use crate::domain::codes::{Field, Rule};
 use crate::domain::date::{Date, Moment};
-use crate::domain::tariff::format_euro;
+use crate::domain::tariff::{format_euro, format_percent};
 use leptos::prelude::*;
 
 pub use super::locales::Msg;
@@ -69,6 +69,11 @@ impl I18n {
     /// An amount, as the e-mails write it too ([`format_euro`]).
     pub fn euro(&self, cents: i64) -> String {
         format_euro(cents, self.dutch())
+    }
+
+    /// A percentage of basis points (the VAT rate), as [`format_percent`] writes it.
+    pub fn percent(&self, basis_points: u32) -> String {
+        format_percent(basis_points, self.dutch())
     }
 
     /// The text for a broken field rule.

@@ -1,8 +1,8 @@
 //! The live price with its breakdown, VAT shown separately: the add-users wizard's and the
 //! request of new authorizations'. Under it, how the price is built up.
 
-use crate::domain::tariff::{format_euro, Quote};
-use crate::ui::i18n::{tr, use_i18n, Lang, Msg};
+use crate::domain::tariff::Quote;
+use crate::ui::i18n::{tr, use_i18n, Msg};
 use leptos::prelude::*;
 
 #[component]
@@ -11,19 +11,10 @@ pub fn PriceBox(
     quote: Signal<Option<Quote>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let vat_percent = move || {
-        let dutch = i18n.lang.get() == Lang::Nl;
-        quote.with(|q| {
-            q.as_ref().map(|q| {
-                format!("{}", f64::from(q.vat_basis_points) / 100.0)
-                    .replace('.', if dutch { "," } else { "." })
-            })
-        })
-    };
+    let vat_percent = move || quote.with(|q| q.as_ref().map(|q| i18n.percent(q.vat_basis_points)));
     // The table alone is announced when it changes; the box and its explanation stay, so an
     // opened explanation stays open while the choices change.
     let table = move || {
-        let dutch = i18n.lang.get() == Lang::Nl;
         let vat_percent = vat_percent().unwrap_or_default();
         quote.get().map(|q| {
             let validity = i18n.t(if q.validity.years() == 1 { Msg::OneYear } else { Msg::NYears }).replace("{n}", &q.validity.years().to_string());
@@ -36,13 +27,13 @@ pub fn PriceBox(
                                     .replace("{n}", &l.quantity.to_string())
                                     .replace("{level}", q.level.as_str())
                                     .replace("{validity}", &validity)
-                                    .replace("{unit}", &format_euro(l.unit_cents, dutch))}</th>
-                                <td>{format_euro(l.total_cents, dutch)}</td>
+                                    .replace("{unit}", &i18n.euro(l.unit_cents))}</th>
+                                <td>{i18n.euro(l.total_cents)}</td>
                             </tr>
                         }).collect_view()}
-                        <tr><th scope="row">{tr(Msg::Subtotal)}</th><td>{format_euro(q.subtotal_cents, dutch)}</td></tr>
-                        <tr><th scope="row">{i18n.t(Msg::Vat).replace("{p}", &vat_percent)}</th><td>{format_euro(q.vat_cents, dutch)}</td></tr>
-                        <tr class="total"><th scope="row">{tr(Msg::Total)}</th><td data-testid="price-total">{format_euro(q.total_cents, dutch)}</td></tr>
+                        <tr><th scope="row">{tr(Msg::Subtotal)}</th><td>{i18n.euro(q.subtotal_cents)}</td></tr>
+                        <tr><th scope="row">{i18n.t(Msg::Vat).replace("{p}", &vat_percent)}</th><td>{i18n.euro(q.vat_cents)}</td></tr>
+                        <tr class="total"><th scope="row">{tr(Msg::Total)}</th><td data-testid="price-total">{i18n.euro(q.total_cents)}</td></tr>
                     </tbody>
                 </table>
             }

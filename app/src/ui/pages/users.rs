@@ -3,7 +3,7 @@
 
 use crate::api::users::{list_users, UserState, UsersCursor};
 use crate::ui::components::pager::Pager;
-use crate::ui::debounce::settled;
+use crate::ui::debounce::Search;
 use crate::ui::fetch::fetch;
 use crate::ui::i18n::{tr, use_i18n, I18n, Msg};
 use crate::ui::pages::applications::status_text;
@@ -23,17 +23,16 @@ fn state_text(i18n: I18n, state: UserState) -> &'static str {
 pub fn Users() -> impl IntoView {
     require_sign_in();
     let i18n = use_i18n();
-    let typed = RwSignal::new(String::new());
-    let search = settled(typed);
+    let search = Search::new();
     // cursors[n] is where page n + 1 starts; the last one is the page shown.
     let cursors = RwSignal::new(vec![None::<UsersCursor>]);
     let page = fetch(move || {
-        let search = search.get();
+        let search = search.settled.get();
         let after = cursors.with(|c| c.last().cloned().flatten());
         list_users(search, after)
     });
     // Typed but not yet asked, or asked and not yet answered.
-    let searching = move || page.pending.get() || typed.with(|t| search.with(|s| t != s));
+    let searching = move || page.pending.get() || search.waiting();
 
     let rows = move || {
         page.value.get().map(|result| match result {
@@ -86,9 +85,9 @@ pub fn Users() -> impl IntoView {
                 <label for="search">{tr(Msg::Search)}</label>
                 <input id="search" type="search" maxlength="100" autocomplete="off"
                     placeholder=tr(Msg::SearchHint)
-                    prop:value=typed
+                    prop:value=search.typed
                     on:input=move |ev| {
-                        typed.set(event_target_value(&ev));
+                        search.typed.set(event_target_value(&ev));
                         // A new search starts at its first page.
                         if cursors.with_untracked(|c| c.len() > 1) {
                             cursors.set(vec![None]);

@@ -79,11 +79,7 @@ fn ChooseManagers() -> impl IntoView {
         wizard.draft.with(|d| {
             d.users
                 .iter()
-                .map(|u| {
-                    let name =
-                        crate::domain::new_user::full_name(&u.first_name, &u.infix, &u.last_name);
-                    (name, u.email.clone(), d.becomes_manager(&u.email))
-                })
+                .map(|u| (u.full_name(), u.email.clone(), d.becomes_manager(&u.email)))
                 .collect::<Vec<_>>()
         })
     };

@@ -6,6 +6,7 @@ use super::{field_error, submit_failure_text, use_wizard, StepError};
 use crate::api::wizard::{wizard_discard, wizard_submit, WizardStep};
 use crate::api::ApiError;
 use crate::domain::codes::Field;
+use crate::domain::new_user::NewUser;
 use crate::ui::components::terms::TermsAgreement;
 use crate::ui::i18n::{tr, use_i18n, Msg};
 use leptos::prelude::*;
@@ -115,9 +116,7 @@ pub fn SummaryStep() -> impl IntoView {
                 .iter()
                 .take(limit)
                 .map(|u| {
-                    let name =
-                        crate::domain::new_user::full_name(&u.first_name, &u.infix, &u.last_name);
-                    view! { <li>{format!("{name} · {}", u.email)}</li> }
+                    view! { <li>{format!("{} · {}", u.full_name(), u.email)}</li> }
                 })
                 .collect_view()
         })
@@ -139,7 +138,7 @@ pub fn SummaryStep() -> impl IntoView {
             <dt>{tr(Msg::ManagersLine)}</dt><dd>{move || {
                 let names = wizard.draft.with(|d| d.users.iter()
                     .filter(|u| d.becomes_manager(&u.email))
-                    .map(|u| crate::domain::new_user::full_name(&u.first_name, &u.infix, &u.last_name))
+                    .map(NewUser::full_name)
                     .collect::<Vec<_>>());
                 if names.is_empty() { i18n.t(Msg::No).to_string() } else { names.join(", ") }
             }}</dd>

@@ -16,10 +16,6 @@ use std::collections::HashSet;
 /// Rows of the CSV preview on one page.
 const PREVIEW_PAGE: usize = 50;
 
-fn full_name(u: &NewUser) -> String {
-    crate::domain::new_user::full_name(&u.first_name, &u.infix, &u.last_name)
-}
-
 /// The problems of `user` against the rules and the other users of the application. Whether
 /// the person is already a user of the organization is asked of the server after this.
 fn problems_of(wizard: Wizard, user: &NewUser, others: &[NewUser]) -> Vec<FieldProblem> {
@@ -47,7 +43,7 @@ pub fn UsersStep() -> impl IntoView {
                 .iter()
                 .enumerate()
                 .map(|(i, u)| {
-                    let name = full_name(u);
+                    let name = u.full_name();
                     let employed = if u.employed { i18n.t(Msg::Yes) } else { i18n.t(Msg::No) };
                     let change_label = format!("{} {}", i18n.t(Msg::Change), name);
                     let remove_label = format!("{} {}", i18n.t(Msg::Remove), name);

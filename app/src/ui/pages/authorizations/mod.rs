@@ -15,7 +15,7 @@ use crate::domain::ids::AuthorizationId;
 use crate::domain::ids::{OrgId, ServiceId};
 use crate::domain::level::AssuranceLevel;
 use crate::ui::components::pager::Pager;
-use crate::ui::debounce::settled;
+use crate::ui::debounce::Search;
 use crate::ui::fetch::{fetch, Fetched};
 use crate::ui::i18n::{tr, use_i18n, I18n, Msg};
 use crate::ui::page::focus_new_heading;
@@ -82,10 +82,9 @@ pub fn Authorizations() -> impl IntoView {
         notice.set(None);
     };
     // The user search asks the server once typing pauses.
-    let user_typed = RwSignal::new(String::new());
-    let user_search = settled(user_typed);
+    let user_search = Search::new();
     Effect::new(move |_| {
-        let user = user_search.get();
+        let user = user_search.settled.get();
         if filter.with_untracked(|f| f.user != user) {
             change(&|f| f.user = user.clone());
         }
@@ -129,7 +128,7 @@ pub fn Authorizations() -> impl IntoView {
                     <label for="f-user">{tr(Msg::User)}</label>
                     <input id="f-user" type="search" maxlength="100" autocomplete="off"
                         placeholder=tr(Msg::SearchHint)
-                        on:input=move |ev| user_typed.set(event_target_value(&ev))/>
+                        on:input=move |ev| user_search.typed.set(event_target_value(&ev))/>
                 </div>
                 <div>
                     <label for="f-service">{tr(Msg::Service)}</label>
@@ -185,7 +184,7 @@ pub fn Authorizations() -> impl IntoView {
             </form>
             // Typed but not yet asked, or asked and not yet answered.
             <p class="loading" role="status">
-                {move || (page.pending.get() || user_typed.with(|t| user_search.with(|s| t != s)))
+                {move || (page.pending.get() || user_search.waiting())
                     .then(|| i18n.t(Msg::Searching))}
             </p>
             <div aria-live="polite">

@@ -85,7 +85,7 @@ fn summary(
     let total = q.total_cents;
     let vat = i18n
         .t(Msg::Vat)
-        .replace("{p}", &(q.vat_basis_points / 100).to_string());
+        .replace("{p}", &i18n.percent(q.vat_basis_points));
     view! {
         <div class="table-wrap" tabindex="0">
             <table>
