@@ -483,7 +483,7 @@ async fn renewing_many_extends_each_from_its_end_date_at_the_price_shown(pool: P
     );
     let before = count(&state.pool, "SELECT count(*) FROM renewals").await;
     assert_eq!(
-        authorizations::renew(&state, &m, &five, Validity::OneYear, quote.total_cents)
+        authorizations::renew(&state, &m, &five, Validity::OneYear, quote.total_cents, &[])
             .await
             .unwrap(),
         5
@@ -553,7 +553,7 @@ async fn a_renewal_tells_each_user_once_per_organization_and_every_manager_invol
         .execute(&state.pool)
         .await
         .unwrap();
-    authorizations::renew(&state, &m, &five, Validity::OneYear, quote.total_cents)
+    authorizations::renew(&state, &m, &five, Validity::OneYear, quote.total_cents, &[])
         .await
         .unwrap();
     let sent: Vec<(String, String, String)> =
@@ -622,9 +622,16 @@ async fn never_more_than_five_years_from_today_and_an_expired_one_is_activated_f
     let quote = authorizations::quote_renewal(&state.pool, &m, &ids, Validity::FiveYears)
         .await
         .unwrap();
-    authorizations::renew(&state, &m, &ids, Validity::FiveYears, quote.total_cents)
-        .await
-        .unwrap();
+    authorizations::renew(
+        &state,
+        &m,
+        &ids,
+        Validity::FiveYears,
+        quote.total_cents,
+        &[],
+    )
+    .await
+    .unwrap();
     // Ending in about 2 years + 5 is capped at 5 years from today; the expired one runs 5
     // years from today.
     assert_eq!(end_of(&state.pool, &long).await, today.plus_years(5));
@@ -646,7 +653,7 @@ async fn a_renewal_that_breaks_a_rule_changes_nothing(pool: PgPool) {
         let (state, m) = (state.clone(), m.clone());
         async move {
             api(
-                authorizations::renew(&state, &m, &ids, Validity::OneYear, total)
+                authorizations::renew(&state, &m, &ids, Validity::OneYear, total, &[])
                     .await
                     .unwrap_err(),
             )
@@ -817,6 +824,7 @@ async fn a_manager_appoints_a_user_who_then_manages_the_organization(pool: PgPoo
         std::slice::from_ref(&login),
         Validity::OneYear,
         quote.total_cents,
+        &[],
     )
     .await
     .unwrap();
@@ -885,5 +893,110 @@ async fn only_members_with_a_login_authorization_at_or_below_the_managers_level_
     assert_eq!(
         count(&state.pool, "SELECT count(*) FROM authorizations").await,
         before
+    );
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn ook_beheerder_worden_in_a_renewal_appoints_the_user_free_of_charge(pool: PgPool) {
+    let state = state(pool).await;
+    let m = manager(&state).await;
+    let bakkerij = org(&state.pool, BAKKERIJ).await;
+    let login = authorization_of(&state.pool, USER.0, BAKKERIJ, "all_services").await;
+    let own = authorization_of(&state.pool, MANAGER.0, BAKKERIJ, "admin").await;
+    let ids = vec![login.clone(), own.clone()];
+    let quote = authorizations::quote_renewal(&state.pool, &m, &ids, Validity::OneYear)
+        .await
+        .unwrap();
+    // Offered on Pieter's login authorization only: not on a manager's right.
+    let offered: Vec<_> = quote
+        .lines
+        .iter()
+        .map(|l| (l.id.clone(), l.may_become_manager))
+        .collect();
+    assert!(offered.contains(&(login.clone(), true)));
+    assert!(offered.contains(&(own.clone(), false)));
+
+    // Asking it on a line that is not in the order, or on a manager's right, writes nothing.
+    let renewals = "SELECT count(*) FROM renewals";
+    for (wrong, rule) in [
+        (
+            AuthorizationId::from(Uuid::new_v4()),
+            Rule::NoLoginAuthorization,
+        ),
+        (own.clone(), Rule::AlreadyManager),
+    ] {
+        assert_eq!(
+            api(authorizations::renew(
+                &state,
+                &m,
+                &ids,
+                Validity::OneYear,
+                quote.total_cents,
+                std::slice::from_ref(&wrong)
+            )
+            .await
+            .unwrap_err()),
+            ApiError::validation(Field::Authorization, rule)
+        );
+        assert_eq!(count(&state.pool, renewals).await, 0);
+    }
+
+    // The same price: the manager's right is free; it ends with the renewed login.
+    authorizations::renew(
+        &state,
+        &m,
+        &ids,
+        Validity::OneYear,
+        quote.total_cents,
+        std::slice::from_ref(&login),
+    )
+    .await
+    .unwrap();
+    let right = authorization_of(&state.pool, USER.0, BAKKERIJ, "admin").await;
+    assert_eq!(state_of(&state.pool, &right).await, "active");
+    assert_eq!(
+        end_of(&state.pool, &right).await,
+        end_of(&state.pool, &login).await
+    );
+    assert_eq!(
+        quote
+            .lines
+            .iter()
+            .find(|l| l.id == login)
+            .map(|l| l.new_end),
+        Some(end_of(&state.pool, &login).await)
+    );
+    assert_eq!(
+        count(&state.pool, "SELECT count(*) FROM outbox WHERE recipient = 'pieter.vandam@bakkerij-devries.nl' AND subject = 'U bent beheerder van Bakkerij De Vries B.V.'").await,
+        1
+    );
+    assert_eq!(
+        count(
+            &state.pool,
+            "SELECT count(*) FROM audit_log WHERE action = 'manager.appointed'"
+        )
+        .await,
+        1
+    );
+    let (_, pieter) = sign_in(&state, USER).await;
+    assert_eq!(pieter.manager().unwrap().orgs(), &[bakkerij]);
+
+    // Now a manager: no longer offered, and asking again is refused.
+    let again = authorizations::quote_renewal(&state.pool, &m, &ids, Validity::OneYear)
+        .await
+        .unwrap();
+    assert!(again.lines.iter().all(|l| !l.may_become_manager));
+    assert_eq!(
+        api(authorizations::renew(
+            &state,
+            &m,
+            &ids,
+            Validity::OneYear,
+            again.total_cents,
+            std::slice::from_ref(&login)
+        )
+        .await
+        .unwrap_err()),
+        ApiError::validation(Field::Authorization, Rule::AlreadyManager)
     );
 }

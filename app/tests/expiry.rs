@@ -164,9 +164,16 @@ async fn notices_go_out_once_per_validity_period_one_per_user_and_one_digest_per
     )
     .await
     .unwrap();
-    authorizations::renew(&state, &m, &[renewed], Validity::OneYear, quote.total_cents)
-        .await
-        .unwrap();
+    authorizations::renew(
+        &state,
+        &m,
+        &[renewed],
+        Validity::OneYear,
+        quote.total_cents,
+        &[],
+    )
+    .await
+    .unwrap();
     sqlx::query("DELETE FROM outbox")
         .execute(&state.pool)
         .await

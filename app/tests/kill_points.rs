@@ -1,7 +1,8 @@
 //! Killed mid-transaction: the database connection is terminated at every write statement of a
 //! use case in turn (submit, order, issue in the final check, the partner's job, outbox
-//! delivery, renewing, the expiry run). After each kill nothing is partial (every table exactly as before the attempt)
-//! and nothing is lost; the retry without a kill completes.
+//! delivery, renewing, the expiry run, requesting, revoking, appointing, link requests). After
+//! each kill nothing is partial (every table exactly as before the attempt) and nothing is lost;
+//! the retry without a kill completes.
 //!
 //! How: a statement-level trigger on every table counts write statements in a sequence (which
 //! a rollback does not undo) and, at the armed count, terminates its own backend, exactly as a
@@ -387,7 +388,14 @@ async fn fault_killed_at_every_write_of_a_renewal_and_of_the_expiry_run_nothing_
         .await
         .unwrap();
     let renewals = kill_at_every_write(&state.pool, "renew", || {
-        authorizations::renew(&state, &manager, &ids, Validity::OneYear, quote.total_cents)
+        authorizations::renew(
+            &state,
+            &manager,
+            &ids,
+            Validity::OneYear,
+            quote.total_cents,
+            &[],
+        )
     })
     .await;
 
@@ -407,4 +415,128 @@ async fn fault_killed_at_every_write_of_a_renewal_and_of_the_expiry_run_nothing_
         "the run that got through ended the passed authorizations"
     );
     println!("kill points: renew {renewals}, expiry run {runs}");
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn fault_killed_at_every_write_of_a_request_revoke_appointment_and_link_request_nothing_is_partial(
+    pool: PgPool,
+) {
+    use app::domain::ids::{AuthorizationId, OrgId, ServiceId, UserId};
+    use app::domain::level::AssuranceLevel;
+    use app::domain::new_authorizations::NewAuthorizations;
+    use app::domain::tariff::Validity;
+    use app::server::authorizations::{self, request};
+    use app::server::demo::USER;
+    use app::server::link_requests;
+    use uuid::Uuid;
+    let state = state(pool).await;
+    install(&state.pool).await;
+    let (_, user) = sign_in(&state, MANAGER).await;
+    let m = user.manager().unwrap();
+    let org_of = |kvk: &'static str| {
+        let pool = state.pool.clone();
+        async move {
+            OrgId::from(
+                sqlx::query_scalar::<_, Uuid>("SELECT id FROM organizations WHERE kvk_number = $1")
+                    .bind(kvk)
+                    .fetch_one(&pool)
+                    .await
+                    .unwrap(),
+            )
+        }
+    };
+    let (bakkerij, berg) = (org_of("34123456").await, org_of("56789012").await);
+
+    // A generated EH3 user of Bakkerij gets two services and the manager's right in one order.
+    let someone: Uuid = sqlx::query_scalar(
+        "SELECT u.id FROM users u JOIN memberships m ON m.user_id = u.id
+          WHERE m.org_id = $1 AND u.email LIKE 'demo.%' AND u.status = 'active' AND u.level = 'EH3'
+          ORDER BY u.sort_key LIMIT 1",
+    )
+    .bind(bakkerij.uuid())
+    .fetch_one(&state.pool)
+    .await
+    .unwrap();
+    let services: Vec<ServiceId> = sqlx::query_scalar::<_, Uuid>(
+        "SELECT DISTINCT service_uuid FROM services WHERE min_level IN ('EH2', 'EH2+', 'EH3')
+            AND service_uuid NOT IN (SELECT service_uuid FROM authorizations
+                                      WHERE user_id = $1 AND service_uuid IS NOT NULL)
+          ORDER BY service_uuid LIMIT 2",
+    )
+    .bind(someone)
+    .fetch_all(&state.pool)
+    .await
+    .unwrap()
+    .into_iter()
+    .map(Into::into)
+    .collect();
+    let asked = NewAuthorizations {
+        org_id: Some(bakkerij.clone()),
+        user_id: Some(someone.into()),
+        level: Some(AssuranceLevel::Eh3),
+        all_services: false,
+        services: services.clone(),
+        also_manager: true,
+        validity: Validity::ThreeYears,
+    };
+    // Two services at EH3 for three years: 2 × € 25,00 plus 21 % VAT; terms version 1.
+    let requests = kill_at_every_write(&state.pool, "request", || {
+        request::request(&state, &m, &asked, 6050, 1, true)
+    })
+    .await;
+
+    // One of them revoked.
+    let one: AuthorizationId = sqlx::query_scalar::<_, Uuid>(
+        "SELECT id FROM authorizations WHERE user_id = $1 AND service_uuid = $2",
+    )
+    .bind(someone)
+    .bind(services[0].uuid())
+    .fetch_one(&state.pool)
+    .await
+    .unwrap()
+    .into();
+    let revokes = kill_at_every_write(&state.pool, "revoke", || {
+        authorizations::revoke(&state, &m, &one)
+    })
+    .await;
+
+    // Pieter appointed manager of Bakkerij, then asked to link to Berg Advies, and accepting.
+    let pieter = UserId::from(
+        sqlx::query_scalar::<_, Uuid>("SELECT id FROM users WHERE username = $1")
+            .bind(USER.0)
+            .fetch_one(&state.pool)
+            .await
+            .unwrap(),
+    );
+    let appointments = kill_at_every_write(&state.pool, "appoint", || {
+        authorizations::appoint(&state, &m, &bakkerij, &pieter)
+    })
+    .await;
+    let sends = kill_at_every_write(&state.pool, "link request", || {
+        link_requests::send(&state, &m, &berg, "pieter.vandam@bakkerij-devries.nl")
+    })
+    .await;
+    let (_, pieter_now) = sign_in(&state, USER).await;
+    let link = link_requests::received(&state.pool, &pieter_now)
+        .await
+        .unwrap()
+        .remove(0)
+        .id;
+    let answers = kill_at_every_write(&state.pool, "link answer", || {
+        link_requests::answer(&state, &pieter_now, &link, true)
+    })
+    .await;
+    let member: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM memberships WHERE user_id = $1 AND org_id = $2)",
+    )
+    .bind(pieter.uuid())
+    .bind(berg.uuid())
+    .fetch_one(&state.pool)
+    .await
+    .unwrap();
+    assert!(member, "the answer that got through linked him");
+    println!(
+        "kill points: request {requests}, revoke {revokes}, appoint {appointments}, \
+         link request {sends}, answer {answers}"
+    );
 }

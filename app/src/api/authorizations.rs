@@ -163,6 +163,9 @@ pub struct RenewalLine {
     pub new_end: Date,
     /// Excluding VAT.
     pub cents: i64,
+    /// "Ook beheerder worden (gratis)" may be offered on this line: the first login
+    /// authorization of a user who is not yet a manager of the organization.
+    pub may_become_manager: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -216,17 +219,21 @@ pub async fn quote_renewal(
 }
 
 /// "Akkoord": renews and activates them in one order, provided the price is still the one the
-/// manager saw (`total_cents`); returns how many were renewed.
+/// manager saw (`total_cents`); the users of the lines in `managers` also become managers of
+/// the organization ("ook beheerder worden", free). Returns how many were renewed.
 #[server(prefix = "/api", endpoint = "authorizations/renew", input = Json)]
 pub async fn renew_authorizations(
     ids: Vec<AuthorizationId>,
     years: Validity,
     total_cents: i64,
+    #[server(default)] managers: Vec<AuthorizationId>,
 ) -> Result<u32, ApiError> {
     use crate::server::{authorizations, request};
     let (state, caller) = request::caller().await?;
     let manager = request::manager(&caller)?;
-    request::respond(authorizations::renew(&state, &manager, &ids, years, total_cents).await)
+    request::respond(
+        authorizations::renew(&state, &manager, &ids, years, total_cents, &managers).await,
+    )
 }
 
 /// Appoints a user as authorization manager of an organization (free; at the level of the

@@ -100,6 +100,21 @@ pub fn price(
     })
 }
 
+/// "Ook beheerder worden" in a renewal: whether renewing this login authorization may also make
+/// its user a manager of the organization. The same rules as appointing one (free, at the level
+/// of the user's means and never above the appointing manager's own, an active user who is not
+/// a manager there yet); the right runs with the login authorization, so never on a manager's
+/// right itself.
+pub fn may_become_manager(
+    item: &Item,
+    user_active: bool,
+    already_manager: bool,
+    means: AssuranceLevel,
+    own: AssuranceLevel,
+) -> bool {
+    !item.is_admin && user_active && !already_manager && means <= own
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -182,6 +197,18 @@ mod tests {
             price(&list, &[], Validity::OneYear, today),
             Err(RenewalError::Empty)
         );
+    }
+
+    #[test]
+    fn only_a_login_authorization_of_an_active_non_manager_within_the_own_level_makes_a_manager() {
+        use AssuranceLevel::{Eh2, Eh3, Eh4};
+        let login = item(Eh3, false);
+        assert!(may_become_manager(&login, true, false, Eh3, Eh3));
+        assert!(may_become_manager(&login, true, false, Eh2, Eh3));
+        assert!(!may_become_manager(&item(Eh3, true), true, false, Eh3, Eh3));
+        assert!(!may_become_manager(&login, false, false, Eh3, Eh3));
+        assert!(!may_become_manager(&login, true, true, Eh3, Eh3));
+        assert!(!may_become_manager(&login, true, false, Eh4, Eh3));
     }
 
     proptest! {

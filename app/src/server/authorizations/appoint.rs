@@ -6,6 +6,7 @@
 use crate::api::ApiError;
 use crate::domain::authorization::Event;
 use crate::domain::codes::{Field, Rule};
+use crate::domain::date::Date;
 use crate::domain::ids::{OrgId, UserId};
 use crate::domain::level::AssuranceLevel;
 use crate::server::audit;
@@ -25,8 +26,8 @@ struct Candidate {
     active: bool,
     organization: String,
     is_manager: bool,
-    /// The last day of the user's login authorization(s) in the organization.
-    login_until: Option<crate::domain::date::Date>,
+    /// Whether the user holds an active login authorization in the organization.
+    has_login: bool,
 }
 
 pub async fn appoint(
@@ -47,9 +48,9 @@ pub async fn appoint(
                 o.name AS organization,
                 EXISTS (SELECT 1 FROM authorizations a WHERE a.user_id = u.id AND a.org_id = o.id
                           AND a.kind = 'admin' AND a.state IN ('active', 'pending')) AS is_manager,
-                (SELECT (max(a.valid_until) AT TIME ZONE 'Europe/Amsterdam')::date
-                   FROM authorizations a WHERE a.user_id = u.id AND a.org_id = o.id
-                    AND a.kind <> 'admin' AND a.state = 'active' AND a.valid_until > now()) AS login_until
+                EXISTS (SELECT 1 FROM authorizations a WHERE a.user_id = u.id AND a.org_id = o.id
+                          AND a.kind <> 'admin' AND a.state = 'active' AND a.valid_until > now())
+                  AS has_login
            FROM users u
            JOIN memberships m ON m.user_id = u.id
            JOIN organizations o ON o.id = m.org_id
@@ -68,44 +69,78 @@ pub async fn appoint(
     if c.is_manager {
         return Err(refuse(Rule::AlreadyManager));
     }
-    let (true, Some(until)) = (c.active, c.login_until) else {
+    if !c.active || !c.has_login {
         return Err(refuse(Rule::NoLoginAuthorization));
+    }
+    let appointee = Appointee {
+        user,
+        org,
+        level,
+        first_name: c.first_name,
+        email: c.email,
+        language: c.language,
+        organization: c.organization,
     };
-    let id = grant(&mut tx, user, org, level).await?;
-    let (subject, body) = messages::manager_appointed_email(
-        &c.language,
-        &c.first_name,
-        &c.organization,
-        until,
-        &state.settings.public_url,
-    );
-    outbox::enqueue_email(&mut tx, &c.email, &subject, &body, outbox::Content::Plain).await?;
-    audit::record(
-        &mut tx,
-        Some(manager.user_id()),
-        audit::Action::ManagerAppointed,
-        Some(org),
-        serde_json::json!({ "authorization_id": id, "user_id": user }),
-    )
-    .await?;
+    appointed(&mut tx, manager, &appointee, &state.settings.public_url).await?;
     tx.commit().await?;
     Ok(())
 }
 
+/// A user who becomes a manager of an organization, as the appointment's e-mail needs them.
+pub(super) struct Appointee {
+    pub user: Uuid,
+    pub org: Uuid,
+    /// The level of the user's means.
+    pub level: AssuranceLevel,
+    pub first_name: String,
+    pub email: String,
+    pub language: String,
+    pub organization: String,
+}
+
+/// Grants the manager's right, tells the user and writes the audit record: the end of an
+/// appointment and of "ook beheerder worden" in a renewal (the caller checked the rules and
+/// that the user holds an active login authorization there).
+pub(super) async fn appointed(
+    conn: &mut PgConnection,
+    manager: &Manager,
+    who: &Appointee,
+    public_url: &str,
+) -> ServiceResult<Uuid> {
+    let (id, until) = grant(conn, who.user, who.org, who.level).await?;
+    let (subject, body) = messages::manager_appointed_email(
+        &who.language,
+        &who.first_name,
+        &who.organization,
+        until,
+        public_url,
+    );
+    outbox::enqueue_email(conn, &who.email, &subject, &body, outbox::Content::Plain).await?;
+    audit::record(
+        conn,
+        Some(manager.user_id()),
+        audit::Action::ManagerAppointed,
+        Some(who.org),
+        serde_json::json!({ "authorization_id": id, "user_id": who.user }),
+    )
+    .await?;
+    Ok(id)
+}
+
 /// The manager's right for `user` in `org` at `level`, from now until the end of the user's
-/// active login authorization(s) there (the caller checked there is one).
+/// active login authorization(s) there (the caller checked there is one): its id and last day.
 pub(super) async fn grant(
     conn: &mut PgConnection,
     user: Uuid,
     org: Uuid,
     level: AssuranceLevel,
-) -> ServiceResult<Uuid> {
-    Ok(sqlx::query_scalar(
+) -> ServiceResult<(Uuid, Date)> {
+    Ok(sqlx::query_as(
         "INSERT INTO authorizations (user_id, org_id, kind, level, valid_from, valid_until, state)
          SELECT $1, $2, 'admin', $3, now(), max(valid_until), 'active'
            FROM authorizations
           WHERE user_id = $1 AND org_id = $2 AND kind <> 'admin' AND state = 'active'
-         RETURNING id",
+         RETURNING id, (valid_until AT TIME ZONE 'Europe/Amsterdam')::date",
     )
     .bind(user)
     .bind(org)

@@ -9,6 +9,7 @@ use crate::domain::authorization::{Event, Kind, State};
 use crate::domain::codes::{Field, Rule};
 use crate::domain::date::Date;
 use crate::domain::ids::AuthorizationId;
+use crate::domain::level::AssuranceLevel;
 use crate::domain::new_user::full_name;
 use crate::domain::renewal::{self, Item, Priced, RenewalError};
 use crate::domain::tariff::{format_euro, Validity};
@@ -41,6 +42,10 @@ struct Row {
     /// yyyy-mm-dd, in Dutch time.
     current_end: Date,
     previous_until: chrono::DateTime<chrono::Utc>,
+    /// The level of the user's means.
+    user_level: String,
+    /// Whether the user is (or is about to be) a manager of the organization.
+    is_manager: bool,
 }
 
 /// The order as priced: the rows (in the order asked for), their domain items and the price.
@@ -49,6 +54,8 @@ struct Order {
     items: Vec<Item>,
     priced: Priced,
     vat_basis_points: u32,
+    /// Per row: "ook beheerder worden" may be chosen there (once per user and organization).
+    may_become_manager: Vec<bool>,
 }
 
 fn refuse(rule: Rule) -> ServiceError {
@@ -79,7 +86,10 @@ async fn priced(
                 o.name AS organization,
                 (SELECT min(s.name) FROM services s WHERE s.service_uuid = z.service_uuid) AS service,
                 (z.valid_until AT TIME ZONE 'Europe/Amsterdam')::date AS current_end,
-                z.valid_until AS previous_until
+                z.valid_until AS previous_until, u.level AS user_level,
+                EXISTS (SELECT 1 FROM authorizations a WHERE a.user_id = z.user_id
+                          AND a.org_id = z.org_id AND a.kind = 'admin'
+                          AND a.state IN ('active', 'pending')) AS is_manager
            FROM authorizations z
            JOIN users u ON u.id = z.user_id
            JOIN organizations o ON o.id = z.org_id
@@ -97,18 +107,28 @@ async fn priced(
     }
     let bad = |what: &str| ServiceError::internal(format!("renewal: {what}"));
     let mut items = Vec::with_capacity(rows.len());
+    let mut may_become_manager = Vec::with_capacity(rows.len());
+    let mut offered: Vec<(Uuid, Uuid)> = Vec::new();
     for r in &rows {
-        let level =
-            crate::domain::level::AssuranceLevel::parse(&r.level).map_err(|_| bad("level"))?;
+        let level = AssuranceLevel::parse(&r.level).map_err(|_| bad("level"))?;
         if level > manager.level() {
             return Err(refuse(Rule::AboveOwnLevel));
         }
-        items.push(Item {
+        let item = Item {
             level,
             is_admin: Kind::parse(&r.kind) == Some(Kind::Admin),
             state: State::parse(&r.state).ok_or_else(|| bad("state"))?,
             current_end: r.current_end,
-        });
+        };
+        let means = AssuranceLevel::parse(&r.user_level).map_err(|_| bad("means"))?;
+        let may =
+            renewal::may_become_manager(&item, r.user_active, r.is_manager, means, manager.level())
+                && !offered.contains(&(r.user_id, r.org_id));
+        if may {
+            offered.push((r.user_id, r.org_id));
+        }
+        may_become_manager.push(may);
+        items.push(item);
     }
     let today: Date = sqlx::query_scalar("SELECT (now() AT TIME ZONE 'Europe/Amsterdam')::date")
         .fetch_one(&mut *conn)
@@ -125,6 +145,7 @@ async fn priced(
         items,
         priced,
         vat_basis_points: list.vat_basis_points,
+        may_become_manager,
     })
 }
 
@@ -142,7 +163,8 @@ pub async fn quote_renewal(
             .iter()
             .zip(&order.items)
             .zip(&order.priced.items)
-            .map(|((r, item), p)| RenewalLine {
+            .zip(&order.may_become_manager)
+            .map(|(((r, item), p), &may_become_manager)| RenewalLine {
                 id: r.id.into(),
                 user_name: full_name(&r.first_name, &r.infix, &r.last_name),
                 organization: r.organization.clone(),
@@ -153,6 +175,7 @@ pub async fn quote_renewal(
                 current_end: item.current_end,
                 new_end: p.new_end,
                 cents: p.cents,
+                may_become_manager,
             })
             .collect(),
         subtotal_cents: order.priced.subtotal_cents,
@@ -163,19 +186,22 @@ pub async fn quote_renewal(
 }
 
 /// "Akkoord": one order, one transaction. Refused (nothing changes) when the price is no
-/// longer `total_cents`, the one the manager saw.
+/// longer `total_cents`, the one the manager saw. The users of the lines in `managers` also
+/// become managers of the organization ("ook beheerder worden", free).
 pub async fn renew(
     state: &AppState,
     manager: &Manager,
     ids: &[AuthorizationId],
     validity: Validity,
     total_cents: i64,
+    managers: &[AuthorizationId],
 ) -> ServiceResult<u32> {
     let mut tx = state.pool.begin().await?;
     let order = priced(&mut tx, manager, ids, validity, true).await?;
     if order.priced.total_cents != total_cents {
         return Err(refuse(Rule::Outdated));
     }
+    let appointees = appointees(&order, managers)?;
     let renewal: Uuid = sqlx::query_scalar(
         "INSERT INTO renewals (ordered_by, validity_years, subtotal_cents, vat_cents, total_cents)
          VALUES ($1, $2, $3, $4, $5) RETURNING id",
@@ -217,6 +243,20 @@ pub async fn renew(
         .map(|(r, _)| (r.user_id, r.org_id))
         .unzip();
     appoint::follow_login(&mut tx, &users, &orgs).await?;
+    // After the renewal, so each new manager's right runs to the renewed login's end.
+    for n in appointees {
+        let r = &order.rows[n];
+        let who = appoint::Appointee {
+            user: r.user_id,
+            org: r.org_id,
+            level: AssuranceLevel::parse(&r.user_level).map_err(ServiceError::internal)?,
+            first_name: r.first_name.clone(),
+            email: r.email.clone(),
+            language: r.language.clone(),
+            organization: r.organization.clone(),
+        };
+        appoint::appointed(&mut tx, manager, &who, &state.settings.public_url).await?;
+    }
     let item_ids: Vec<Uuid> = order.rows.iter().map(|r| r.id).collect();
     let states: Vec<&str> = order.items.iter().map(|i| i.state.as_str()).collect();
     let previous: Vec<_> = order.rows.iter().map(|r| r.previous_until).collect();
@@ -250,6 +290,34 @@ pub async fn renew(
     .await?;
     tx.commit().await?;
     Ok(u32::try_from(changed).unwrap_or(u32::MAX))
+}
+
+/// The rows whose users become managers, one per user and organization: each id must be a line
+/// of the order whose user may become a manager there (otherwise nothing is written).
+fn appointees(order: &Order, managers: &[AuthorizationId]) -> ServiceResult<Vec<usize>> {
+    let mut rows = Vec::with_capacity(managers.len());
+    for id in managers {
+        let r = order
+            .rows
+            .iter()
+            .find(|r| r.id == id.uuid())
+            .ok_or_else(|| refuse(Rule::NoLoginAuthorization))?;
+        let offered = (0..order.rows.len()).find(|&m| {
+            order.may_become_manager[m]
+                && order.rows[m].user_id == r.user_id
+                && order.rows[m].org_id == r.org_id
+        });
+        match offered {
+            Some(m) if !rows.contains(&m) => rows.push(m),
+            Some(_) => {}
+            None if r.is_manager => return Err(refuse(Rule::AlreadyManager)),
+            None if !r.user_active || r.kind == Kind::Admin.as_str() => {
+                return Err(refuse(Rule::NoLoginAuthorization))
+            }
+            None => return Err(refuse(Rule::AboveOwnLevel)),
+        }
+    }
+    Ok(rows)
 }
 
 /// The order's messages: each user one per organization with the new end dates; each manager of

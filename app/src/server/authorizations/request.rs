@@ -260,7 +260,7 @@ pub async fn request(
         if !has_login {
             return Err(invalid(Field::Authorization, Rule::NoLoginAuthorization));
         }
-        made.push(appoint::grant(&mut tx, user, org, means).await?);
+        made.push(appoint::grant(&mut tx, user, org, means).await?.0);
     }
     tell(&mut tx, &state.settings.public_url, &holder, &made).await?;
     audit::record(

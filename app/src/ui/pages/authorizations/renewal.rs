@@ -22,6 +22,8 @@ pub fn RenewalPanel(
     let validity = RwSignal::new(Validity::OneYear);
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
+    // The lines whose users also become managers ("ook beheerder worden", free).
+    let managers = RwSignal::new(Vec::<AuthorizationId>::new());
     let quote = fetch(move || {
         let ids = chosen.get();
         let years = validity.get();
@@ -36,9 +38,14 @@ pub fn RenewalPanel(
     let agree = move |total: i64| {
         busy.set(true);
         error.set(None);
+        let ids = chosen.get_untracked();
+        let appoint: Vec<AuthorizationId> = managers
+            .get_untracked()
+            .into_iter()
+            .filter(|id| ids.contains(id))
+            .collect();
         spawn_local(async move {
-            let answer =
-                renew_authorizations(chosen.get_untracked(), validity.get_untracked(), total).await;
+            let answer = renew_authorizations(ids, validity.get_untracked(), total, appoint).await;
             busy.set(false);
             match answer {
                 Ok(n) => done(n),
@@ -68,7 +75,7 @@ pub fn RenewalPanel(
             {move || match quote.value.get().flatten() {
                 None => view! { <p class="loading">{i18n.t(Msg::Loading)}</p> }.into_any(),
                 Some(Err(e)) => view! { <p class="error" role="alert">{i18n.error(&e)}</p> }.into_any(),
-                Some(Ok(q)) => summary(q, busy, agree, open).into_any(),
+                Some(Ok(q)) => summary(q, managers, busy, agree, open).into_any(),
             }}
             {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
         </section>
@@ -77,6 +84,7 @@ pub fn RenewalPanel(
 
 fn summary(
     q: RenewalQuote,
+    managers: RwSignal<Vec<AuthorizationId>>,
     busy: RwSignal<bool>,
     agree: impl Fn(i64) + Copy + Send + Sync + 'static,
     open: RwSignal<bool>,
@@ -102,9 +110,29 @@ fn summary(
                     {q.lines.into_iter().map(|l| {
                         let what = super::subject(i18n, &l.service, l.is_admin);
                         let activated = l.state == State::Expired;
+                        let id = l.id.clone();
+                        let also = l.may_become_manager.then(|| {
+                            let shown = id.clone();
+                            let label = format!("{}: {}, {}", i18n.t(Msg::AlsoManager), l.user_name, l.organization);
+                            view! {
+                                <br/>
+                                <label class="choice">
+                                    <input type="checkbox" aria-label=label
+                                        prop:checked=move || managers.with(|m| m.contains(&shown))
+                                        on:change=move |ev| {
+                                            let on = event_target_checked(&ev);
+                                            managers.update(|m| {
+                                                m.retain(|x| *x != id);
+                                                if on { m.push(id.clone()) }
+                                            });
+                                        }/>
+                                    {tr(Msg::AlsoManager)}
+                                </label>
+                            }
+                        });
                         view! {
                             <tr>
-                                <td>{l.user_name}<br/><small>{l.organization}</small></td>
+                                <td>{l.user_name.clone()}<br/><small>{l.organization.clone()}</small>{also}</td>
                                 <td>{what}</td>
                                 <td>{l.level.as_str()}</td>
                                 <td class="nowrap">{i18n.date(l.current_end)}
