@@ -7,7 +7,7 @@ mod common;
 
 use app::api::ApiError;
 use app::domain::codes::{Field, Rule};
-use app::domain::ids::{LinkRequestId, OrgId};
+use app::domain::ids::{LinkRequestId, OrgId, UserId};
 use app::domain::link_request::Status;
 use app::server::authorizations::request;
 use app::server::demo::{MANAGER, USER};
@@ -87,13 +87,13 @@ async fn a_user_accepts_a_link_request_and_becomes_a_candidate_for_authorization
         .unwrap();
     assert_eq!(answered, Status::Accepted);
     // A member of Berg now: the manager can request authorizations for him there.
-    let candidates = request::candidates(&state.pool, &m, &berg, "van dam", false)
+    let candidates = request::candidates(&state.pool, &m, &berg, "van dam", false, None)
         .await
         .unwrap();
     assert_eq!(candidates.len(), 1);
     assert_eq!(candidates[0].name, "Pieter van Dam");
     assert!(candidates[0].linked);
-    assert!(request::candidates(&state.pool, &m, &berg, "van dam", true)
+    assert!(request::candidates(&state.pool, &m, &berg, "van dam", true, None)
         .await
         .unwrap()
         .is_empty());
@@ -110,6 +110,45 @@ async fn a_user_accepts_a_link_request_and_becomes_a_candidate_for_authorization
         "eva.jansen@bakkerij-devries.nl".to_string(),
         "Pieter van Dam heeft de koppeling met Berg Advies V.O.F. geaccepteerd".to_string()
     )));
+    // Its link resumes the request with Berg Advies and Pieter chosen; the page asks for just him.
+    let body: String = sqlx::query_scalar(
+        "SELECT body FROM outbox WHERE recipient = 'eva.jansen@bakkerij-devries.nl' ORDER BY id DESC LIMIT 1",
+    )
+    .fetch_one(&state.pool)
+    .await
+    .unwrap();
+    assert!(
+        body.contains(&format!(
+            "/beheer/machtigingen/aanvragen?organisatie={}&gebruiker={}",
+            berg.uuid(),
+            pieter.user_id
+        )),
+        "{body}"
+    );
+    let him = UserId::from(pieter.user_id);
+    let only = request::candidates(&state.pool, &m, &berg, "", false, Some(&him))
+        .await
+        .unwrap();
+    assert_eq!(
+        only.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(),
+        ["Pieter van Dam"]
+    );
+    // A user of another organization (Zorggroep Noord): nobody, exactly as for a made-up id.
+    let elsewhere: Uuid = sqlx::query_scalar(
+        "SELECT m.user_id FROM memberships m JOIN organizations o ON o.id = m.org_id
+          WHERE o.kvk_number = '70123456' LIMIT 1",
+    )
+    .fetch_one(&state.pool)
+    .await
+    .unwrap();
+    for other in [Uuid::new_v4(), elsewhere] {
+        assert!(
+            request::candidates(&state.pool, &m, &berg, "", false, Some(&other.into()))
+                .await
+                .unwrap()
+                .is_empty()
+        );
+    }
     assert_eq!(
         api(link_requests::answer(&state, &pieter, &mine[0].id, false)
             .await

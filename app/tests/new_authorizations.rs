@@ -90,7 +90,7 @@ async fn a_user_with_a_means_gets_the_authorizations_at_once_in_one_order(pool: 
     let (org, user, services) = setting(&state.pool).await;
     let start = request::start(&state.pool, &m).await.unwrap();
     assert_eq!(start.organizations.len(), 2);
-    let found = request::candidates(&state.pool, &m, &org, "", false)
+    let found = request::candidates(&state.pool, &m, &org, "", false, None)
         .await
         .unwrap();
     let me = found.iter().find(|c| c.id == user).expect("a candidate");
@@ -191,7 +191,7 @@ async fn all_services_and_the_managers_right_together(pool: PgPool) {
         admin_until_matches,
         "the manager's right ends with the login authorization"
     );
-    let found = request::candidates(&state.pool, &m, &org, "", false)
+    let found = request::candidates(&state.pool, &m, &org, "", false, None)
         .await
         .unwrap();
     let me = found.iter().find(|c| c.id == user).unwrap();
@@ -302,7 +302,7 @@ async fn another_organizations_users_answer_exactly_like_missing_ones(pool: PgPo
     }
     for o in [OrgId::from(noord), OrgId::from(missing)] {
         assert_eq!(
-            api(request::candidates(&state.pool, &m, &o, "", false)
+            api(request::candidates(&state.pool, &m, &o, "", false, None)
                 .await
                 .unwrap_err()),
             ApiError::NotFound

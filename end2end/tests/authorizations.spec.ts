@@ -1,6 +1,6 @@
 import { test, expect, Page } from '@playwright/test';
 import { readFile } from 'node:fs/promises';
-import { createActiveUser, expectAccessible, signInAsManager, signInFully, sqlOnTestDatabase, unique } from './helpers';
+import { createActiveUser, expectAccessible, mailboxMark, mailboxMessages, signInAsManager, signInFully, sqlOnTestDatabase, unique } from './helpers';
 
 test('a manager filters the authorizations, exports them and revokes one', async ({ page, request }) => {
   // A user of this test's own with one active authorization (the tax office, EH3).
@@ -278,4 +278,80 @@ test('a link request that the user accepts in another browser, then authorizatio
   await page.getByLabel('Organisatie').selectOption({ label: 'Berg Advies V.O.F.' });
   await page.getByLabel('Zoek de gebruiker').fill(user.name.split(' ')[1]);
   await expect(page.getByRole('radio', { name: new RegExp(`^${user.name} · `) })).toBeVisible();
+});
+
+test('a request for a user of another organization waits for the link request and resumes from the e-mail once accepted', async ({ page, browser, request }) => {
+  test.setTimeout(120_000);
+  // A user of Bakkerij De Vries only; the manager wants to give them authorizations at Berg Advies.
+  const user = await createActiveUser(request, 'Joris');
+  const lastName = user.name.split(' ')[1];
+  await signInAsManager(page);
+  await page.goto('/beheer/machtigingen/aanvragen');
+  await page.getByLabel('Organisatie').selectOption({ label: 'Berg Advies V.O.F.' });
+  await page.getByLabel('Toon niet-gekoppelde gebruikers').check();
+  await page.getByLabel('Zoek de gebruiker').fill(lastName);
+  await page.getByRole('button', { name: `Koppelverzoek versturen: ${user.name}` }).click();
+  await expect(page.getByRole('status')).toContainText(
+    `Het koppelverzoek aan ${user.name} is verstuurd. Zodra ${user.name} het accepteert, krijgt u een e-mail met een link die deze aanvraag voortzet`,
+  );
+  const mark = await mailboxMark(request);
+
+  // The user accepts in a browser of their own.
+  const theirs = await browser.newContext();
+  const userPage = await theirs.newPage();
+  await signInFully(userPage, user.username, user.password, user.mobile);
+  await userPage.getByRole('link', { name: 'Mijn account' }).click();
+  await userPage.getByRole('region', { name: 'Koppelverzoeken' }).getByRole('button', { name: 'Accepteren' }).click();
+  await expect(userPage.getByRole('status')).toHaveText('U bent nu gekoppeld aan Berg Advies V.O.F.');
+  await theirs.close();
+
+  // The manager's e-mail links back to the request with Berg Advies and the user chosen.
+  let link = '';
+  await expect(async () => {
+    const mail = (await mailboxMessages(request)).find(
+      (m) => m.id > mark && m.subject === `${user.name} heeft de koppeling met Berg Advies V.O.F. geaccepteerd`,
+    );
+    link = mail?.body.match(/https?:\/\/\S+\/beheer\/machtigingen\/aanvragen\?\S+/)?.[0] ?? '';
+    expect(link).not.toBe('');
+  }).toPass();
+  await page.goto(new URL(link).pathname + new URL(link).search);
+  await expect(page.getByLabel('Organisatie')).toHaveValue(new URL(link).searchParams.get('organisatie')!);
+  await expect(page.getByRole('radio', { name: new RegExp(`^${user.name} · ${user.email} · EH3$`) })).toBeChecked();
+  await expect(page.getByRole('group', { name: '3. Betrouwbaarheidsniveau' })).toBeVisible();
+  await expectAccessible(page);
+  // And it completes: all services for a year, active at once.
+  await page.getByLabel('Zoek een dienst').fill('alle');
+  await page.getByRole('button', { name: /^Alle diensten kiezen/ }).click();
+  await page.getByLabel('Ik heb de voorwaarden gelezen en ga ermee akkoord.').check();
+  await page.getByRole('button', { name: 'Akkoord' }).click();
+  await expect(page.getByRole('status')).toHaveText(
+    `1 machtiging voor ${user.name} is aangevraagd en direct actief. ${user.name} krijgt een e-mail.`,
+  );
+});
+
+test('ook beheerder worden when renewing: free, and the user then manages the organization', async ({ page, request }) => {
+  test.setTimeout(90_000);
+  const user = await createActiveUser(request, 'Mees');
+  const lastName = user.name.split(' ')[1];
+  await signInAsManager(page);
+  await page.getByRole('link', { name: 'Machtigingen' }).click();
+  const table = page.getByRole('table', { name: 'Machtigingen' });
+  await filterOnUser(page, lastName);
+  const row = table.getByRole('row').filter({ hasText: user.name });
+  await expect(row).toHaveCount(1);
+  await row.getByRole('button', { name: new RegExp(`^Verlengen: ${user.name}`) }).click();
+  const panel = page.getByRole('region', { name: 'Machtigingen verlengen' });
+  await expect(panel).toContainText('€ 18,15');
+  await panel.getByRole('checkbox', { name: `Ook beheerder worden (gratis): ${user.name}, Bakkerij De Vries B.V.` }).check();
+  // Free: the price stays the same.
+  await expect(panel).toContainText('€ 18,15');
+  await expectAccessible(page);
+  await panel.getByRole('button', { name: 'Akkoord' }).click();
+  await expect(page.getByText('1 machtiging is verlengd.')).toBeVisible();
+  // The manager's right, active, and marked in the overview.
+  await expect(table.getByRole('row').filter({ hasText: user.name }).filter({ hasText: 'Beheer van machtigingen' })).toContainText('Actief');
+  // No longer offered.
+  const login = table.getByRole('row').filter({ hasText: user.name }).filter({ hasNotText: 'Beheer van machtigingen' });
+  await login.getByRole('button', { name: new RegExp(`^Verlengen: ${user.name}`) }).click();
+  await expect(panel.getByRole('checkbox', { name: /^Ook beheerder worden/ })).toHaveCount(0);
 });

@@ -54,13 +54,21 @@ pub async fn request_candidates(
     org_id: OrgId,
     search: String,
     unlinked: bool,
+    #[server(default)] only: Option<UserId>,
 ) -> Result<Vec<Candidate>, ApiError> {
     use crate::server::{authorizations, request};
     let (state, caller) = request::caller().await?;
     let manager = request::manager(&caller)?;
     request::respond(
-        authorizations::request::candidates(&state.pool, &manager, &org_id, &search, unlinked)
-            .await,
+        authorizations::request::candidates(
+            &state.pool,
+            &manager,
+            &org_id,
+            &search,
+            unlinked,
+            only.as_ref(),
+        )
+        .await,
     )
 }
 

@@ -288,13 +288,18 @@ pub async fn answer(
             .bind(caller.user_id)
             .fetch_one(&mut *tx)
             .await?;
+    // Accepted: the link resumes the request with this organization and this user chosen.
+    let resume = format!(
+        "{}/beheer/machtigingen/aanvragen?organisatie={}&gebruiker={}",
+        state.settings.public_url, r.org_id, caller.user_id
+    );
     let (subject, body) = messages::link_answered_email(
         &r.manager_language,
         &r.manager_first_name,
         &full_name(&first, &infix, &last),
         &r.organization,
         accept,
-        &state.settings.public_url,
+        &resume,
     );
     outbox::enqueue_email(
         &mut tx,

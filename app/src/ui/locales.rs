@@ -468,7 +468,7 @@ messages! {
         LinkAccepted => "U bent nu gekoppeld aan {o}.", "You are now linked to {o}.";
         LinkDeclined => "U hebt het koppelverzoek van {o} geweigerd.", "You declined the link request from {o}.";
         ShowUnlinked => "Toon niet-gekoppelde gebruikers", "Show users not linked";
-        LinkRequestSentTo => "Het koppelverzoek aan {u} is verstuurd. Zodra {u} het accepteert, staat {u} hier bij de gebruikers van de organisatie.", "The link request to {u} has been sent. Once {u} accepts it, {u} is listed here among the organization's users.";
+        LinkRequestSentTo => "Het koppelverzoek aan {u} is verstuurd. Zodra {u} het accepteert, krijgt u een e-mail met een link die deze aanvraag voortzet met {u} gekozen.", "The link request to {u} has been sent. Once {u} accepts it, you get an e-mail with a link that continues this request with {u} chosen.";
         LinkUnlisted => "Staat de gebruiker er niet bij? Stuur een koppelverzoek.", "User not listed? Send a link request.";
         ErrChooseOrganization => "Kies een organisatie.", "Choose an organization.";
         ErrChooseUser => "Kies een gebruiker.", "Choose a user.";

@@ -8,7 +8,7 @@ use crate::api::new_authorizations::{Candidate, RequestStart, CANDIDATES};
 use crate::api::ApiError;
 use crate::domain::authorization::Event;
 use crate::domain::codes::{Field, Rule};
-use crate::domain::ids::{OrgId, ServiceId};
+use crate::domain::ids::{OrgId, ServiceId, UserId};
 use crate::domain::level::AssuranceLevel;
 use crate::domain::new_authorizations::{problems, NewAuthorizations};
 use crate::domain::tariff::{self, Quote};
@@ -47,13 +47,15 @@ struct CandidateRow {
 
 /// The organization's users who hold a login means, whose name or e-mail address contains
 /// `search`, by name; at most [`CANDIDATES`]. With `unlinked`, instead the users of the
-/// manager's other organizations who are not (yet) users of this one.
+/// manager's other organizations who are not (yet) users of this one. With `only`, just that
+/// user (a request resumed from the link-accepted e-mail), if they are one of these.
 pub async fn candidates(
     pool: &PgPool,
     manager: &Manager,
     org: &OrgId,
     search: &str,
     unlinked: bool,
+    only: Option<&UserId>,
 ) -> ServiceResult<Vec<Candidate>> {
     if search.chars().count() > 100 {
         return Err(ApiError::validation(Field::Search, Rule::TooLong).into());
@@ -81,6 +83,7 @@ pub async fn candidates(
            FROM users u
           WHERE u.status = 'active' AND {whose}
             AND ($2::text IS NULL OR u.search_text LIKE $2)
+            AND ($5::uuid IS NULL OR u.id = $5)
           ORDER BY u.sort_key, u.id
           LIMIT $3"
     ))
@@ -88,6 +91,7 @@ pub async fn candidates(
     .bind(like_pattern(search))
     .bind(CANDIDATES as i64)
     .bind(manager.orgs())
+    .bind(only.map(UserId::uuid))
     .fetch_all(pool)
     .await?;
     rows.into_iter()

@@ -363,14 +363,14 @@ pub fn link_answered_email(
     user_name: &str,
     organization: &str,
     accepted: bool,
-    public_url: &str,
+    resume_url: &str,
 ) -> (String, String) {
     match (language, accepted) {
         ("en", true) => (
             format!("{user_name} accepted the link to {organization}"),
             format!(
                 "Dear {manager_first_name},\n\n{user_name} accepted your link request and is now a user of {organization}. \
-                 You can request authorizations for them: {public_url}/beheer/machtigingen/aanvragen"
+                 You can now request authorizations for them: {resume_url}"
             ),
         ),
         ("en", false) => (
@@ -381,7 +381,7 @@ pub fn link_answered_email(
             format!("{user_name} heeft de koppeling met {organization} geaccepteerd"),
             format!(
                 "Beste {manager_first_name},\n\n{user_name} heeft uw koppelverzoek geaccepteerd en is nu gebruiker van \
-                 {organization}. U kunt machtigingen voor deze gebruiker aanvragen: {public_url}/beheer/machtigingen/aanvragen"
+                 {organization}. U kunt nu machtigingen voor deze gebruiker aanvragen: {resume_url}"
             ),
         ),
         (_, false) => (

@@ -10,7 +10,7 @@ use crate::api::new_authorizations::{
 };
 use crate::api::ApiError;
 use crate::domain::codes::{Field, Rule};
-use crate::domain::ids::{OrgId, ServiceId};
+use crate::domain::ids::{OrgId, ServiceId, UserId};
 use crate::domain::level::AssuranceLevel;
 use crate::domain::new_authorizations::{highest_level, problems, NewAuthorizations};
 use crate::domain::tariff::{quote, Quote, Validity};
@@ -23,6 +23,7 @@ use crate::ui::session::require_sign_in;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn RequestAuthorizations() -> impl IntoView {
@@ -62,13 +63,26 @@ fn RequestForm(start: crate::api::new_authorizations::RequestStart) -> impl Into
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<ApiError>);
     let done = RwSignal::new(None::<(u32, String)>);
+    // Resumed from the e-mail that says a link request was accepted: the organization and the
+    // user come with the address (`?organisatie=…&gebruiker=…`).
+    let (resume_org, resume_user) = use_query_map().with_untracked(|q| {
+        let org = q
+            .get("organisatie")
+            .and_then(|o| OrgId::parse(&o).ok())
+            .filter(|o| organizations.iter().any(|x| x.id == o.as_str()));
+        let user = q.get("gebruiker").and_then(|u| UserId::parse(&u).ok());
+        (org, user)
+    });
+    // The user to choose once the candidates arrive; None afterwards.
+    let wanted = RwSignal::new(resume_org.as_ref().and(resume_user));
     let candidates = fetch(move || {
         let org = req.with(|r| r.org_id.clone());
         let text = search.get();
         let other = unlinked.get();
+        let only = wanted.get();
         async move {
             match org {
-                Some(org) => Some(request_candidates(org, text, other).await),
+                Some(org) => Some(request_candidates(org, text, other, only).await),
                 None => None,
             }
         }
@@ -77,6 +91,9 @@ fn RequestForm(start: crate::api::new_authorizations::RequestStart) -> impl Into
     if let [only] = organizations.as_slice() {
         let org = OrgId::parse(&only.id).ok();
         req.update(|r| r.org_id = org);
+    }
+    if resume_org.is_some() {
+        req.update(|r| r.org_id = resume_org);
     }
     let edit = move |f: &dyn Fn(&mut NewAuthorizations)| {
         req.update(|r| f(r));
@@ -93,6 +110,22 @@ fn RequestForm(start: crate::api::new_authorizations::RequestStart) -> impl Into
         });
         user.set(Some(c));
     };
+    Effect::new(move |_| {
+        let Some(id) = wanted.get() else { return };
+        if candidates.pending.get() {
+            return;
+        }
+        let found = candidates.value.with(|v| match v {
+            Some(Some(Ok(list))) => Some(list.iter().find(|c| c.linked && c.id == id).cloned()),
+            _ => None,
+        });
+        let Some(found) = found else { return };
+        if let Some(c) = found {
+            search.set(c.email.clone());
+            choose_user(c);
+        }
+        wanted.set(None);
+    });
     // The browser's own check, the same rules as the server's, plus what the user holds.
     let problem = move |field: Field| -> Option<String> {
         let server = error.with(|e| i18n.field_error(e.as_ref(), field));
