@@ -93,10 +93,12 @@ async fn a_user_accepts_a_link_request_and_becomes_a_candidate_for_authorization
     assert_eq!(candidates.len(), 1);
     assert_eq!(candidates[0].name, "Pieter van Dam");
     assert!(candidates[0].linked);
-    assert!(request::candidates(&state.pool, &m, &berg, "van dam", true, None)
-        .await
-        .unwrap()
-        .is_empty());
+    assert!(
+        request::candidates(&state.pool, &m, &berg, "van dam", true, None)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     assert!(link_requests::received(&state.pool, &pieter)
         .await
         .unwrap()

@@ -19,9 +19,9 @@ pub const ACQUIRE_TIMEOUT: Duration = Duration::from_millis(1500);
 /// frozen server is stopped here instead of holding a request and a connection.
 pub const STATEMENT_TIMEOUT: &str = "10s";
 
-pub fn pool_options() -> PgPoolOptions {
+pub fn pool_options(max_connections: u32) -> PgPoolOptions {
     PgPoolOptions::new()
-        .max_connections(32)
+        .max_connections(max_connections)
         .acquire_timeout(ACQUIRE_TIMEOUT)
         .test_before_acquire(true)
 }
@@ -69,6 +69,8 @@ pub async fn connect(
         sqlx::PgConnection::connect_with(&url.parse::<PgConnectOptions>()?).await?;
     MIGRATOR.run(&mut migrations).await?;
     migrations.close().await?;
-    let pool = pool_options().connect_with(connect_options(&url)?).await?;
+    let pool = pool_options(settings.db_max_connections)
+        .connect_with(connect_options(&url)?)
+        .await?;
     Ok((pool, pg))
 }

@@ -63,6 +63,9 @@ pub struct IdvApiSettings {
 
 /// The secret that signs the identity-verification partner's webhook events. Development
 /// uses a fixed, published one (production refuses to start without its own).
+/// The database pool's default size. PLACEHOLDER
+pub const DB_MAX_CONNECTIONS: u32 = 32;
+
 pub const DEVELOPMENT_WEBHOOK_SECRET: &str = "development-only-webhook-secret";
 
 #[derive(Debug, Clone)]
@@ -92,6 +95,8 @@ pub struct Settings {
     /// The reverse proxies whose `X-Forwarded-For` names the client (none: no proxy).
     pub trusted_proxies: Vec<super::client_address::AddressRange>,
     pub outbox_workers: bool,
+    /// The most database connections this process holds at once (`MACHTIG_DB_MAX_CONNECTIONS`).
+    pub db_max_connections: u32,
     /// The broker's brand: the portal's name and helpdesk in pages, e-mails and SMS.
     pub brand: super::brand::Brand,
     /// `/metrics` on the portal's address for requests with `Authorization: Bearer <token>`.
@@ -383,6 +388,19 @@ impl Settings {
                     problem,
                 })?,
             outbox_workers: flag("MACHTIG_WORKERS", true)?,
+            db_max_connections: match parsed(
+                source,
+                "MACHTIG_DB_MAX_CONNECTIONS",
+                DB_MAX_CONNECTIONS,
+            )? {
+                n @ 4..=1000 => n,
+                _ => {
+                    return Err(ConfigError {
+                        key: "MACHTIG_DB_MAX_CONNECTIONS",
+                        problem: "use a number from 4 to 1000".into(),
+                    })
+                }
+            },
             brand: brand.clone(),
             metrics_token: match var("MACHTIG_METRICS_TOKEN") {
                 Some(t) if t.len() >= 16 => Some(Secret(t)),
@@ -444,6 +462,7 @@ impl Settings {
             sms_code_limit: 5,
             trusted_proxies: Vec::new(),
             outbox_workers: false,
+            db_max_connections: DB_MAX_CONNECTIONS,
             brand: super::brand::Brand::default(),
             metrics_token: None,
             metrics_listen: None,
