@@ -187,6 +187,82 @@ async fn each_filter_narrows_the_overview(pool: PgPool) {
     );
 }
 
+/// The ids the overview should show for `search`, in its order (the user's name, the user, the
+/// authorization), read the plain way.
+async fn expected_order(pool: &PgPool, orgs: &[Uuid], search: &str) -> Vec<AuthorizationId> {
+    let ids: Vec<Uuid> = sqlx::query_scalar(
+        "SELECT z.id FROM authorizations z JOIN users u ON u.id = z.user_id
+          WHERE z.org_id = ANY($1) AND z.state IN ('active', 'pending')
+            AND u.search_text LIKE '%' || replace($2, ' ', '%') || '%'
+          ORDER BY u.sort_key, u.id, z.id",
+    )
+    .bind(orgs)
+    .bind(search)
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    ids.into_iter().map(AuthorizationId::from).collect()
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn a_search_pages_in_name_order_whether_it_matches_few_users_or_many(pool: PgPool) {
+    let state = state(pool).await;
+    let m = manager(&state).await;
+    let orgs = m.orgs().to_vec();
+    // 1,100 users named Sara (more than the overview reads first), 55 of them Sara Vermeulen,
+    // at the end of the alphabet: the planner's even spread would walk nearly every row to find
+    // them.
+    let mut conn = state.pool.acquire().await.unwrap();
+    app::server::demo::add_generated_authorizations(&mut conn, &orgs, 110_000, "many")
+        .await
+        .unwrap();
+    drop(conn);
+    sqlx::query("ANALYZE").execute(&state.pool).await.unwrap();
+    for search in ["sara", "sara vermeulen", "Pieter  van", "vermeulen sara"] {
+        let rows = all_pages(
+            &state.pool,
+            &m,
+            &AuthorizationFilter {
+                user: search.into(),
+                ..Default::default()
+            },
+        )
+        .await;
+        let shown: Vec<_> = rows.into_iter().map(|r| r.id).collect();
+        let expected = expected_order(&state.pool, &orgs, &search.to_lowercase().replace("  ", " ")).await;
+        // Names match in the order they are written: "vermeulen sara" finds nobody.
+        assert_eq!(expected.is_empty(), search == "vermeulen sara", "{search}");
+        assert_eq!(shown, expected, "{search}");
+    }
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn a_renamed_user_moves_in_the_overview(pool: PgPool) {
+    let state = state(pool).await;
+    let m = manager(&state).await;
+    let first = |rows: Vec<AuthorizationRow>| rows.into_iter().next().unwrap().user_name;
+    let page = authorizations::list(&state.pool, &m, &AuthorizationFilter::default(), None)
+        .await
+        .unwrap();
+    assert_ne!(first(page.rows), "Pieter Aaaa");
+    sqlx::query("UPDATE users SET last_name = 'Aaaa', infix = '' WHERE username = $1")
+        .bind(USER.0)
+        .execute(&state.pool)
+        .await
+        .unwrap();
+    let page = authorizations::list(&state.pool, &m, &AuthorizationFilter::default(), None)
+        .await
+        .unwrap();
+    assert_eq!(first(page.rows), "Pieter Aaaa");
+    let expected = expected_order(&state.pool, m.orgs(), "").await;
+    let shown: Vec<_> = all_pages(&state.pool, &m, &AuthorizationFilter::default())
+        .await
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(shown, expected);
+}
+
 /// An authorization of `username` in the organization with KvK number `kvk`.
 async fn authorization_of(pool: &PgPool, username: &str, kvk: &str, kind: &str) -> AuthorizationId {
     let id: Uuid = sqlx::query_scalar(

@@ -63,8 +63,15 @@ pub struct IdvApiSettings {
 
 /// The secret that signs the identity-verification partner's webhook events. Development
 /// uses a fixed, published one (production refuses to start without its own).
-/// The database pool's default size. PLACEHOLDER
-pub const DB_MAX_CONNECTIONS: u32 = 32;
+/// The database pool's default size: four connections per core, at least 8. More connections
+/// than that do not make PostgreSQL answer sooner, only share the cores among more statements at
+/// once: at 16 concurrent requests on 2 cores a pool of 32 gave the Machtigingen page a p99 of
+/// 128 ms, a pool of 8 one of 45 ms at higher throughput (docs/benchmarks.md). Requests beyond
+/// the pool wait in line for a connection (at most `ACQUIRE_TIMEOUT`).
+pub fn default_db_max_connections() -> u32 {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get() as u32);
+    (4 * cores).max(8)
+}
 
 pub const DEVELOPMENT_WEBHOOK_SECRET: &str = "development-only-webhook-secret";
 
@@ -391,7 +398,7 @@ impl Settings {
             db_max_connections: match parsed(
                 source,
                 "MACHTIG_DB_MAX_CONNECTIONS",
-                DB_MAX_CONNECTIONS,
+                default_db_max_connections(),
             )? {
                 n @ 4..=1000 => n,
                 _ => {
@@ -462,7 +469,7 @@ impl Settings {
             sms_code_limit: 5,
             trusted_proxies: Vec::new(),
             outbox_workers: false,
-            db_max_connections: DB_MAX_CONNECTIONS,
+            db_max_connections: default_db_max_connections(),
             brand: super::brand::Brand::default(),
             metrics_token: None,
             metrics_listen: None,
@@ -545,6 +552,18 @@ mod tests {
         ("IDV_API_KEY", "key"),
         ("IDV_WEBHOOK_SECRET", "0123456789abcdef0123456789abcdef"),
     ];
+
+    #[test]
+    fn the_database_pool_is_four_connections_per_core_unless_set_within_its_bounds() {
+        let default = from(&[]).unwrap().db_max_connections;
+        assert!(default >= 8 && default % 4 == 0, "{default}");
+        let pool =
+            |n: &str| from(&[("MACHTIG_DB_MAX_CONNECTIONS", n)]).map(|s| s.db_max_connections);
+        assert_eq!(pool("12").unwrap(), 12);
+        for refused in ["3", "1001", "many", "-1"] {
+            assert_eq!(pool(refused).unwrap_err().key, "MACHTIG_DB_MAX_CONNECTIONS");
+        }
+    }
 
     #[test]
     fn production_starts_with_every_outside_service_configured_and_no_demo_data() {

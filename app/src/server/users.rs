@@ -10,17 +10,23 @@ use crate::domain::codes::{Field, Rule};
 use crate::domain::new_user::full_name;
 use sqlx::{PgPool, Row};
 
-/// Escapes LIKE wildcards so a search for "50%" looks for "50%".
+/// The LIKE pattern of a search: its words in the order typed, anything between them, so
+/// "sara vermeulen" finds "Sara Vermeulen" (whose search text has an empty infix between the
+/// names) and "Sara de Vermeulen". LIKE wildcards typed are escaped: "50%" looks for "50%".
 pub(crate) fn like_pattern(search: &str) -> Option<String> {
-    let s = search.trim().to_lowercase();
-    if s.is_empty() {
+    let words: Vec<String> = search
+        .split_whitespace()
+        .map(|w| {
+            w.to_lowercase()
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        })
+        .collect();
+    if words.is_empty() {
         return None;
     }
-    let escaped = s
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    Some(format!("%{escaped}%"))
+    Some(format!("%{}%", words.join("%")))
 }
 
 pub async fn list(
@@ -134,6 +140,6 @@ mod tests {
     fn search_wildcards_are_taken_literally() {
         assert_eq!(like_pattern("  50%_ "), Some("%50\\%\\_%".into()));
         assert_eq!(like_pattern("   "), None);
-        assert_eq!(like_pattern("De Vries"), Some("%de vries%".into()));
+        assert_eq!(like_pattern("De  Vries"), Some("%de%vries%".into()));
     }
 }

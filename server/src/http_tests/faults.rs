@@ -70,7 +70,7 @@ async fn timed(request: reqwest::RequestBuilder) -> (reqwest::Response, Duration
 async fn fault_postgres_down_answers_503_within_two_seconds_and_recovers_without_a_restart() {
     let (mut cluster, url) = OwnCluster::start().await;
     // The pool exactly as `server serve` builds it.
-    let pool = pool_options(app::server::config::DB_MAX_CONNECTIONS)
+    let pool = pool_options(app::server::config::default_db_max_connections())
         .connect_with(connect_options(&url).unwrap())
         .await
         .unwrap();
