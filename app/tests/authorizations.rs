@@ -229,7 +229,12 @@ async fn a_search_pages_in_name_order_whether_it_matches_few_users_or_many(pool:
         )
         .await;
         let shown: Vec<_> = rows.into_iter().map(|r| r.id).collect();
-        let expected = expected_order(&state.pool, &orgs, &search.to_lowercase().replace("  ", " ")).await;
+        let expected = expected_order(
+            &state.pool,
+            &orgs,
+            &search.to_lowercase().replace("  ", " "),
+        )
+        .await;
         // Names match in the order they are written: "vermeulen sara" finds nobody.
         assert_eq!(expected.is_empty(), search == "vermeulen sara", "{search}");
         assert_eq!(shown, expected, "{search}");
