@@ -556,7 +556,7 @@ mod tests {
     #[test]
     fn the_database_pool_is_four_connections_per_core_unless_set_within_its_bounds() {
         let default = from(&[]).unwrap().db_max_connections;
-        assert!(default >= 8 && default % 4 == 0, "{default}");
+        assert!(default >= 8 && default.is_multiple_of(4), "{default}");
         let pool =
             |n: &str| from(&[("MACHTIG_DB_MAX_CONNECTIONS", n)]).map(|s| s.db_max_connections);
         assert_eq!(pool("12").unwrap(), 12);
