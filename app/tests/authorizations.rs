@@ -209,9 +209,8 @@ async fn a_search_pages_in_name_order_whether_it_matches_few_users_or_many(pool:
     let state = state(pool).await;
     let m = manager(&state).await;
     let orgs = m.orgs().to_vec();
-    // 1,100 users named Sara (more than the overview reads first), 55 of them Sara Vermeulen,
-    // at the end of the alphabet: the planner's even spread would walk nearly every row to find
-    // them.
+    // 1,100 users named Sara, 55 of them Sara Vermeulen (no infix: the search's words match
+    // with anything between them), at the end of the alphabet.
     let mut conn = state.pool.acquire().await.unwrap();
     app::server::demo::add_generated_authorizations(&mut conn, &orgs, 110_000, "many")
         .await

@@ -3,7 +3,7 @@
 //! Streamed in batches read by keyset from one read-only snapshot, so a file of 100,000 rows
 //! never sits in memory and holds one consistent moment.
 
-use super::overview::{check, page_query, search, After, Row};
+use super::overview::{check, page_query, After, Row};
 use crate::api::authorizations::AuthorizationFilter;
 use crate::domain::authorization::State;
 use crate::domain::spreadsheet::Sheet;
@@ -74,11 +74,10 @@ async fn write(
     sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         .execute(&mut *tx)
         .await?;
-    let search = search(&mut *tx, filter).await?;
     let mut sheet = Sheet::new(header);
     let mut after: Option<After> = None;
     loop {
-        let rows: Vec<Row> = page_query(manager, filter, search, after.as_ref(), BATCH as i64)?
+        let rows: Vec<Row> = page_query(manager, filter, after.as_ref(), BATCH as i64)?
             .build_query_as()
             .fetch_all(&mut *tx)
             .await?;

@@ -81,77 +81,23 @@ pub(super) fn check(filter: &AuthorizationFilter) -> ServiceResult<()> {
     Ok(())
 }
 
-/// How a search by name finds its users: `Few` of them (the page reads the matching users first,
-/// through the trigram index, and sorts their authorizations), or `Many` (the page walks the
-/// authorizations in name order and keeps those of matching users; with many matches a page
-/// fills quickly). The planner cannot tell the two apart: it expects the matches spread evenly
-/// over the alphabet, while "vermeulen sara" matches only at its end (docs/benchmarks.md).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Search {
-    None,
-    Few,
-    Many,
-}
-
-/// Up to how many matching users a search reads them first.
-const FEW_USERS: i64 = 1000;
-
-/// Which way the filter's search finds its users (one bounded count over the trigram index).
-pub(super) async fn search<'e>(
-    db: impl sqlx::PgExecutor<'e>,
-    filter: &AuthorizationFilter,
-) -> ServiceResult<Search> {
-    let Some(pattern) = like_pattern(&filter.user) else {
-        return Ok(Search::None);
-    };
-    let matches: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM (SELECT 1 FROM users WHERE search_text LIKE $1 LIMIT $2) m",
-    )
-    .bind(pattern)
-    .bind(FEW_USERS + 1)
-    .fetch_one(db)
-    .await?;
-    Ok(if matches > FEW_USERS {
-        Search::Many
-    } else {
-        Search::Few
-    })
-}
-
 /// One page (at most `limit` rows after `after`) of the overview or the export: the filter's
 /// conditions, always within the manager's organizations (an organization filter naming another
 /// organization finds nothing, exactly like one that does not exist).
 ///
-/// The inner query finds the page's ids walking `authorizations_by_name` (the user's sort key,
-/// the user, the authorization, with every filtered column included), so a page reads about its
-/// own size divided by the filter's share of the rows, at any depth; a search with few matches
-/// starts from the matching users instead (`Search`). Names, services and whether the user
-/// manages the organization are read only for the page's rows.
+/// The inner query finds the page's ids walking the users' sort index (sort key, id), so a
+/// page costs about its own size at any depth and with any filter that keeps a fair share of
+/// the rows (the planner turns to the filter's own index for the rare ones); names, services and
+/// whether the user manages the organization are read only for the page's rows.
 pub(super) fn page_query(
     manager: &Manager,
     filter: &AuthorizationFilter,
-    search: Search,
     after: Option<&After>,
     limit: i64,
 ) -> ServiceResult<QueryBuilder<'static, Postgres>> {
     check(filter)?;
     let states: Vec<&'static str> = filter.states().into_iter().map(State::as_str).collect();
-    let pattern = like_pattern(&filter.user);
-    let mut q = QueryBuilder::new("");
-    // The order's columns: the authorization's own copy of the sort key, which the index holds,
-    // or, for few matching users, the users' (not in any index, so the planner sorts the few).
-    let (sort_key, user_id) = match (search, &pattern) {
-        (Search::Few, Some(pattern)) => {
-            q.push(
-                "WITH m AS MATERIALIZED (SELECT id, sort_key FROM users WHERE search_text LIKE ",
-            )
-            .push_bind(pattern.clone())
-            .push(") ");
-            ("m.sort_key", "m.id")
-        }
-        _ => ("z.user_sort_key", "z.user_id"),
-    };
-    q.push(format!(
+    let mut q = QueryBuilder::new(
         "SELECT p.id, p.user_id, p.org_id, z.kind, z.level, z.state,
                 EXISTS (SELECT 1 FROM authorizations a WHERE a.user_id = p.user_id
                           AND a.org_id = p.org_id AND a.kind = 'admin' AND a.state = 'active')
@@ -161,24 +107,17 @@ pub(super) fn page_query(
                 (SELECT min(s.name) FROM services s WHERE s.service_uuid = z.service_uuid) AS service,
                 (z.valid_from AT TIME ZONE 'Europe/Amsterdam')::date AS valid_from,
                 (z.valid_until AT TIME ZONE 'Europe/Amsterdam')::date AS valid_until
-           FROM (SELECT z.id, {user_id} AS user_id, z.org_id, {sort_key} AS sort_key
-                   FROM authorizations z{}
+           FROM (SELECT z.id, z.user_id, z.org_id, u.sort_key
+                   FROM authorizations z JOIN users u ON u.id = z.user_id
                   WHERE z.org_id = ANY(",
-        if search == Search::Few && pattern.is_some() {
-            " JOIN m ON m.id = z.user_id"
-        } else {
-            ""
-        }
-    ));
+    );
     q.push_bind(manager.orgs().to_vec());
     q.push(") AND z.state = ANY(").push_bind(states).push(")");
     if let Some(org) = &filter.org_id {
         q.push(" AND z.org_id = ").push_bind(org.uuid());
     }
-    if let (Search::Many | Search::None, Some(pattern)) = (search, pattern) {
-        q.push(" AND EXISTS (SELECT 1 FROM users u WHERE u.id = z.user_id AND u.search_text LIKE ")
-            .push_bind(pattern)
-            .push(")");
+    if let Some(pattern) = like_pattern(&filter.user) {
+        q.push(" AND u.search_text LIKE ").push_bind(pattern);
     }
     if let Some(service) = &filter.service {
         q.push(" AND z.service_uuid = ").push_bind(service.uuid());
@@ -192,10 +131,10 @@ pub(super) fn page_query(
             .push(")");
     }
     if let Some(after) = after {
-        // The first condition lets the index start at the cursor.
-        q.push(format!(" AND {sort_key} >= "))
+        // The first condition lets the users' sort index start at the cursor.
+        q.push(" AND u.sort_key >= ")
             .push_bind(after.sort_key.clone())
-            .push(format!(" AND ({sort_key}, {user_id}, z.id) > ("))
+            .push(" AND (u.sort_key, u.id, z.id) > (")
             .push_bind(after.sort_key.clone())
             .push(", ")
             .push_bind(after.user_id)
@@ -203,7 +142,7 @@ pub(super) fn page_query(
             .push_bind(after.id)
             .push(")");
     }
-    q.push(format!(" ORDER BY {sort_key}, {user_id}, z.id LIMIT "))
+    q.push(" ORDER BY u.sort_key, u.id, z.id LIMIT ")
         .push_bind(limit)
         .push(
             ") p
@@ -237,18 +176,10 @@ pub async fn list(
         user_id: c.user_id.uuid(),
         id: c.id.uuid(),
     });
-    check(filter)?;
-    let search = search(pool, filter).await?;
-    let rows: Vec<Row> = page_query(
-        manager,
-        filter,
-        search,
-        after.as_ref(),
-        PAGE_SIZE as i64 + 1,
-    )?
-    .build_query_as()
-    .fetch_all(pool)
-    .await?;
+    let rows: Vec<Row> = page_query(manager, filter, after.as_ref(), PAGE_SIZE as i64 + 1)?
+        .build_query_as()
+        .fetch_all(pool)
+        .await?;
     let next = if rows.len() > PAGE_SIZE {
         rows.get(PAGE_SIZE - 1).map(|r| AuthorizationsCursor {
             sort_key: r.sort_key.clone(),
