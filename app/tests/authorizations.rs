@@ -205,7 +205,7 @@ async fn expected_order(pool: &PgPool, orgs: &[Uuid], search: &str) -> Vec<Autho
 }
 
 #[sqlx::test(migrator = "app::server::MIGRATOR")]
-async fn a_search_pages_in_name_order_whether_it_matches_few_users_or_many(pool: PgPool) {
+async fn a_search_matches_the_words_in_order_and_pages_in_name_order(pool: PgPool) {
     let state = state(pool).await;
     let m = manager(&state).await;
     let orgs = m.orgs().to_vec();

@@ -61,8 +61,6 @@ pub struct IdvApiSettings {
     pub api_key: Secret,
 }
 
-/// The secret that signs the identity-verification partner's webhook events. Development
-/// uses a fixed, published one (production refuses to start without its own).
 /// The database pool's default size: four connections per core, at least 8. More connections
 /// than that do not make PostgreSQL answer sooner, only share the cores among more statements at
 /// once: at 16 concurrent requests on 2 cores a pool of 32 gave the Machtigingen page a p99 of
@@ -73,6 +71,8 @@ pub fn default_db_max_connections() -> u32 {
     (4 * cores).max(8)
 }
 
+/// The secret that signs the identity-verification partner's webhook events. Development
+/// uses a fixed, published one (production refuses to start without its own).
 pub const DEVELOPMENT_WEBHOOK_SECRET: &str = "development-only-webhook-secret";
 
 #[derive(Debug, Clone)]
