@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs whatever building, running and testing Machtig needs and is missing: the wasm
-# target, cargo-leptos, cargo-deny, wasm-bindgen-cli (the version in Cargo.lock), the npm packages
-# (Playwright, axe, wasm-opt), with --e2e Debian's Chromium, with --bench wrk and bc.
+# target, cargo-leptos, cargo-deny, wasm-bindgen-cli (the version in Cargo.lock), binaryen's
+# wasm-opt, the npm packages (Playwright, axe, esbuild), with --e2e Debian's Chromium, with --bench
+# wrk and bc.
 # Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -48,9 +49,17 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q "$wb_version"; then
   cargo install wasm-bindgen-cli@"$wb_version"
 fi
 
-if [ ! -x end2end/node_modules/.bin/wasm-opt ] || [ ! -x end2end/node_modules/.bin/esbuild ] || \
+# Binaryen's wasm-opt, built natively: Debian's (108) is too old and breaks the module, and npm's
+# runs in node, which takes seconds to start for each of the portal's 220 split chunks (5 minutes
+# of every release build, against 1 natively).
+if ! wasm-opt --version 2>/dev/null | grep -q 'version 116'; then
+  say "cargo install wasm-opt 0.116.1 (binaryen 116; about 15 minutes once)"
+  cargo install wasm-opt@0.116.1 --locked
+fi
+
+if [ ! -x end2end/node_modules/.bin/esbuild ] || \
    [ ! -d end2end/node_modules/@playwright/test ] || [ ! -d end2end/node_modules/lighthouse ]; then
-  say "npm ci (Playwright, axe, wasm-opt, esbuild, Lighthouse)"
+  say "npm ci (Playwright, axe, esbuild, Lighthouse)"
   (cd end2end && npm ci --no-audit --no-fund)
 fi
 
