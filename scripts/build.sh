@@ -12,10 +12,12 @@ cargo leptos build --release --split
 # not signed in) get their own small bundles: the same crate with the `accept` or `signin`
 # feature, whose entry mounts only that page (no router, no other pages, only its texts).
 # They build in cargo-leptos's target folder with its flags (the linker keeps relocations for the
-# splitting), so the dependencies it compiled are reused, not compiled again (3 minutes when cold);
-# the relocations go again before wasm-bindgen.
+# splitting) and the one variable of its environment that leptos reads when compiled, so the
+# dependencies it compiled are reused, not compiled again (3 minutes when cold), and stay fresh for
+# its next build; the relocations go again before wasm-bindgen.
 single_page_bundle() { # feature
-  RUSTFLAGS=-Clink-args=--emit-relocs cargo build -p app --lib --target wasm32-unknown-unknown \
+  RUSTFLAGS=-Clink-args=--emit-relocs LEPTOS_OUTPUT_NAME=machtig \
+    cargo build -p app --lib --target wasm32-unknown-unknown \
     --profile wasm-release --no-default-features --features "$1" --target-dir target/front
   python3 scripts/strip-wasm-relocs.py target/front/wasm32-unknown-unknown/wasm-release/app.wasm \
     "target/$1.wasm"

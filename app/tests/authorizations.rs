@@ -240,6 +240,90 @@ async fn a_search_matches_the_words_in_order_and_pages_in_name_order(pool: PgPoo
     }
 }
 
+/// Without a search, the overview walks the authorizations' own copy of the user's sort key
+/// (`authorizations_by_name`): each filter alone pages in exactly the order of the users' names,
+/// read the plain way, over many users with the same name.
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn each_filter_without_a_search_pages_in_the_users_name_order(pool: PgPool) {
+    let state = state(pool).await;
+    let m = manager(&state).await;
+    let orgs = m.orgs().to_vec();
+    let mut conn = state.pool.acquire().await.unwrap();
+    app::server::demo::add_generated_authorizations(&mut conn, &orgs, 20_000, "filters")
+        .await
+        .unwrap();
+    drop(conn);
+    sqlx::query("ANALYZE").execute(&state.pool).await.unwrap();
+    let berg = org(&state.pool, BERG).await;
+    let service: Uuid = sqlx::query_scalar(
+        "SELECT service_uuid FROM authorizations WHERE service_uuid IS NOT NULL
+          GROUP BY service_uuid ORDER BY count(*) DESC, service_uuid LIMIT 1",
+    )
+    .fetch_one(&state.pool)
+    .await
+    .unwrap();
+    let cases = [
+        (
+            AuthorizationFilter::default(),
+            "z.state IN ('active', 'pending')".to_string(),
+        ),
+        (
+            AuthorizationFilter {
+                org_id: Some(OrgId::from(berg)),
+                ..Default::default()
+            },
+            format!("z.state IN ('active', 'pending') AND z.org_id = '{berg}'"),
+        ),
+        (
+            AuthorizationFilter {
+                service: Some(ServiceId::from(service)),
+                ..Default::default()
+            },
+            format!("z.state IN ('active', 'pending') AND z.service_uuid = '{service}'"),
+        ),
+        (
+            AuthorizationFilter {
+                level: Some(AssuranceLevel::Eh2),
+                include_inactive: true,
+                ..Default::default()
+            },
+            "z.level = 'EH2'".to_string(),
+        ),
+        (
+            AuthorizationFilter {
+                state: Some(State::Revoked),
+                ..Default::default()
+            },
+            "z.state = 'revoked'".to_string(),
+        ),
+        (
+            AuthorizationFilter {
+                ending_within_days: Some(30),
+                ..Default::default()
+            },
+            "z.state = 'active' AND z.valid_until < now() + interval '30 days'".to_string(),
+        ),
+    ];
+    for (filter, condition) in cases {
+        let expected: Vec<Uuid> = sqlx::query_scalar(&format!(
+            "SELECT z.id FROM authorizations z JOIN users u ON u.id = z.user_id
+              WHERE z.org_id = ANY($1) AND {condition}
+              ORDER BY u.sort_key, u.id, z.id"
+        ))
+        .bind(&orgs)
+        .fetch_all(&state.pool)
+        .await
+        .unwrap();
+        assert!(expected.len() > 25, "more than a page: {condition}");
+        let shown: Vec<Uuid> = all_pages(&state.pool, &m, &filter)
+            .await
+            .into_iter()
+            .map(|r| r.id.uuid())
+            .collect();
+        assert_eq!(shown, expected, "{condition}");
+    }
+}
+
 #[sqlx::test(migrator = "app::server::MIGRATOR")]
 async fn a_renamed_user_moves_in_the_overview(pool: PgPool) {
     let state = state(pool).await;

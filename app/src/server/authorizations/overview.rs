@@ -85,10 +85,17 @@ pub(super) fn check(filter: &AuthorizationFilter) -> ServiceResult<()> {
 /// conditions, always within the manager's organizations (an organization filter naming another
 /// organization finds nothing, exactly like one that does not exist).
 ///
-/// The inner query finds the page's ids walking the users' sort index (sort key, id), so a
-/// page costs about its own size at any depth and with any filter that keeps a fair share of
-/// the rows (the planner turns to the filter's own index for the rare ones); names, services and
-/// whether the user manages the organization are read only for the page's rows.
+/// The inner query finds the page's ids in the overview's order, at any depth, in one of two ways:
+/// - without a search by name, walking `authorizations_by_name` (the user's sort key copied onto
+///   the authorization, the user, the authorization, with every filtered column included): a
+///   page reads its own size divided by the filter's share of the rows, and nothing else;
+/// - with a search, walking the users' sort index (sort key, id, with the search text) and each
+///   matching user's authorizations. Starting from the authorizations instead would join the
+///   matching users by hash, which loses the order: every row read and sorted (a search for
+///   "sara" at 1,000,000 authorizations fell to 18 pages a second; docs/benchmarks.md).
+///
+/// Names, services and whether the user manages the organization are read only for the page's
+/// rows.
 pub(super) fn page_query(
     manager: &Manager,
     filter: &AuthorizationFilter,
@@ -97,7 +104,19 @@ pub(super) fn page_query(
 ) -> ServiceResult<QueryBuilder<'static, Postgres>> {
     check(filter)?;
     let states: Vec<&'static str> = filter.states().into_iter().map(State::as_str).collect();
-    let mut q = QueryBuilder::new(
+    let pattern = like_pattern(&filter.user);
+    // The order's columns: the users' own, when the search walks them, or the authorization's
+    // copy, which its index holds.
+    let (sort_key, user_id, from) = if pattern.is_some() {
+        (
+            "u.sort_key",
+            "u.id",
+            "authorizations z JOIN users u ON u.id = z.user_id",
+        )
+    } else {
+        ("z.user_sort_key", "z.user_id", "authorizations z")
+    };
+    let mut q = QueryBuilder::new(format!(
         "SELECT p.id, p.user_id, p.org_id, z.kind, z.level, z.state,
                 EXISTS (SELECT 1 FROM authorizations a WHERE a.user_id = p.user_id
                           AND a.org_id = p.org_id AND a.kind = 'admin' AND a.state = 'active')
@@ -107,16 +126,16 @@ pub(super) fn page_query(
                 (SELECT min(s.name) FROM services s WHERE s.service_uuid = z.service_uuid) AS service,
                 (z.valid_from AT TIME ZONE 'Europe/Amsterdam')::date AS valid_from,
                 (z.valid_until AT TIME ZONE 'Europe/Amsterdam')::date AS valid_until
-           FROM (SELECT z.id, z.user_id, z.org_id, u.sort_key
-                   FROM authorizations z JOIN users u ON u.id = z.user_id
-                  WHERE z.org_id = ANY(",
-    );
+           FROM (SELECT z.id, z.user_id, z.org_id, {sort_key} AS sort_key
+                   FROM {from}
+                  WHERE z.org_id = ANY("
+    ));
     q.push_bind(manager.orgs().to_vec());
     q.push(") AND z.state = ANY(").push_bind(states).push(")");
     if let Some(org) = &filter.org_id {
         q.push(" AND z.org_id = ").push_bind(org.uuid());
     }
-    if let Some(pattern) = like_pattern(&filter.user) {
+    if let Some(pattern) = pattern {
         q.push(" AND u.search_text LIKE ").push_bind(pattern);
     }
     if let Some(service) = &filter.service {
@@ -131,10 +150,10 @@ pub(super) fn page_query(
             .push(")");
     }
     if let Some(after) = after {
-        // The first condition lets the users' sort index start at the cursor.
-        q.push(" AND u.sort_key >= ")
+        // The first condition lets the index start at the cursor.
+        q.push(format!(" AND {sort_key} >= "))
             .push_bind(after.sort_key.clone())
-            .push(" AND (u.sort_key, u.id, z.id) > (")
+            .push(format!(" AND ({sort_key}, {user_id}, z.id) > ("))
             .push_bind(after.sort_key.clone())
             .push(", ")
             .push_bind(after.user_id)
@@ -142,7 +161,7 @@ pub(super) fn page_query(
             .push_bind(after.id)
             .push(")");
     }
-    q.push(" ORDER BY u.sort_key, u.id, z.id LIMIT ")
+    q.push(format!(" ORDER BY {sort_key}, {user_id}, z.id LIMIT "))
         .push_bind(limit)
         .push(
             ") p
