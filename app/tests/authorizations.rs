@@ -204,19 +204,30 @@ async fn expected_order(pool: &PgPool, orgs: &[Uuid], search: &str) -> Vec<Autho
     ids.into_iter().map(AuthorizationId::from).collect()
 }
 
-#[sqlx::test(migrator = "app::server::MIGRATOR")]
-async fn a_search_matches_the_words_in_order_and_pages_in_name_order(pool: PgPool) {
+/// The demo data with `count` generated authorizations in the demo manager's organizations, and
+/// fresh statistics (the planner's choices are what the overview's tests are about).
+async fn with_generated_authorizations(
+    pool: PgPool,
+    count: i64,
+    tag: &str,
+) -> (AppState, Manager, Vec<Uuid>) {
     let state = state(pool).await;
     let m = manager(&state).await;
     let orgs = m.orgs().to_vec();
-    // 1,100 users named Sara, 55 of them Sara Vermeulen (no infix: the search's words match
-    // with anything between them), at the end of the alphabet.
     let mut conn = state.pool.acquire().await.unwrap();
-    app::server::demo::add_generated_authorizations(&mut conn, &orgs, 110_000, "many")
+    app::server::demo::add_generated_authorizations(&mut conn, &orgs, count, tag)
         .await
         .unwrap();
     drop(conn);
     sqlx::query("ANALYZE").execute(&state.pool).await.unwrap();
+    (state, m, orgs)
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn a_search_matches_the_words_in_order_and_pages_in_name_order(pool: PgPool) {
+    // 1,100 users named Sara, 55 of them Sara Vermeulen (no infix: the search's words match
+    // with anything between them), at the end of the alphabet.
+    let (state, m, orgs) = with_generated_authorizations(pool, 110_000, "many").await;
     for search in ["sara", "sara vermeulen", "Pieter  van", "vermeulen sara"] {
         let rows = all_pages(
             &state.pool,
@@ -245,15 +256,7 @@ async fn a_search_matches_the_words_in_order_and_pages_in_name_order(pool: PgPoo
 /// read the plain way, over many users with the same name.
 #[sqlx::test(migrator = "app::server::MIGRATOR")]
 async fn each_filter_without_a_search_pages_in_the_users_name_order(pool: PgPool) {
-    let state = state(pool).await;
-    let m = manager(&state).await;
-    let orgs = m.orgs().to_vec();
-    let mut conn = state.pool.acquire().await.unwrap();
-    app::server::demo::add_generated_authorizations(&mut conn, &orgs, 20_000, "filters")
-        .await
-        .unwrap();
-    drop(conn);
-    sqlx::query("ANALYZE").execute(&state.pool).await.unwrap();
+    let (state, m, orgs) = with_generated_authorizations(pool, 20_000, "filters").await;
     let berg = org(&state.pool, BERG).await;
     let service: Uuid = sqlx::query_scalar(
         "SELECT service_uuid FROM authorizations WHERE service_uuid IS NOT NULL
