@@ -187,13 +187,10 @@ async fn export_authorizations(
     let language = app::server::account::language_of(&web.state.pool, user.user_id)
         .await
         .unwrap_or_else(|_| "nl".into());
-    let chunks = match export::start(web.state.pool.clone(), manager, filter, &language) {
+    let body = match export::start(web.state.pool.clone(), manager, filter, &language) {
         Ok(chunks) => chunks,
         Err(e) => return fail(e.into_api()),
     };
-    let body = futures_util::stream::unfold(chunks, |mut chunks| async move {
-        chunks.recv().await.map(|chunk| (chunk, chunks))
-    });
     let filename = format!(
         "machtigingen-{}.csv",
         chrono::Local::now().format("%Y-%m-%d")

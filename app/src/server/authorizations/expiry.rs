@@ -110,12 +110,20 @@ pub async fn run(pool: &PgPool, public_url: &str, now: DateTime<Utc>) -> Service
         });
     }
     let expired = machine::expire_ended(&mut tx, now).await?;
+    // Notices for end dates that passed can never be due again.
+    sqlx::query("DELETE FROM authorization_notices WHERE valid_until <= $1")
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
     let noticed: Vec<Uuid> = sqlx::query_scalar(
-        "UPDATE authorizations SET notice_sent_for = valid_until
-          WHERE state = 'active' AND valid_until > $1
-            AND valid_until <= $1 + make_interval(months => $2)
-            AND notice_sent_for IS DISTINCT FROM valid_until
-          RETURNING id",
+        "INSERT INTO authorization_notices (authorization_id, valid_until)
+         SELECT z.id, z.valid_until FROM authorizations z
+          WHERE z.state = 'active' AND z.valid_until > $1
+            AND z.valid_until <= $1 + make_interval(months => $2)
+            AND NOT EXISTS (SELECT 1 FROM authorization_notices n
+                             WHERE n.authorization_id = z.id AND n.valid_until = z.valid_until)
+         ON CONFLICT DO NOTHING
+         RETURNING authorization_id",
     )
     .bind(now)
     .bind(NOTICE_MONTHS)

@@ -94,8 +94,9 @@ pub(super) fn check(filter: &AuthorizationFilter) -> ServiceResult<()> {
 ///   matching users by hash, which loses the order: every row read and sorted (a search for
 ///   "sara" at 1,000,000 authorizations fell to 18 pages a second; docs/benchmarks.md).
 ///
-/// Names, services and whether the user manages the organization are read only for the page's
-/// rows.
+/// Both indexes include every column the page shows of an authorization (migration 0012), so the
+/// walk reads nothing else of them. Names, services and whether the user manages the
+/// organization are read only for the page's rows.
 pub(super) fn page_query(
     manager: &Manager,
     filter: &AuthorizationFilter,
@@ -117,16 +118,16 @@ pub(super) fn page_query(
         ("z.user_sort_key", "z.user_id", "authorizations z")
     };
     let mut q = QueryBuilder::new(format!(
-        "SELECT p.id, p.user_id, p.org_id, z.kind, z.level, z.state,
+        "SELECT p.id, p.user_id, p.org_id, p.kind, p.level, p.state,
                 EXISTS (SELECT 1 FROM authorizations a WHERE a.user_id = p.user_id
                           AND a.org_id = p.org_id AND a.kind = 'admin' AND a.state = 'active')
                   AS user_is_manager,
                 u.first_name, u.infix, u.last_name, u.email,
-                p.sort_key, o.name AS organization, b.name AS branch,
-                (SELECT min(s.name) FROM services s WHERE s.service_uuid = z.service_uuid) AS service,
-                (z.valid_from AT TIME ZONE 'Europe/Amsterdam')::date AS valid_from,
-                (z.valid_until AT TIME ZONE 'Europe/Amsterdam')::date AS valid_until
-           FROM (SELECT z.id, z.user_id, z.org_id, {sort_key} AS sort_key
+                p.sort_key, o.name AS organization, b.name AS branch, s.name AS service,
+                (p.valid_from AT TIME ZONE 'Europe/Amsterdam')::date AS valid_from,
+                (p.valid_until AT TIME ZONE 'Europe/Amsterdam')::date AS valid_until
+           FROM (SELECT z.id, z.user_id, z.org_id, {sort_key} AS sort_key, z.kind, z.level,
+                        z.state, z.service_uuid, z.branch_id, z.valid_from, z.valid_until
                    FROM {from}
                   WHERE z.org_id = ANY("
     ));
@@ -165,10 +166,11 @@ pub(super) fn page_query(
         .push_bind(limit)
         .push(
             ") p
-           JOIN authorizations z ON z.id = p.id
            JOIN users u ON u.id = p.user_id
            JOIN organizations o ON o.id = p.org_id
-           LEFT JOIN branches b ON b.id = z.branch_id
+           LEFT JOIN branches b ON b.id = p.branch_id
+           LEFT JOIN (SELECT service_uuid, min(name) AS name FROM services
+                       GROUP BY service_uuid) s ON s.service_uuid = p.service_uuid
           ORDER BY p.sort_key, p.user_id, p.id",
         );
     Ok(q)
