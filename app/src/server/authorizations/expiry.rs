@@ -110,7 +110,8 @@ pub async fn run(pool: &PgPool, public_url: &str, now: DateTime<Utc>) -> Service
         });
     }
     let expired = machine::expire_ended(&mut tx, now).await?;
-    // Notices for end dates that passed can never be due again.
+    // Notices for end dates that passed can never be due again. A notice already sent for this
+    // end date is a conflict on the key, so only the new ones are inserted and returned.
     sqlx::query("DELETE FROM authorization_notices WHERE valid_until <= $1")
         .bind(now)
         .execute(&mut *tx)
@@ -120,8 +121,6 @@ pub async fn run(pool: &PgPool, public_url: &str, now: DateTime<Utc>) -> Service
          SELECT z.id, z.valid_until FROM authorizations z
           WHERE z.state = 'active' AND z.valid_until > $1
             AND z.valid_until <= $1 + make_interval(months => $2)
-            AND NOT EXISTS (SELECT 1 FROM authorization_notices n
-                             WHERE n.authorization_id = z.id AND n.valid_until = z.valid_until)
          ON CONFLICT DO NOTHING
          RETURNING authorization_id",
     )
