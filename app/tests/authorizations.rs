@@ -228,15 +228,7 @@ async fn a_search_matches_the_words_in_order_and_pages_in_name_order(pool: PgPoo
     // 1,100 users named Sara, 55 of them Sara Vermeulen (no infix: the search's words match
     // with anything between them), at the end of the alphabet.
     let (state, m, orgs) = with_generated_authorizations(pool, 110_000, "many").await;
-    // Each way a page's search takes: a page found among the next users, a last name late in the
-    // alphabet (found by the trigram index), and nobody.
-    for search in [
-        "sara",
-        "sara vermeulen",
-        "Pieter  van",
-        "vermeulen",
-        "vermeulen sara",
-    ] {
+    for search in ["sara", "sara vermeulen", "Pieter  van", "vermeulen sara"] {
         let rows = all_pages(
             &state.pool,
             &m,

@@ -3,7 +3,7 @@
 //! Streamed in batches read by keyset from one read-only snapshot, so a file of 100,000 rows
 //! never sits in memory and holds one consistent moment.
 
-use super::overview::{check, page_query, After, Row, SearchUsers};
+use super::overview::{check, page_query, After, Row};
 use crate::api::authorizations::AuthorizationFilter;
 use crate::domain::authorization::State;
 use crate::domain::spreadsheet::Sheet;
@@ -68,16 +68,10 @@ async fn read(
         .await?;
     let mut after: Option<After> = None;
     loop {
-        let rows: Vec<Row> = page_query(
-            manager,
-            filter,
-            after.as_ref(),
-            BATCH as i64,
-            SearchUsers::Planner,
-        )?
-        .build_query_as()
-        .fetch_all(&mut *tx)
-        .await?;
+        let rows: Vec<Row> = page_query(manager, filter, after.as_ref(), BATCH as i64)?
+            .build_query_as()
+            .fetch_all(&mut *tx)
+            .await?;
         let full = rows.len() == BATCH;
         after = rows.last().map(Row::after);
         if batches.send(Ok(rows)).await.is_err() || !full {

@@ -81,22 +81,6 @@ pub(super) fn check(filter: &AuthorizationFilter) -> ServiceResult<()> {
     Ok(())
 }
 
-/// How a search by name reaches its users (without a search, `page_query` ignores it).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum SearchUsers {
-    /// Left to PostgreSQL: the export, whose batches are large.
-    Planner,
-    /// Only this many users from the cursor on, in name order: cheap, and complete when it
-    /// fills the page.
-    Window(i64),
-    /// Every matching user from the cursor on, found by the trigram index and sorted by name.
-    Matching,
-}
-
-/// How many users a page's search walks in name order before it asks the trigram index
-/// (`list`): about a millisecond at 200,000 users.
-const SEARCH_WINDOW: i64 = 5000;
-
 /// One page (at most `limit` rows after `after`) of the overview or the export: the filter's
 /// conditions, always within the manager's organizations (an organization filter naming another
 /// organization finds nothing, exactly like one that does not exist).
@@ -105,11 +89,10 @@ const SEARCH_WINDOW: i64 = 5000;
 /// - without a search by name, walking `authorizations_by_name` (the user's sort key copied onto
 ///   the authorization, the user, the authorization, with every filtered column included): a
 ///   page reads its own size divided by the filter's share of the rows, and nothing else;
-/// - with a search, from the users in name order (`SearchUsers`: a window of them walked by the
-///   sort index, or the matching ones found by the trigram index and sorted) and each one's
-///   authorizations. Starting from the authorizations instead would join the matching users by
-///   hash, which loses the order: every row read and sorted (a search for "sara" at 1,000,000
-///   authorizations fell to 18 pages a second; docs/benchmarks.md).
+/// - with a search, walking the users' sort index (sort key, id, with the search text) and each
+///   matching user's authorizations. Starting from the authorizations instead would join the
+///   matching users by hash, which loses the order: every row read and sorted (a search for
+///   "sara" at 1,000,000 authorizations fell to 18 pages a second; docs/benchmarks.md).
 ///
 /// Both indexes include every column the page shows of an authorization (migration 0012), so the
 /// walk reads nothing else of them. Names, services and whether the user manages the
@@ -119,17 +102,20 @@ pub(super) fn page_query(
     filter: &AuthorizationFilter,
     after: Option<&After>,
     limit: i64,
-    users: SearchUsers,
 ) -> ServiceResult<QueryBuilder<'static, Postgres>> {
     check(filter)?;
     let states: Vec<&'static str> = filter.states().into_iter().map(State::as_str).collect();
     let pattern = like_pattern(&filter.user);
     // The order's columns: the users' own, when the search walks them, or the authorization's
     // copy, which its index holds.
-    let (sort_key, user_id) = if pattern.is_some() {
-        ("u.sort_key", "u.id")
+    let (sort_key, user_id, from) = if pattern.is_some() {
+        (
+            "u.sort_key",
+            "u.id",
+            "authorizations z JOIN users u ON u.id = z.user_id",
+        )
     } else {
-        ("z.user_sort_key", "z.user_id")
+        ("z.user_sort_key", "z.user_id", "authorizations z")
     };
     let mut q = QueryBuilder::new(format!(
         "SELECT p.id, p.user_id, p.org_id, p.kind, p.level, p.state,
@@ -142,48 +128,16 @@ pub(super) fn page_query(
                 (p.valid_until AT TIME ZONE 'Europe/Amsterdam')::date AS valid_until
            FROM (SELECT z.id, z.user_id, z.org_id, {sort_key} AS sort_key, z.kind, z.level,
                         z.state, z.service_uuid, z.branch_id, z.valid_from, z.valid_until
-                   FROM authorizations z"
+                   FROM {from}
+                  WHERE z.org_id = ANY("
     ));
-    if let Some(pattern) = &pattern {
-        // Which users the search reads, from the cursor's user on, in name order.
-        let from_cursor = |q: &mut QueryBuilder<'static, Postgres>| {
-            if let Some(after) = after {
-                q.push(" AND sort_key >= ")
-                    .push_bind(after.sort_key.clone())
-                    .push(" AND (sort_key, id) >= (")
-                    .push_bind(after.sort_key.clone())
-                    .push(", ")
-                    .push_bind(after.user_id)
-                    .push(")");
-            }
-        };
-        match users {
-            SearchUsers::Window(count) => {
-                q.push(" JOIN (SELECT id, sort_key, search_text FROM users WHERE true");
-                from_cursor(&mut q);
-                q.push(" ORDER BY sort_key, id LIMIT ")
-                    .push_bind(count)
-                    .push(") u ON u.id = z.user_id AND u.search_text LIKE ")
-                    .push_bind(pattern.clone());
-            }
-            SearchUsers::Matching => {
-                // OFFSET 0 keeps the subquery's order for the join (no sort of the whole result).
-                q.push(" JOIN (SELECT id, sort_key FROM users WHERE search_text LIKE ")
-                    .push_bind(pattern.clone());
-                from_cursor(&mut q);
-                q.push(" ORDER BY sort_key, id OFFSET 0) u ON u.id = z.user_id");
-            }
-            SearchUsers::Planner => {
-                q.push(" JOIN users u ON u.id = z.user_id AND u.search_text LIKE ")
-                    .push_bind(pattern.clone());
-            }
-        }
-    }
-    q.push(" WHERE z.org_id = ANY(");
     q.push_bind(manager.orgs().to_vec());
     q.push(") AND z.state = ANY(").push_bind(states).push(")");
     if let Some(org) = &filter.org_id {
         q.push(" AND z.org_id = ").push_bind(org.uuid());
+    }
+    if let Some(pattern) = pattern {
+        q.push(" AND u.search_text LIKE ").push_bind(pattern);
     }
     if let Some(service) = &filter.service {
         q.push(" AND z.service_uuid = ").push_bind(service.uuid());
@@ -243,28 +197,10 @@ pub async fn list(
         user_id: c.user_id.uuid(),
         id: c.id.uuid(),
     });
-    let limit = PAGE_SIZE as i64 + 1;
-    let after = after.as_ref();
-    let read = |users| async move {
-        let rows: Vec<Row> = page_query(manager, filter, after, limit, users)?
-            .build_query_as()
-            .fetch_all(pool)
-            .await?;
-        ServiceResult::Ok(rows)
-    };
-    let rows = if like_pattern(&filter.user).is_none() {
-        read(SearchUsers::Planner).await?
-    } else {
-        // A search finds its page among the next few thousand users, or asks the trigram index
-        // for all the matching ones: the walk's cost is where the matches lie in the order (a
-        // last name late in the alphabet walks nearly every user), the index's how many match.
-        let rows = read(SearchUsers::Window(SEARCH_WINDOW)).await?;
-        if rows.len() as i64 == limit {
-            rows
-        } else {
-            read(SearchUsers::Matching).await?
-        }
-    };
+    let rows: Vec<Row> = page_query(manager, filter, after.as_ref(), PAGE_SIZE as i64 + 1)?
+        .build_query_as()
+        .fetch_all(pool)
+        .await?;
     let next = if rows.len() > PAGE_SIZE {
         rows.get(PAGE_SIZE - 1).map(|r| AuthorizationsCursor {
             sort_key: r.sort_key.clone(),
