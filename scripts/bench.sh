@@ -290,14 +290,16 @@ bench_authorizations() {
   service=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["services"][0]["id"])' "$opts")
   local zero=00000000-0000-0000-0000-000000000000
   local -a labels=(
-    "first page" "deep (from \"peters\")" "near the end (\"vermeulen\")" "organization" "user \"sara\""
-    "user \"vermeulen sara\"" "service" "level EH2" "expired (inactive shown)" "ending within 30 days")
+    "first page" "deep (from \"peters\")" "near the end (\"vermeulen\")" "organization"
+    "user \"sara\"" "user \"vermeulen\"" "user \"vermeulen sara\"" "service" "level EH2"
+    "expired (inactive shown)" "ending within 30 days")
   local -a bodies=(
     '{"filter":{},"after":null}'
     "{\"filter\":{},\"after\":{\"sort_key\":\"peters\",\"user_id\":\"$zero\",\"id\":\"$zero\"}}"
     "{\"filter\":{},\"after\":{\"sort_key\":\"vermeulen\",\"user_id\":\"$zero\",\"id\":\"$zero\"}}"
     "{\"filter\":{\"org_id\":\"$org\"},\"after\":null}"
     '{"filter":{"user":"sara"},"after":null}'
+    '{"filter":{"user":"vermeulen"},"after":null}'
     '{"filter":{"user":"vermeulen sara"},"after":null}'
     "{\"filter\":{\"service\":\"$service\"},\"after\":null}"
     '{"filter":{"level":"EH2"},"after":null}'

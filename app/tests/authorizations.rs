@@ -260,7 +260,8 @@ async fn a_search_matches_the_words_in_order_and_pages_in_name_order(pool: PgPoo
 
 /// Without a search, the overview walks the authorizations' own copy of the user's sort key
 /// (`authorizations_by_name`): each filter alone pages in exactly the order of the users' names,
-/// read the plain way, over many users with the same name.
+/// read the plain way, over many users with the same name; "Verloopt binnenkort" merges the
+/// 30-day periods its end dates fall in.
 #[sqlx::test(migrator = "app::server::MIGRATOR")]
 async fn each_filter_without_a_search_pages_in_the_users_name_order(pool: PgPool) {
     let (state, m, orgs) = with_generated_authorizations(pool, 20_000, "filters").await;
@@ -313,7 +314,38 @@ async fn each_filter_without_a_search_pages_in_the_users_name_order(pool: PgPool
             },
             "z.state = 'active' AND z.valid_until < now() + interval '30 days'".to_string(),
         ),
+        // Several 30-day periods, merged (authorizations_ending_by_name), with another filter.
+        (
+            AuthorizationFilter {
+                ending_within_days: Some(90),
+                ..Default::default()
+            },
+            "z.state = 'active' AND z.valid_until < now() + interval '90 days'".to_string(),
+        ),
+        (
+            AuthorizationFilter {
+                ending_within_days: Some(60),
+                org_id: Some(OrgId::from(berg)),
+                ..Default::default()
+            },
+            format!(
+                "z.state = 'active' AND z.valid_until < now() + interval '60 days'
+                 AND z.org_id = '{berg}'"
+            ),
+        ),
     ];
+    // Active ones whose end passed while the expiry job did not run are ending too, from an
+    // earlier period.
+    let stale = sqlx::query(
+        "UPDATE authorizations SET valid_until = now() - interval '75 days'
+          WHERE id IN (SELECT id FROM authorizations WHERE state = 'active' AND org_id = ANY($1)
+                        ORDER BY id LIMIT 40)",
+    )
+    .bind(&orgs)
+    .execute(&state.pool)
+    .await
+    .unwrap();
+    assert_eq!(stale.rows_affected(), 40);
     for (filter, condition) in cases {
         let expected: Vec<Uuid> = sqlx::query_scalar(&format!(
             "SELECT z.id FROM authorizations z JOIN users u ON u.id = z.user_id

@@ -81,22 +81,34 @@ pub(super) fn check(filter: &AuthorizationFilter) -> ServiceResult<()> {
     Ok(())
 }
 
+/// The 30-day period an end date falls in, written exactly as the index
+/// `authorizations_ending_by_name` (migration 0014) has it, so that PostgreSQL matches the two.
+fn end_period(end: &str) -> String {
+    format!("((({end}) AT TIME ZONE 'UTC')::date - DATE '2000-01-01') / 30")
+}
+
 /// One page (at most `limit` rows after `after`) of the overview or the export: the filter's
 /// conditions, always within the manager's organizations (an organization filter naming another
 /// organization finds nothing, exactly like one that does not exist).
 ///
-/// The inner query finds the page's ids in the overview's order, at any depth, in one of two ways:
+/// The inner query finds the page's ids in the overview's order, at any depth, in one of three
+/// ways:
 /// - without a search by name, walking `authorizations_by_name` (the user's sort key copied onto
 ///   the authorization, the user, the authorization, with every filtered column included): a
-///   page reads its own size divided by the filter's share of the rows, and nothing else;
+///   page reads its own size divided by the filter's share of the rows, and nothing else; a
+///   service filter walks `authorizations_by_service`, the same order behind the service;
+/// - "Verloopt binnenkort" without a search reads, for each 30-day period from the first active
+///   end date up to the filter's last day, that period's active authorizations in name order
+///   from `authorizations_ending_by_name` (one page's worth each), and merges them: a period is
+///   one value, where the end date itself is a range no index can put before the name;
 /// - with a search, walking the users' sort index (sort key, id, with the search text) and each
 ///   matching user's authorizations. Starting from the authorizations instead would join the
 ///   matching users by hash, which loses the order: every row read and sorted (a search for
 ///   "sara" at 1,000,000 authorizations fell to 18 pages a second; docs/benchmarks.md).
 ///
-/// Both indexes include every column the page shows of an authorization (migration 0012), so the
-/// walk reads nothing else of them. Names, services and whether the user manages the
-/// organization are read only for the page's rows.
+/// Each of these indexes includes every column the page shows of an authorization (migrations 0012
+/// and 0014), so the walk reads nothing else of them. Names, services and whether the user
+/// manages the organization are read only for the page's rows.
 pub(super) fn page_query(
     manager: &Manager,
     filter: &AuthorizationFilter,
@@ -117,7 +129,11 @@ pub(super) fn page_query(
     } else {
         ("z.user_sort_key", "z.user_id", "authorizations z")
     };
-    let mut q = QueryBuilder::new(format!(
+    // "Verloopt binnenkort" without a search reads the periods its end dates fall in, each in name
+    // order (authorizations_ending_by_name, migration 0014), and merges them. The state is written
+    // out, not bound, so that the index's condition (active) is seen to hold in every plan.
+    let ending_within = filter.ending_within_days.filter(|_| pattern.is_none());
+    let mut q = QueryBuilder::new(
         "SELECT p.id, p.user_id, p.org_id, p.kind, p.level, p.state,
                 EXISTS (SELECT 1 FROM authorizations a WHERE a.user_id = p.user_id
                           AND a.org_id = p.org_id AND a.kind = 'admin' AND a.state = 'active')
@@ -126,13 +142,34 @@ pub(super) fn page_query(
                 p.sort_key, o.name AS organization, b.name AS branch, s.name AS service,
                 (p.valid_from AT TIME ZONE 'Europe/Amsterdam')::date AS valid_from,
                 (p.valid_until AT TIME ZONE 'Europe/Amsterdam')::date AS valid_until
-           FROM (SELECT z.id, z.user_id, z.org_id, {sort_key} AS sort_key, z.kind, z.level,
-                        z.state, z.service_uuid, z.branch_id, z.valid_from, z.valid_until
-                   FROM {from}
-                  WHERE z.org_id = ANY("
+           FROM (",
+    );
+    if let Some(days) = ending_within {
+        q.push(format!(
+            "SELECT w.* FROM generate_series(
+                 (SELECT {first} FROM authorizations z WHERE z.state = 'active'
+                   ORDER BY {first} LIMIT 1),
+                 (SELECT {last} FROM (SELECT ",
+            first = end_period("z.valid_until"),
+            last = end_period("now() + make_interval(days => d.days)"),
+        ))
+        .push_bind(i32::from(days.min(3650)))
+        .push("::int AS days) d)) AS period(n) CROSS JOIN LATERAL (");
+    }
+    q.push(format!(
+        "SELECT z.id, z.user_id, z.org_id, {sort_key} AS sort_key, z.kind, z.level,
+                z.state, z.service_uuid, z.branch_id, z.valid_from, z.valid_until
+           FROM {from}
+          WHERE z.org_id = ANY("
     ));
     q.push_bind(manager.orgs().to_vec());
-    q.push(") AND z.state = ANY(").push_bind(states).push(")");
+    if ending_within.is_some() {
+        q.push(") AND z.state = 'active' AND ")
+            .push(end_period("z.valid_until"))
+            .push(" = period.n");
+    } else {
+        q.push(") AND z.state = ANY(").push_bind(states).push(")");
+    }
     if let Some(org) = &filter.org_id {
         q.push(" AND z.org_id = ").push_bind(org.uuid());
     }
@@ -163,16 +200,20 @@ pub(super) fn page_query(
             .push(")");
     }
     q.push(format!(" ORDER BY {sort_key}, {user_id}, z.id LIMIT "))
-        .push_bind(limit)
-        .push(
-            ") p
+        .push_bind(limit);
+    if ending_within.is_some() {
+        q.push(") w ORDER BY w.sort_key, w.user_id, w.id LIMIT ")
+            .push_bind(limit);
+    }
+    q.push(
+        ") p
            JOIN users u ON u.id = p.user_id
            JOIN organizations o ON o.id = p.org_id
            LEFT JOIN branches b ON b.id = p.branch_id
            LEFT JOIN (SELECT service_uuid, min(name) AS name FROM services
                        GROUP BY service_uuid) s ON s.service_uuid = p.service_uuid
           ORDER BY p.sort_key, p.user_id, p.id",
-        );
+    );
     Ok(q)
 }
 
