@@ -26,11 +26,15 @@ pub fn pool_options(max_connections: u32) -> PgPoolOptions {
         .test_before_acquire(true)
 }
 
-/// The connection options for `url`, with the statement timeout for request work.
+/// The connection options for `url`, with the statement timeout for request work and without
+/// JIT compilation. JIT pays off for long analytical queries; here every statement is short, and
+/// PostgreSQL decides on JIT from its cost estimate, not from the work: a "Verloopt binnenkort"
+/// page that ran in 0.3 ms spent 480 ms compiling because the estimate counted a thousand 30-day
+/// periods where there are two (docs/benchmarks.md).
 pub fn connect_options(url: &str) -> Result<PgConnectOptions, sqlx::Error> {
     Ok(url
         .parse::<PgConnectOptions>()?
-        .options([("statement_timeout", STATEMENT_TIMEOUT)]))
+        .options([("statement_timeout", STATEMENT_TIMEOUT), ("jit", "off")]))
 }
 
 /// The database URL, starting the embedded cluster when none is configured.

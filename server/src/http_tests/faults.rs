@@ -74,6 +74,13 @@ async fn fault_postgres_down_answers_503_within_two_seconds_and_recovers_without
         .connect_with(connect_options(&url).unwrap())
         .await
         .unwrap();
+    // Each of its connections stops a stuck statement and never compiles one (database.rs).
+    let session: (String, String) =
+        sqlx::query_as("SELECT current_setting('statement_timeout'), current_setting('jit')")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(session, ("10s".to_string(), "off".to_string()));
     let portal = portal(pool, Environment::Development).await;
     let get = |path: &str| portal.client.get(format!("{}{path}", portal.base));
     let sign_in = || {
