@@ -1,7 +1,7 @@
 -- The two filters of the Machtigingen overview that keep few rows, a service and "Verloopt
 -- binnenkort" (active, ending within 30, 60 or 90 days), walked authorizations_by_name and skipped
--- every row that did not pass: at 1,000,000 authorizations about 2,000 index entries per page,
--- which kept them over the page's budget (docs/benchmarks.md). Each gets an index in the
+-- every row that did not pass: at 1,000,000 authorizations about 600 and 2,000 index entries per
+-- page, which kept them over the page's budget (docs/benchmarks.md). Each gets an index in the
 -- overview's order behind the column it filters on, so a page reads its own rows and nothing else.
 --
 -- A service is one value: the index starts with it.
