@@ -129,10 +129,10 @@ pub(super) fn page_query(
     } else {
         ("z.user_sort_key", "z.user_id", "authorizations z")
     };
-    // "Verloopt binnenkort" without a search reads the periods its end dates fall in, each in name
-    // order (authorizations_ending_by_name, migration 0014), and merges them. The state is written
-    // out, not bound, so that the index's condition (active) is seen to hold in every plan.
-    let ending_within = filter.ending_within_days.filter(|_| pattern.is_none());
+    let ending_days = filter.ending_within_days.map(|d| i32::from(d.min(3650)));
+    // The periods' way (see above); its state is written out, not bound, so that the partial
+    // index's condition (active) is seen to hold in every plan.
+    let ending_within = ending_days.filter(|_| pattern.is_none());
     let mut q = QueryBuilder::new(
         "SELECT p.id, p.user_id, p.org_id, p.kind, p.level, p.state,
                 EXISTS (SELECT 1 FROM authorizations a WHERE a.user_id = p.user_id
@@ -153,7 +153,7 @@ pub(super) fn page_query(
             first = end_period("z.valid_until"),
             last = end_period("now() + make_interval(days => d.days)"),
         ))
-        .push_bind(i32::from(days.min(3650)))
+        .push_bind(days)
         .push("::int AS days) d)) AS period(n) CROSS JOIN LATERAL (");
     }
     q.push(format!(
@@ -182,9 +182,9 @@ pub(super) fn page_query(
     if let Some(level) = filter.level {
         q.push(" AND z.level = ").push_bind(level.as_str());
     }
-    if let Some(days) = filter.ending_within_days {
+    if let Some(days) = ending_days {
         q.push(" AND z.valid_until < now() + make_interval(days => ")
-            .push_bind(i32::from(days.min(3650)))
+            .push_bind(days)
             .push(")");
     }
     if let Some(after) = after {
