@@ -16,7 +16,6 @@ use crate::server::error::{ServiceError, ServiceResult};
 use crate::server::outbox::{self, notices};
 use crate::server::session::Manager;
 use crate::server::state::AppState;
-use crate::server::users::like_pattern;
 use crate::server::{applications, audit, catalog, wizard};
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
@@ -64,6 +63,7 @@ pub async fn candidates(
     if !manager.orgs().contains(&org) {
         return Err(ApiError::NotFound.into());
     }
+    let words = crate::server::search::words(pool, search).await?;
     let whose = if unlinked {
         "EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = u.id AND m.org_id = ANY($4))
          AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = u.id AND m.org_id = $1)"
@@ -82,13 +82,13 @@ pub async fn candidates(
                          AND a.state IN ('active', 'pending')) AS services
            FROM users u
           WHERE u.status = 'active' AND {whose}
-            AND ($2::text IS NULL OR u.search_text LIKE $2)
+            AND (cardinality($2::text[]) = 0 OR user_matches(u.id, $2))
             AND ($5::uuid IS NULL OR u.id = $5)
           ORDER BY u.sort_key, u.id
           LIMIT $3"
     ))
     .bind(org)
-    .bind(like_pattern(search))
+    .bind(&words)
     .bind(CANDIDATES as i64)
     .bind(manager.orgs())
     .bind(only.map(UserId::uuid))
