@@ -18,6 +18,11 @@ pub(crate) async fn words<'e>(
         .bind(search)
         .fetch_one(db)
         .await?;
+    if words.is_empty() {
+        // Only punctuation: no user's word holds it (they are split there), so this finds
+        // nobody, as typed, instead of everybody.
+        return Ok(vec![search.trim().to_string()]);
+    }
     Ok(without_implied(words))
 }
 

@@ -188,15 +188,16 @@ fn push_authorizations_walk(
     }
 }
 
-/// With a search: a walk through the name order that stops at each user all of `words` match
-/// (each begins one of the user's words, `user_words`, migration 0015), until `limit` such users
-/// have an authorization that passes the filter (enough for the page).
+/// With a search: the users all of `words` match (each begins one of the user's words,
+/// `user_words`, migration 0015) in name order, as far as `limit` of them have an authorization
+/// that passes the filter (enough for the page), and those users' authorizations.
 ///
-/// Each step looks up, for every word, the first user at or after the current position whose
-/// words it begins (an index lookup behind the word's first letters); the greatest of those is
-/// the next position, and where all are the same user, that user matches. So the walk leaps over
-/// every user that one of the words rules out: "vermeulen sara" goes from the first Vermeulen
-/// straight to the first Sara Vermeulen, where walking the users read every Vermeulen before.
+/// One word reads its index entries in name order. Several take steps: each looks up, for every
+/// word, the first user at or after the current position whose words it begins (an index lookup
+/// behind the word's first letters); the greatest of those is the next position, and where all
+/// are the same user, that user matches. So the walk leaps over every user one of the words rules
+/// out: "vermeulen sara" goes from the first Vermeulen straight to the first Sara Vermeulen, where
+/// reading the users one by one went through every Vermeulen before.
 fn push_search_walk(
     q: &mut QueryBuilder<'static, Postgres>,
     conditions: &Conditions,
@@ -207,53 +208,81 @@ fn push_search_walk(
         Some(a) => (a.sort_key.clone(), a.user_id),
         None => (String::new(), Uuid::nil()),
     };
-    q.push("WITH RECURSIVE walk(sort_key, user_id, matched, hit, found) AS (SELECT ")
-        .push_bind(sort_key)
-        .push("::text, ")
-        .push_bind(user_id)
-        .push("::uuid, false, false, 0 UNION ALL SELECT s.sort_key, s.user_id, s.matched, h.hit, c.found + h.hit::int FROM walk c CROSS JOIN LATERAL (SELECT ");
-    let positions: Vec<String> = (1..=words.len()).map(|i| format!("n{i}.p")).collect();
-    let positions = positions.join(", ");
-    q.push(format!(
-        "least({positions}) AS first, greatest({positions}) AS last FROM "
-    ));
-    for (i, word) in words.iter().enumerate() {
-        // Three letters narrow the lookup to about the word's own matches; a shorter word has
-        // only its first letter.
-        let head = if word.chars().count() >= 3 { 3 } else { 1 };
-        if i > 0 {
-            q.push(", ");
-        }
+    if let [word] = words {
         q.push(format!(
-            "(SELECT ROW(w.sort_key, w.user_id)::name_position AS p FROM user_words w
-               WHERE left(w.word, {head}) = left("
-        ))
-        .push_bind(word.clone())
-        .push(format!(", {head}) AND starts_with(w.word, "))
-        .push_bind(word.clone())
-        .push(
-            ") AND (w.sort_key, w.user_id) >= (c.sort_key, c.user_id)
-               AND (w.sort_key, w.user_id, true) > (c.sort_key, c.user_id, c.matched)
-             ORDER BY w.sort_key, w.user_id LIMIT 1)",
-        )
-        .push(format!(" n{}", i + 1));
-    }
-    q.push(
-        ") g CROSS JOIN LATERAL (SELECT (g.last).sort_key, (g.last).user_id,
-                                      g.first = g.last AS matched) s
-           CROSS JOIN LATERAL (SELECT s.matched AND EXISTS (
-               SELECT 1 FROM authorizations z WHERE z.user_id = s.user_id AND ",
-    );
-    conditions.push(q, "s.sort_key", "s.user_id");
-    q.push(") AS hit) h WHERE c.found < ")
-        .push_bind(limit)
-        .push(format!(
-            ") SELECT {INNER_COLUMNS}, m.sort_key FROM walk m
-                 JOIN authorizations z ON z.user_id = m.user_id WHERE m.hit AND "
+            "SELECT {INNER_COLUMNS}, m.sort_key FROM (
+               SELECT m.sort_key, m.user_id FROM (
+                 SELECT DISTINCT w.sort_key, w.user_id FROM user_words w WHERE "
         ));
+        push_word_lookup(q, word);
+        q.push(" AND (w.sort_key, w.user_id) >= (")
+            .push_bind(sort_key)
+            .push(", ")
+            .push_bind(user_id)
+            .push(")) m WHERE EXISTS (SELECT 1 FROM authorizations z WHERE z.user_id = m.user_id AND ");
+        conditions.push(q, "m.sort_key", "m.user_id");
+        q.push(") ORDER BY m.sort_key, m.user_id LIMIT ")
+            .push_bind(limit)
+            .push(") m");
+    } else {
+        q.push("WITH RECURSIVE walk(sort_key, user_id, matched, hit, found) AS (SELECT ")
+            .push_bind(sort_key)
+            .push("::text, ")
+            .push_bind(user_id)
+            .push(
+                "::uuid, false, false, 0
+                 UNION ALL
+                 SELECT s.sort_key, s.user_id, s.matched, h.hit, c.found + h.hit::int
+                   FROM walk c CROSS JOIN LATERAL (SELECT ",
+            );
+        let positions: Vec<String> = (1..=words.len()).map(|i| format!("n{i}.p")).collect();
+        let positions = positions.join(", ");
+        q.push(format!(
+            "least({positions}) AS first, greatest({positions}) AS last FROM "
+        ));
+        for (i, word) in words.iter().enumerate() {
+            if i > 0 {
+                q.push(", ");
+            }
+            q.push(
+                "(SELECT ROW(w.sort_key, w.user_id)::name_position AS p FROM user_words w WHERE ",
+            );
+            push_word_lookup(q, word);
+            q.push(
+                " AND (w.sort_key, w.user_id) >= (c.sort_key, c.user_id)
+                  AND (w.sort_key, w.user_id, true) > (c.sort_key, c.user_id, c.matched)
+                ORDER BY w.sort_key, w.user_id LIMIT 1)",
+            )
+            .push(format!(" n{}", i + 1));
+        }
+        q.push(
+            ") g CROSS JOIN LATERAL (SELECT (g.last).sort_key, (g.last).user_id,
+                                          g.first = g.last AS matched) s
+               CROSS JOIN LATERAL (SELECT s.matched AND EXISTS (
+                   SELECT 1 FROM authorizations z WHERE z.user_id = s.user_id AND ",
+        );
+        conditions.push(q, "s.sort_key", "s.user_id");
+        q.push(") AS hit) h WHERE c.found < ")
+            .push_bind(limit)
+            .push(format!(
+                ") SELECT {INNER_COLUMNS}, m.sort_key FROM (SELECT * FROM walk WHERE hit) m"
+            ));
+    }
+    q.push(" JOIN authorizations z ON z.user_id = m.user_id WHERE ");
     conditions.push(q, "m.sort_key", "m.user_id");
     q.push(" ORDER BY m.sort_key, m.user_id, z.id LIMIT ")
         .push_bind(limit);
+}
+
+/// The entries of `user_words w` whose word begins with `word`: found behind the word's first
+/// three letters, which leaves about its own matches, or its first letter when it is shorter.
+fn push_word_lookup(q: &mut QueryBuilder<'static, Postgres>, word: &str) {
+    let head = if word.chars().count() >= 3 { 3 } else { 1 };
+    q.push(format!("left(w.word, {head}) = left("))
+        .push_bind(word.to_string())
+        .push(format!(", {head}) AND starts_with(w.word, "))
+        .push_bind(word.to_string())
+        .push(")");
 }
 
 /// The filter's conditions on an authorization `z`, whose user's sort key and id are the
