@@ -31,6 +31,16 @@ pub async fn list(
     };
     let words = super::search::words(pool, search).await?;
     let searching = !words.is_empty();
+    // A search reads the users its first word matches, in name order (`user_words`).
+    let (from, order) = if searching {
+        let by_word = super::search::users_by_first_word(&words, 3);
+        (
+            format!("{by_word} JOIN users u ON u.id = s.user_id"),
+            "s.sort_key, s.user_id",
+        )
+    } else {
+        ("users u".to_string(), "u.sort_key, u.id")
+    };
     // One statement per shape (search or not, first page or not), so each prepared statement
     // gets a plan that fits it instead of one generic plan full of `$n IS NULL OR ...`.
     let sql =
@@ -45,17 +55,17 @@ pub async fn list(
                 (SELECT count(*) FROM authorizations z
                   WHERE z.user_id = u.id AND z.org_id = ANY($1)
                     AND z.state IN ('active', 'pending')) AS authorizations
-         FROM users u
+         FROM {from}
          WHERE EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = u.id AND m.org_id = ANY($1))
            {search}
            {after}
-         ORDER BY u.sort_key, u.id
+         ORDER BY {order}
          LIMIT $2",
         search = if searching { "AND user_matches(u.id, $3)" } else { "" },
         after = match (after.is_some(), searching) {
-            (false, _) => "",
-            (true, true) => "AND (u.sort_key, u.id) > ($4, $5)",
-            (true, false) => "AND (u.sort_key, u.id) > ($3, $4)",
+            (false, _) => String::new(),
+            (true, true) => format!("AND ({order}) > ($4, $5)"),
+            (true, false) => format!("AND ({order}) > ($3, $4)"),
         },
     );
     let mut query = sqlx::query(&sql)

@@ -274,10 +274,9 @@ fn push_search_walk(
         .push_bind(limit);
 }
 
-/// The entries of `user_words w` whose word begins with `word`: found behind the word's first
-/// three letters, which leaves about its own matches, or its first letter when it is shorter.
+/// The entries of `user_words w` whose word begins with `word`, looked up by its first letters.
 fn push_word_lookup(q: &mut QueryBuilder<'static, Postgres>, word: &str) {
-    let head = if word.chars().count() >= 3 { 3 } else { 1 };
+    let head = search::head(word);
     q.push(format!("left(w.word, {head}) = left("))
         .push_bind(word.to_string())
         .push(format!(", {head}) AND starts_with(w.word, "))
