@@ -8,7 +8,7 @@
 -- name late in the alphabet walked about 190,000 users at 200,000 (71 pages a second,
 -- docs/benchmarks.md); the trigram index finds the matches but not in name order, so every match
 -- was read and sorted for each page. user_words holds each word of each user behind its first
--- letters and then the name order, so a search reads its matches in the overview's order.
+-- letter and then the name order, so a search reads its matches in the overview's order.
 
 -- The extension is trusted (no superuser needed since PostgreSQL 13), like pg_trgm.
 CREATE EXTENSION IF NOT EXISTS unaccent;
@@ -22,64 +22,77 @@ CREATE FUNCTION search_words(t text) RETURNS text[] LANGUAGE sql STABLE PARALLEL
      WHERE w <> ''
 $$;
 
--- sort_key is a copy of users.sort_key, so that the indexes can put the name order behind a word.
+-- The words of a user as a search compares them.
+CREATE FUNCTION words_of(u users) RETURNS text[] LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT search_words(concat_ws(' ', u.first_name, u.infix, u.last_name, u.email, u.username))
+$$;
+
+-- Whether every search word begins a word of the user (for lists that check each user they read:
+-- Gebruikers, and choosing a user in "Nieuwe machtigingen aanvragen").
+CREATE FUNCTION user_matches(u users, terms text[]) RETURNS boolean LANGUAGE sql STABLE AS $$
+    SELECT NOT EXISTS (
+        SELECT 1 FROM unnest(terms) AS t
+         WHERE NOT EXISTS (SELECT 1 FROM unnest(words_of(u)) AS w WHERE starts_with(w, t)))
+$$;
+
+-- Each word of each user, behind its first letter and then the name order (sort_key is a copy of
+-- users.sort_key), with the word itself included: a search word's matches are read in the
+-- overview's order, the rest of the word checked in the index. One index and no key or foreign
+-- key, because every entry is paid for when the add-users wizard inserts 10,000 users in one
+-- statement (budget 2 s): a primary key, the foreign key's check per row and an index behind the
+-- first three letters cost 2.2 s there, this table alone 0.54 s. A user's entries are found by the
+-- same index (their words' first letters, their sort key, their id).
 CREATE TABLE user_words (
-    user_id  uuid NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    user_id  uuid NOT NULL,
     word     text NOT NULL,
-    sort_key text NOT NULL,
-    PRIMARY KEY (user_id, word)
+    sort_key text NOT NULL
 );
 
--- The words of new users, set-based: the add-users wizard inserts up to 10,000 users in one
--- statement (its budget is 2 s); a trigger per row would run its two statements 10,000 times.
+INSERT INTO user_words (user_id, word, sort_key)
+SELECT u.id, w, u.sort_key FROM users u, unnest(words_of(u)) AS w;
+
+CREATE INDEX user_words_by_initial ON user_words (left(word, 1), sort_key, user_id) INCLUDE (word);
+
+-- New users, set-based: one statement for all of the wizard's users.
 CREATE FUNCTION new_users_words() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     INSERT INTO user_words (user_id, word, sort_key)
-    SELECT n.id, w, n.sort_key
-      FROM new_users n,
-           unnest(search_words(concat_ws(' ', n.first_name, n.infix, n.last_name, n.email,
-                                         n.username))) AS w;
+    SELECT n.id, w, n.sort_key FROM new_users n, unnest(words_of(n)) AS w;
     RETURN NULL;
 END $$;
 CREATE TRIGGER users_words_insert AFTER INSERT ON users REFERENCING NEW TABLE AS new_users
     FOR EACH STATEMENT EXECUTE FUNCTION new_users_words();
 
+-- A user's entries, found by the index: their words' first letters, their old sort key, their id.
+CREATE FUNCTION forget_user_words(u users) RETURNS void LANGUAGE sql AS $$
+    DELETE FROM user_words w
+     WHERE left(w.word, 1) = ANY (ARRAY(SELECT DISTINCT left(x, 1) FROM unnest(words_of(u)) AS x))
+       AND w.sort_key = u.sort_key AND w.user_id = u.id
+$$;
+
 -- A changed name, e-mail address or username: one user at a time.
 CREATE FUNCTION changed_user_words() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    DELETE FROM user_words WHERE user_id = NEW.id;
+    PERFORM forget_user_words(OLD);
     INSERT INTO user_words (user_id, word, sort_key)
-    SELECT NEW.id, w, NEW.sort_key
-      FROM unnest(search_words(concat_ws(' ', NEW.first_name, NEW.infix, NEW.last_name,
-                                         NEW.email, NEW.username))) AS w;
+    SELECT NEW.id, w, NEW.sort_key FROM unnest(words_of(NEW)) AS w;
     RETURN NULL;
 END $$;
 CREATE TRIGGER users_words_update AFTER UPDATE OF first_name, infix, last_name, email, username
     ON users FOR EACH ROW EXECUTE FUNCTION changed_user_words();
 
-INSERT INTO user_words (user_id, word, sort_key)
-SELECT u.id, w, u.sort_key
-  FROM users u,
-       unnest(search_words(concat_ws(' ', u.first_name, u.infix, u.last_name, u.email, u.username))) AS w;
-
--- A search word of three letters or more is looked up behind its first three (about as many
--- entries as it has matches, ordered by name); a shorter one behind its first letter. The word is
--- included so that the rest of it is checked in the index.
-CREATE INDEX user_words_by_head ON user_words (left(word, 3), sort_key, user_id) INCLUDE (word);
-CREATE INDEX user_words_by_initial ON user_words (left(word, 1), sort_key, user_id) INCLUDE (word);
+-- The portal never deletes users; whoever does by hand leaves no words behind.
+CREATE FUNCTION deleted_users_words() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM forget_user_words(o) FROM old_users o;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER users_words_delete AFTER DELETE ON users REFERENCING OLD TABLE AS old_users
+    FOR EACH STATEMENT EXECUTE FUNCTION deleted_users_words();
 
 -- A position in the name order; a search with several words steps through the users where all
 -- of them match by taking the greatest of each word's next position.
 CREATE TYPE name_position AS (sort_key text, user_id uuid);
-
--- Whether every search word begins a word of the user (for lists that walk users in name order
--- anyway: Gebruikers, and choosing a user in "Nieuwe machtigingen aanvragen").
-CREATE FUNCTION user_matches(uid uuid, terms text[]) RETURNS boolean LANGUAGE sql STABLE AS $$
-    SELECT NOT EXISTS (
-        SELECT 1 FROM unnest(terms) AS t
-         WHERE NOT EXISTS (SELECT 1 FROM user_words w
-                            WHERE w.user_id = uid AND starts_with(w.word, t)))
-$$;
 
 -- users.search_text and its two indexes are no longer read, but stay while a previous version may
 -- still run beside this one (a rolling upgrade: migrations only add what old code ignores); a

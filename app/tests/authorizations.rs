@@ -193,7 +193,7 @@ async fn expected_order(pool: &PgPool, orgs: &[Uuid], search: &str) -> Vec<Autho
     let ids: Vec<Uuid> = sqlx::query_scalar(
         "SELECT z.id FROM authorizations z JOIN users u ON u.id = z.user_id
           WHERE z.org_id = ANY($1) AND z.state IN ('active', 'pending')
-            AND user_matches(u.id, search_words($2))
+            AND user_matches(u, search_words($2))
           ORDER BY u.sort_key, u.id, z.id",
     )
     .bind(orgs)

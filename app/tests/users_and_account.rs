@@ -60,7 +60,7 @@ async fn a_search_pages_through_exactly_its_matches_in_name_order(pool: PgPool) 
         "SELECT u.id::text FROM users u
           WHERE EXISTS (SELECT 1 FROM memberships m JOIN organizations o ON o.id = m.org_id
                          WHERE m.user_id = u.id AND o.kvk_number IN ('34123456', '56789012'))
-            AND user_matches(u.id, search_words('NL'))
+            AND user_matches(u, search_words('NL'))
           ORDER BY u.sort_key, u.id",
     )
     .fetch_all(&state.pool)

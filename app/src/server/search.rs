@@ -26,25 +26,14 @@ pub(crate) async fn words<'e>(
     Ok(without_implied(words))
 }
 
-/// How many of a search word's first letters `user_words` is looked up by: three narrow it down to
-/// about the word's own matches; a shorter word has only its first (migration 0015's indexes).
-pub(crate) fn head(word: &str) -> usize {
-    if word.chars().count() >= 3 {
-        3
-    } else {
-        1
-    }
-}
-
 /// A FROM item `s (sort_key, user_id)`: the users whose words the first (longest) of `words`,
 /// bound as a text array at `$n`, begins, in name order, for a list that checks every word with
-/// `user_matches (u.id, $n)` and orders by `s.sort_key, s.user_id`. So a search reads about its
+/// `user_matches(u, $n)` and orders by `s.sort_key, s.user_id`. So a search reads about its
 /// own matches instead of walking every user until a page is full.
-pub(crate) fn users_by_first_word(words: &[String], n: usize) -> String {
-    let head = words.first().map_or(1, |w| head(w));
+pub(crate) fn users_by_first_word(n: usize) -> String {
     format!(
         "(SELECT DISTINCT w.sort_key, w.user_id FROM user_words w
-           WHERE left(w.word, {head}) = left((${n}::text[])[1], {head})
+           WHERE left(w.word, 1) = left((${n}::text[])[1], 1)
              AND starts_with(w.word, (${n}::text[])[1])) s"
     )
 }

@@ -33,7 +33,7 @@ pub async fn list(
     let searching = !words.is_empty();
     // A search reads the users its first word matches, in name order (`user_words`).
     let (from, order) = if searching {
-        let by_word = super::search::users_by_first_word(&words, 3);
+        let by_word = super::search::users_by_first_word(3);
         (
             format!("{by_word} JOIN users u ON u.id = s.user_id"),
             "s.sort_key, s.user_id",
@@ -61,7 +61,7 @@ pub async fn list(
            {after}
          ORDER BY {order}
          LIMIT $2",
-        search = if searching { "AND user_matches(u.id, $3)" } else { "" },
+        search = if searching { "AND user_matches(u, $3)" } else { "" },
         after = match (after.is_some(), searching) {
             (false, _) => String::new(),
             (true, true) => format!("AND ({order}) > ($4, $5)"),

@@ -274,12 +274,12 @@ fn push_search_walk(
         .push_bind(limit);
 }
 
-/// The entries of `user_words w` whose word begins with `word`, looked up by its first letters.
+/// The entries of `user_words w` whose word begins with `word`: those behind its first letter, in
+/// name order, the rest of the word checked in the index.
 fn push_word_lookup(q: &mut QueryBuilder<'static, Postgres>, word: &str) {
-    let head = search::head(word);
-    q.push(format!("left(w.word, {head}) = left("))
+    q.push("left(w.word, 1) = left(")
         .push_bind(word.to_string())
-        .push(format!(", {head}) AND starts_with(w.word, "))
+        .push(", 1) AND starts_with(w.word, ")
         .push_bind(word.to_string())
         .push(")");
 }

@@ -69,7 +69,7 @@ pub async fn candidates(
     let (from, order) = if words.is_empty() {
         ("users u".to_string(), "u.sort_key, u.id")
     } else {
-        let by_word = search::users_by_first_word(&words, 2);
+        let by_word = search::users_by_first_word(2);
         (
             format!("{by_word} JOIN users u ON u.id = s.user_id"),
             "s.sort_key, s.user_id",
@@ -93,7 +93,7 @@ pub async fn candidates(
                          AND a.state IN ('active', 'pending')) AS services
            FROM {from}
           WHERE u.status = 'active' AND {whose}
-            AND (cardinality($2::text[]) = 0 OR user_matches(u.id, $2))
+            AND (cardinality($2::text[]) = 0 OR user_matches(u, $2))
             AND ($5::uuid IS NULL OR u.id = $5)
           ORDER BY {order}
           LIMIT $3"
