@@ -24,7 +24,6 @@ pub mod metrics;
 pub mod outbox;
 pub mod passwords;
 pub mod request;
-pub mod search;
 pub mod session;
 pub mod signin;
 pub mod state;
