@@ -51,6 +51,37 @@ async fn a_manager_pages_through_exactly_the_users_of_the_managed_organizations(
     assert_eq!(pages, (expected as usize).div_ceil(PAGE_SIZE));
 }
 
+/// A search pages too: in name order, each matching user once (here the e-mail domains' "nl").
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn a_search_pages_through_exactly_its_matches_in_name_order(pool: PgPool) {
+    let state = state(pool).await;
+    let (_, manager) = sign_in(&state, MANAGER).await;
+    let expected: Vec<String> = sqlx::query_scalar(
+        "SELECT u.id::text FROM users u
+          WHERE EXISTS (SELECT 1 FROM memberships m JOIN organizations o ON o.id = m.org_id
+                         WHERE m.user_id = u.id AND o.kvk_number IN ('34123456', '56789012'))
+            AND user_matches(u, search_words('NL'))
+          ORDER BY u.sort_key, u.id",
+    )
+    .fetch_all(&state.pool)
+    .await
+    .unwrap();
+    assert!(expected.len() > PAGE_SIZE, "the search must span pages");
+    let mut shown = Vec::new();
+    let mut after = None;
+    loop {
+        let page = users::list(&state.pool, &manager, "NL", after.as_ref())
+            .await
+            .unwrap();
+        shown.extend(page.rows.iter().map(|r| r.id.clone()));
+        match page.next {
+            Some(next) => after = Some(next),
+            None => break,
+        }
+    }
+    assert_eq!(shown, expected);
+}
+
 #[sqlx::test(migrator = "app::server::MIGRATOR")]
 async fn search_matches_name_email_and_username_and_takes_wildcards_literally(pool: PgPool) {
     let state = state(pool).await;

@@ -24,6 +24,7 @@ pub mod metrics;
 pub mod outbox;
 pub mod passwords;
 pub mod request;
+pub mod search;
 pub mod session;
 pub mod signin;
 pub mod state;

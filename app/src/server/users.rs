@@ -10,25 +10,6 @@ use crate::domain::codes::{Field, Rule};
 use crate::domain::new_user::full_name;
 use sqlx::{PgPool, Row};
 
-/// The LIKE pattern of a search: its words in the order typed, anything between them, so
-/// "sara vermeulen" finds "Sara Vermeulen" (whose search text has an empty infix between the
-/// names) and "Sara de Vermeulen". LIKE wildcards typed are escaped: "50%" looks for "50%".
-pub(crate) fn like_pattern(search: &str) -> Option<String> {
-    let words: Vec<String> = search
-        .split_whitespace()
-        .map(|w| {
-            w.to_lowercase()
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_")
-        })
-        .collect();
-    if words.is_empty() {
-        return None;
-    }
-    Some(format!("%{}%", words.join("%")))
-}
-
 pub async fn list(
     pool: &PgPool,
     caller: &SessionUser,
@@ -48,7 +29,18 @@ pub async fn list(
             uuid::Uuid::parse_str(&c.id).map_err(|_| ApiError::BadRequest)?,
         )),
     };
-    let pattern = like_pattern(search);
+    let words = super::search::words(pool, search).await?;
+    let searching = !words.is_empty();
+    // A search reads the users its first word matches, in name order (`user_words`).
+    let (from, order) = if searching {
+        let by_word = super::search::users_by_first_word(&words, 3);
+        (
+            format!("{by_word} JOIN users u ON u.id = s.user_id"),
+            "s.sort_key, s.user_id",
+        )
+    } else {
+        ("users u".to_string(), "u.sort_key, u.id")
+    };
     // One statement per shape (search or not, first page or not), so each prepared statement
     // gets a plan that fits it instead of one generic plan full of `$n IS NULL OR ...`.
     let sql =
@@ -63,24 +55,24 @@ pub async fn list(
                 (SELECT count(*) FROM authorizations z
                   WHERE z.user_id = u.id AND z.org_id = ANY($1)
                     AND z.state IN ('active', 'pending')) AS authorizations
-         FROM users u
+         FROM {from}
          WHERE EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = u.id AND m.org_id = ANY($1))
            {search}
            {after}
-         ORDER BY u.sort_key, u.id
+         ORDER BY {order}
          LIMIT $2",
-        search = if pattern.is_some() { "AND u.search_text LIKE $3" } else { "" },
-        after = match (after.is_some(), pattern.is_some()) {
-            (false, _) => "",
-            (true, true) => "AND (u.sort_key, u.id) > ($4, $5)",
-            (true, false) => "AND (u.sort_key, u.id) > ($3, $4)",
+        search = if searching { "AND user_matches(u, $3)" } else { "" },
+        after = match (after.is_some(), searching) {
+            (false, _) => String::new(),
+            (true, true) => format!("AND ({order}) > ($4, $5)"),
+            (true, false) => format!("AND ({order}) > ($3, $4)"),
         },
     );
     let mut query = sqlx::query(&sql)
         .bind(&caller.managed_orgs)
         .bind(PAGE_SIZE as i64 + 1);
-    if let Some(p) = &pattern {
-        query = query.bind(p);
+    if searching {
+        query = query.bind(&words);
     }
     if let Some((sort_key, id)) = after {
         query = query.bind(sort_key).bind(id);
@@ -130,16 +122,4 @@ pub async fn list(
         None
     };
     Ok(UsersPage { rows, next })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::like_pattern;
-
-    #[test]
-    fn search_wildcards_are_taken_literally() {
-        assert_eq!(like_pattern("  50%_ "), Some("%50\\%\\_%".into()));
-        assert_eq!(like_pattern("   "), None);
-        assert_eq!(like_pattern("De  Vries"), Some("%de%vries%".into()));
-    }
 }

@@ -66,9 +66,10 @@ async fn read(
     sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         .execute(&mut *tx)
         .await?;
+    let words = crate::server::search::words(&mut *tx, &filter.user).await?;
     let mut after: Option<After> = None;
     loop {
-        let rows: Vec<Row> = page_query(manager, filter, after.as_ref(), BATCH as i64)?
+        let rows: Vec<Row> = page_query(manager, filter, &words, after.as_ref(), BATCH as i64)?
             .build_query_as()
             .fetch_all(&mut *tx)
             .await?;

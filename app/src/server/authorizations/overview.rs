@@ -14,8 +14,8 @@ use crate::domain::level::AssuranceLevel;
 use crate::domain::new_user::full_name;
 use crate::server::applications;
 use crate::server::error::{ServiceError, ServiceResult};
+use crate::server::search;
 use crate::server::session::Manager;
-use crate::server::users::like_pattern;
 use sqlx::{PgPool, Postgres, QueryBuilder};
 use uuid::Uuid;
 
@@ -89,7 +89,8 @@ fn end_period(end: &str) -> String {
 
 /// One page (at most `limit` rows after `after`) of the overview or the export: the filter's
 /// conditions, always within the manager's organizations (an organization filter naming another
-/// organization finds nothing, exactly like one that does not exist).
+/// organization finds nothing, exactly like one that does not exist). `words` are the search's
+/// (`search::words`), empty without a search.
 ///
 /// The inner query finds the page's ids in the overview's order, at any depth, in one of three
 /// ways:
@@ -101,10 +102,8 @@ fn end_period(end: &str) -> String {
 ///   end date up to the filter's last day, that period's active authorizations in name order
 ///   from `authorizations_ending_by_name` (one page's worth each), and merges them: a period is
 ///   one value, where the end date itself is a range no index can put before the name;
-/// - with a search, walking the users' sort index (sort key, id, with the search text) and each
-///   matching user's authorizations. Starting from the authorizations instead would join the
-///   matching users by hash, which loses the order: every row read and sorted (a search for
-///   "sara" at 1,000,000 authorizations fell to 18 pages a second; docs/benchmarks.md).
+/// - with a search, stepping through the users whose words match in name order (`search_walk`),
+///   then reading those users' authorizations.
 ///
 /// Each of these indexes includes every column the page shows of an authorization (migrations 0012
 /// and 0014), so the walk reads nothing else of them. Names, services and whether the user
@@ -112,27 +111,20 @@ fn end_period(end: &str) -> String {
 pub(super) fn page_query(
     manager: &Manager,
     filter: &AuthorizationFilter,
+    words: &[String],
     after: Option<&After>,
     limit: i64,
 ) -> ServiceResult<QueryBuilder<'static, Postgres>> {
     check(filter)?;
-    let states: Vec<&'static str> = filter.states().into_iter().map(State::as_str).collect();
-    let pattern = like_pattern(&filter.user);
-    // The order's columns: the users' own, when the search walks them, or the authorization's
-    // copy, which its index holds.
-    let (sort_key, user_id, from) = if pattern.is_some() {
-        (
-            "u.sort_key",
-            "u.id",
-            "authorizations z JOIN users u ON u.id = z.user_id",
-        )
-    } else {
-        ("z.user_sort_key", "z.user_id", "authorizations z")
-    };
     let ending_days = filter.ending_within_days.map(|d| i32::from(d.min(3650)));
-    // The periods' way (see above); its state is written out, not bound, so that the partial
-    // index's condition (active) is seen to hold in every plan.
-    let ending_within = ending_days.filter(|_| pattern.is_none());
+    let conditions = Conditions {
+        manager,
+        filter,
+        after,
+        ending_days,
+        // The periods' way (see above), only without a search.
+        periods: ending_days.is_some() && words.is_empty(),
+    };
     let mut q = QueryBuilder::new(
         "SELECT p.id, p.user_id, p.org_id, p.kind, p.level, p.state,
                 EXISTS (SELECT 1 FROM authorizations a WHERE a.user_id = p.user_id
@@ -144,7 +136,35 @@ pub(super) fn page_query(
                 (p.valid_until AT TIME ZONE 'Europe/Amsterdam')::date AS valid_until
            FROM (",
     );
-    if let Some(days) = ending_within {
+    if words.is_empty() {
+        push_authorizations_walk(&mut q, &conditions, limit);
+    } else {
+        push_search_walk(&mut q, &conditions, words, limit);
+    }
+    q.push(
+        ") p
+           JOIN users u ON u.id = p.user_id
+           JOIN organizations o ON o.id = p.org_id
+           LEFT JOIN branches b ON b.id = p.branch_id
+           LEFT JOIN (SELECT service_uuid, min(name) AS name FROM services
+                       GROUP BY service_uuid) s ON s.service_uuid = p.service_uuid
+          ORDER BY p.sort_key, p.user_id, p.id",
+    );
+    Ok(q)
+}
+
+/// The columns of an authorization `z` that the inner queries give the outer one.
+const INNER_COLUMNS: &str = "z.id, z.user_id, z.org_id, z.kind, z.level, z.state, z.service_uuid,
+    z.branch_id, z.valid_from, z.valid_until";
+
+/// Without a search: the authorizations in their own copy of the name order, per 30-day period
+/// for "Verloopt binnenkort".
+fn push_authorizations_walk(
+    q: &mut QueryBuilder<'static, Postgres>,
+    conditions: &Conditions,
+    limit: i64,
+) {
+    if let Some(days) = conditions.ending_days.filter(|_| conditions.periods) {
         q.push(format!(
             "SELECT w.* FROM generate_series(
                  (SELECT {first} FROM authorizations z WHERE z.state = 'active'
@@ -157,64 +177,216 @@ pub(super) fn page_query(
         .push("::int AS days) d)) AS period(n) CROSS JOIN LATERAL (");
     }
     q.push(format!(
-        "SELECT z.id, z.user_id, z.org_id, {sort_key} AS sort_key, z.kind, z.level,
-                z.state, z.service_uuid, z.branch_id, z.valid_from, z.valid_until
-           FROM {from}
-          WHERE z.org_id = ANY("
+        "SELECT {INNER_COLUMNS}, z.user_sort_key AS sort_key FROM authorizations z WHERE "
     ));
-    q.push_bind(manager.orgs().to_vec());
-    if ending_within.is_some() {
-        q.push(") AND z.state = 'active' AND ")
-            .push(end_period("z.valid_until"))
-            .push(" = period.n");
-    } else {
-        q.push(") AND z.state = ANY(").push_bind(states).push(")");
-    }
-    if let Some(org) = &filter.org_id {
-        q.push(" AND z.org_id = ").push_bind(org.uuid());
-    }
-    if let Some(pattern) = pattern {
-        q.push(" AND u.search_text LIKE ").push_bind(pattern);
-    }
-    if let Some(service) = &filter.service {
-        q.push(" AND z.service_uuid = ").push_bind(service.uuid());
-    }
-    if let Some(level) = filter.level {
-        q.push(" AND z.level = ").push_bind(level.as_str());
-    }
-    if let Some(days) = ending_days {
-        q.push(" AND z.valid_until < now() + make_interval(days => ")
-            .push_bind(days)
-            .push(")");
-    }
-    if let Some(after) = after {
-        // The first condition lets the index start at the cursor.
-        q.push(format!(" AND {sort_key} >= "))
-            .push_bind(after.sort_key.clone())
-            .push(format!(" AND ({sort_key}, {user_id}, z.id) > ("))
-            .push_bind(after.sort_key.clone())
-            .push(", ")
-            .push_bind(after.user_id)
-            .push(", ")
-            .push_bind(after.id)
-            .push(")");
-    }
-    q.push(format!(" ORDER BY {sort_key}, {user_id}, z.id LIMIT "))
+    conditions.push(q, "z.user_sort_key", "z.user_id");
+    q.push(" ORDER BY z.user_sort_key, z.user_id, z.id LIMIT ")
         .push_bind(limit);
-    if ending_within.is_some() {
+    if conditions.periods {
         q.push(") w ORDER BY w.sort_key, w.user_id, w.id LIMIT ")
             .push_bind(limit);
     }
-    q.push(
-        ") p
-           JOIN users u ON u.id = p.user_id
-           JOIN organizations o ON o.id = p.org_id
-           LEFT JOIN branches b ON b.id = p.branch_id
-           LEFT JOIN (SELECT service_uuid, min(name) AS name FROM services
-                       GROUP BY service_uuid) s ON s.service_uuid = p.service_uuid
-          ORDER BY p.sort_key, p.user_id, p.id",
-    );
-    Ok(q)
+}
+
+/// With a search: the users all of `words` match (each begins one of the user's words,
+/// `user_words`, migration 0015) in name order, as far as `limit` of them have an authorization
+/// that passes the filter (enough for the page), and those users' authorizations.
+///
+/// Words of three letters or more are looked up behind their first three letters, in name order;
+/// shorter ones are checked on each user those find. One such word reads its index entries in
+/// name order. Several take steps: each looks up, for every word, the first user at or after the
+/// current position whose words it begins; the greatest of those is the next position, and where
+/// all are the same user, that user matches. So the walk leaps over every user one of the words
+/// rules out: "vermeulen sara" goes from the first Vermeulen straight to the first Sara
+/// Vermeulen, where reading the users one by one went through every Vermeulen before. A search of
+/// only shorter words walks the users (`search::users_walk`).
+fn push_search_walk(
+    q: &mut QueryBuilder<'static, Postgres>,
+    conditions: &Conditions,
+    words: &[String],
+    limit: i64,
+) {
+    let (sort_key, user_id) = match conditions.after {
+        Some(a) => (a.sort_key.clone(), a.user_id),
+        None => (String::new(), Uuid::nil()),
+    };
+    let indexed: Vec<&String> = words.iter().filter(|w| search::is_indexed(w)).collect();
+    // Whether some words are left to check on each user the indexed ones find.
+    let unchecked = indexed.len() < words.len();
+    match indexed.as_slice() {
+        [] => {
+            q.push(format!(
+                "SELECT {INNER_COLUMNS}, m.sort_key FROM (
+                   SELECT u.sort_key, u.id AS user_id
+                     FROM (SELECT "
+            ))
+            .push_bind(words.to_vec())
+            .push("::text[] AS words) t, users u WHERE (u.sort_key, u.id) >= (")
+            .push_bind(sort_key)
+            .push(", ")
+            .push_bind(user_id)
+            .push(") AND ")
+            .push(search::users_walk("t.words"))
+            .push(" AND EXISTS (SELECT 1 FROM authorizations z WHERE z.user_id = u.id AND ");
+            conditions.push(q, "u.sort_key", "u.id");
+            q.push(") ORDER BY u.sort_key, u.id LIMIT ")
+                .push_bind(limit)
+                .push(") m");
+        }
+        [word] => {
+            q.push(format!(
+                "SELECT {INNER_COLUMNS}, m.sort_key FROM (
+                   SELECT m.sort_key, m.user_id FROM (
+                     SELECT DISTINCT w.sort_key, w.user_id FROM user_words w WHERE "
+            ));
+            push_word_lookup(q, word);
+            q.push(" AND (w.sort_key, w.user_id) >= (")
+                .push_bind(sort_key)
+                .push(", ")
+                .push_bind(user_id)
+                .push(")) m WHERE ");
+            if unchecked {
+                push_user_matches(q, words, "m.user_id");
+                q.push(" AND ");
+            }
+            q.push("EXISTS (SELECT 1 FROM authorizations z WHERE z.user_id = m.user_id AND ");
+            conditions.push(q, "m.sort_key", "m.user_id");
+            q.push(") ORDER BY m.sort_key, m.user_id LIMIT ")
+                .push_bind(limit)
+                .push(") m");
+        }
+        _ => {
+            q.push("WITH RECURSIVE walk(sort_key, user_id, matched, hit, found) AS (SELECT ")
+                .push_bind(sort_key)
+                .push("::text, ")
+                .push_bind(user_id)
+                .push(
+                    "::uuid, false, false, 0
+                     UNION ALL
+                     SELECT s.sort_key, s.user_id, s.matched, h.hit, c.found + h.hit::int
+                       FROM walk c CROSS JOIN LATERAL (SELECT ",
+                );
+            let positions: Vec<String> = (1..=indexed.len()).map(|i| format!("n{i}.p")).collect();
+            let positions = positions.join(", ");
+            q.push(format!(
+                "least({positions}) AS first, greatest({positions}) AS last FROM "
+            ));
+            for (i, word) in indexed.iter().enumerate() {
+                if i > 0 {
+                    q.push(", ");
+                }
+                q.push(
+                    "(SELECT ROW(w.sort_key, w.user_id)::name_position AS p FROM user_words w WHERE ",
+                );
+                push_word_lookup(q, word);
+                q.push(
+                    " AND (w.sort_key, w.user_id) >= (c.sort_key, c.user_id)
+                      AND (w.sort_key, w.user_id, true) > (c.sort_key, c.user_id, c.matched)
+                    ORDER BY w.sort_key, w.user_id LIMIT 1)",
+                )
+                .push(format!(" n{}", i + 1));
+            }
+            q.push(
+                ") g CROSS JOIN LATERAL (SELECT (g.last).sort_key, (g.last).user_id,
+                                              g.first = g.last AS matched) s
+                   CROSS JOIN LATERAL (SELECT s.matched AND ",
+            );
+            if unchecked {
+                push_user_matches(q, words, "s.user_id");
+                q.push(" AND ");
+            }
+            q.push("EXISTS (SELECT 1 FROM authorizations z WHERE z.user_id = s.user_id AND ");
+            conditions.push(q, "s.sort_key", "s.user_id");
+            q.push(") AS hit) h WHERE c.found < ")
+                .push_bind(limit)
+                .push(format!(
+                    ") SELECT {INNER_COLUMNS}, m.sort_key FROM (SELECT * FROM walk WHERE hit) m"
+                ));
+        }
+    }
+    q.push(" JOIN authorizations z ON z.user_id = m.user_id WHERE ");
+    conditions.push(q, "m.sort_key", "m.user_id");
+    q.push(" ORDER BY m.sort_key, m.user_id, z.id LIMIT ")
+        .push_bind(limit);
+}
+
+/// The entries of `user_words w` whose word begins with `word` (of at least `search::HEAD`
+/// letters): those behind its first letters, in name order, the rest of the word checked in the
+/// index.
+fn push_word_lookup(q: &mut QueryBuilder<'static, Postgres>, word: &str) {
+    q.push(format!("left(w.word, {}) = left(", search::HEAD))
+        .push_bind(word.to_string())
+        .push(format!(", {}) AND starts_with(w.word, ", search::HEAD))
+        .push_bind(word.to_string())
+        .push(")");
+}
+
+/// Whether every word begins a word of the user whose id is the column named.
+fn push_user_matches(q: &mut QueryBuilder<'static, Postgres>, words: &[String], user_id: &str) {
+    q.push(format!(
+        "EXISTS (SELECT 1 FROM users u WHERE u.id = {user_id} AND user_matches(u, "
+    ))
+    .push_bind(words.to_vec())
+    .push("))");
+}
+
+/// The filter's conditions on an authorization `z`, whose user's sort key and id are the
+/// columns named (for the cursor).
+struct Conditions<'a> {
+    manager: &'a Manager,
+    filter: &'a AuthorizationFilter,
+    after: Option<&'a After>,
+    ending_days: Option<i32>,
+    /// Read per 30-day period of the end date (`period.n`); the state is then written out, not
+    /// bound, so that the partial index's condition (active) is seen to hold in every plan.
+    periods: bool,
+}
+
+impl Conditions<'_> {
+    fn push(&self, q: &mut QueryBuilder<'static, Postgres>, sort_key: &str, user_id: &str) {
+        q.push("z.org_id = ANY(")
+            .push_bind(self.manager.orgs().to_vec())
+            .push(")");
+        if self.periods {
+            q.push(" AND z.state = 'active' AND ")
+                .push(end_period("z.valid_until"))
+                .push(" = period.n");
+        } else {
+            let states: Vec<&'static str> = self
+                .filter
+                .states()
+                .into_iter()
+                .map(State::as_str)
+                .collect();
+            q.push(" AND z.state = ANY(").push_bind(states).push(")");
+        }
+        if let Some(org) = &self.filter.org_id {
+            q.push(" AND z.org_id = ").push_bind(org.uuid());
+        }
+        if let Some(service) = &self.filter.service {
+            q.push(" AND z.service_uuid = ").push_bind(service.uuid());
+        }
+        if let Some(level) = self.filter.level {
+            q.push(" AND z.level = ").push_bind(level.as_str());
+        }
+        if let Some(days) = self.ending_days {
+            q.push(" AND z.valid_until < now() + make_interval(days => ")
+                .push_bind(days)
+                .push(")");
+        }
+        if let Some(after) = self.after {
+            // The first condition lets an index start at the cursor.
+            q.push(format!(" AND {sort_key} >= "))
+                .push_bind(after.sort_key.clone())
+                .push(format!(" AND ({sort_key}, {user_id}, z.id) > ("))
+                .push_bind(after.sort_key.clone())
+                .push(", ")
+                .push_bind(after.user_id)
+                .push(", ")
+                .push_bind(after.id)
+                .push(")");
+        }
+    }
 }
 
 impl Row {
@@ -238,10 +410,29 @@ pub async fn list(
         user_id: c.user_id.uuid(),
         id: c.id.uuid(),
     });
-    let rows: Vec<Row> = page_query(manager, filter, after.as_ref(), PAGE_SIZE as i64 + 1)?
-        .build_query_as()
-        .fetch_all(pool)
-        .await?;
+    check(filter)?;
+    let words = search::words(pool, &filter.user).await?;
+    let mut query = page_query(
+        manager,
+        filter,
+        &words,
+        after.as_ref(),
+        PAGE_SIZE as i64 + 1,
+    )?;
+    let rows: Vec<Row> = if words.len() > 1 {
+        // The steps of a search with several words: PostgreSQL would plan them anew for every
+        // page, since the words might change the plan, which takes twice as long as running
+        // them (about 2 ms against 1; docs/benchmarks.md). Their plan is the same for any words.
+        let mut tx = pool.begin().await?;
+        sqlx::query("SET LOCAL plan_cache_mode = force_generic_plan")
+            .execute(&mut *tx)
+            .await?;
+        let rows = query.build_query_as().fetch_all(&mut *tx).await?;
+        tx.commit().await?;
+        rows
+    } else {
+        query.build_query_as().fetch_all(pool).await?
+    };
     let next = if rows.len() > PAGE_SIZE {
         rows.get(PAGE_SIZE - 1).map(|r| AuthorizationsCursor {
             sort_key: r.sort_key.clone(),

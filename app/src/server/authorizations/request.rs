@@ -14,9 +14,9 @@ use crate::domain::new_authorizations::{problems, NewAuthorizations};
 use crate::domain::tariff::{self, Quote};
 use crate::server::error::{ServiceError, ServiceResult};
 use crate::server::outbox::{self, notices};
+use crate::server::search;
 use crate::server::session::Manager;
 use crate::server::state::AppState;
-use crate::server::users::like_pattern;
 use crate::server::{applications, audit, catalog, wizard};
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
@@ -64,6 +64,17 @@ pub async fn candidates(
     if !manager.orgs().contains(&org) {
         return Err(ApiError::NotFound.into());
     }
+    let words = search::words(pool, search).await?;
+    // A search reads the users its first word matches, in name order (`user_words`).
+    let (from, order) = if words.is_empty() {
+        ("users u".to_string(), "u.sort_key, u.id")
+    } else {
+        let by_word = search::users_by_first_word(&words, 2);
+        (
+            format!("{by_word} JOIN users u ON u.id = s.user_id"),
+            "s.sort_key, s.user_id",
+        )
+    };
     let whose = if unlinked {
         "EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = u.id AND m.org_id = ANY($4))
          AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = u.id AND m.org_id = $1)"
@@ -80,15 +91,15 @@ pub async fn candidates(
                 ARRAY(SELECT DISTINCT a.service_uuid FROM authorizations a
                        WHERE a.user_id = u.id AND a.org_id = $1 AND a.kind = 'service'
                          AND a.state IN ('active', 'pending')) AS services
-           FROM users u
+           FROM {from}
           WHERE u.status = 'active' AND {whose}
-            AND ($2::text IS NULL OR u.search_text LIKE $2)
+            AND (cardinality($2::text[]) = 0 OR user_matches(u, $2))
             AND ($5::uuid IS NULL OR u.id = $5)
-          ORDER BY u.sort_key, u.id
+          ORDER BY {order}
           LIMIT $3"
     ))
     .bind(org)
-    .bind(like_pattern(search))
+    .bind(&words)
     .bind(CANDIDATES as i64)
     .bind(manager.orgs())
     .bind(only.map(UserId::uuid))
