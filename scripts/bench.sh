@@ -291,7 +291,7 @@ bench_authorizations() {
   local zero=00000000-0000-0000-0000-000000000000
   local -a labels=(
     "first page" "deep (from \"peters\")" "near the end (\"vermeulen\")" "organization"
-    "user \"sara\"" "user \"vermeulen\"" "user \"vermeulen sara\"" "service" "level EH2"
+    "user \"sara\"" "user \"vermeulen\"" "user \"vermeulen sara\"" "user \"de\"" "service" "level EH2"
     "expired (inactive shown)" "ending within 30 days")
   local -a bodies=(
     '{"filter":{},"after":null}'
@@ -301,6 +301,7 @@ bench_authorizations() {
     '{"filter":{"user":"sara"},"after":null}'
     '{"filter":{"user":"vermeulen"},"after":null}'
     '{"filter":{"user":"vermeulen sara"},"after":null}'
+    '{"filter":{"user":"de"},"after":null}'
     "{\"filter\":{\"service\":\"$service\"},\"after\":null}"
     '{"filter":{"level":"EH2"},"after":null}'
     '{"filter":{"include_inactive":true,"state":"expired"},"after":null}'
