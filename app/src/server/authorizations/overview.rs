@@ -211,8 +211,8 @@ fn push_search_walk(
         None => (String::new(), Uuid::nil()),
     };
     let indexed: Vec<&String> = words.iter().filter(|w| search::is_indexed(w)).collect();
-    // Whether some words are left to check on each user the indexed ones find.
-    let unchecked = indexed.len() < words.len();
+    // The words left to check on each user the indexed ones find.
+    let check = (indexed.len() < words.len()).then_some(words);
     match indexed.as_slice() {
         [] => {
             q.push(format!(
@@ -227,9 +227,9 @@ fn push_search_walk(
             .push_bind(user_id)
             .push(") AND ")
             .push(search::users_walk("t.words"))
-            .push(" AND EXISTS (SELECT 1 FROM authorizations z WHERE z.user_id = u.id AND ");
-            conditions.push(q, "u.sort_key", "u.id");
-            q.push(") ORDER BY u.sort_key, u.id LIMIT ")
+            .push(" AND ");
+            push_user_qualifies(q, conditions, None, "u.sort_key", "u.id");
+            q.push(" ORDER BY u.sort_key, u.id LIMIT ")
                 .push_bind(limit)
                 .push(") m");
         }
@@ -245,13 +245,8 @@ fn push_search_walk(
                 .push(", ")
                 .push_bind(user_id)
                 .push(")) m WHERE ");
-            if unchecked {
-                push_user_matches(q, words, "m.user_id");
-                q.push(" AND ");
-            }
-            q.push("EXISTS (SELECT 1 FROM authorizations z WHERE z.user_id = m.user_id AND ");
-            conditions.push(q, "m.sort_key", "m.user_id");
-            q.push(") ORDER BY m.sort_key, m.user_id LIMIT ")
+            push_user_qualifies(q, conditions, check, "m.sort_key", "m.user_id");
+            q.push(" ORDER BY m.sort_key, m.user_id LIMIT ")
                 .push_bind(limit)
                 .push(") m");
         }
@@ -291,13 +286,8 @@ fn push_search_walk(
                                               g.first = g.last AS matched) s
                    CROSS JOIN LATERAL (SELECT s.matched AND ",
             );
-            if unchecked {
-                push_user_matches(q, words, "s.user_id");
-                q.push(" AND ");
-            }
-            q.push("EXISTS (SELECT 1 FROM authorizations z WHERE z.user_id = s.user_id AND ");
-            conditions.push(q, "s.sort_key", "s.user_id");
-            q.push(") AS hit) h WHERE c.found < ")
+            push_user_qualifies(q, conditions, check, "s.sort_key", "s.user_id");
+            q.push(" AS hit) h WHERE c.found < ")
                 .push_bind(limit)
                 .push(format!(
                     ") SELECT {INNER_COLUMNS}, m.sort_key FROM (SELECT * FROM walk WHERE hit) m"
@@ -321,13 +311,27 @@ fn push_word_lookup(q: &mut QueryBuilder<'static, Postgres>, word: &str) {
         .push(")");
 }
 
-/// Whether every word begins a word of the user whose id is the column named.
-fn push_user_matches(q: &mut QueryBuilder<'static, Postgres>, words: &[String], user_id: &str) {
+/// Whether the user whose sort key and id are the columns named has an authorization that passes
+/// the filter, and, with `check`, whether every one of those words begins a word of the user.
+fn push_user_qualifies(
+    q: &mut QueryBuilder<'static, Postgres>,
+    conditions: &Conditions,
+    check: Option<&[String]>,
+    sort_key: &str,
+    user_id: &str,
+) {
+    if let Some(words) = check {
+        q.push(format!(
+            "EXISTS (SELECT 1 FROM users u WHERE u.id = {user_id} AND user_matches(u, "
+        ))
+        .push_bind(words.to_vec())
+        .push(")) AND ");
+    }
     q.push(format!(
-        "EXISTS (SELECT 1 FROM users u WHERE u.id = {user_id} AND user_matches(u, "
-    ))
-    .push_bind(words.to_vec())
-    .push("))");
+        "EXISTS (SELECT 1 FROM authorizations z WHERE z.user_id = {user_id} AND "
+    ));
+    conditions.push(q, sort_key, user_id);
+    q.push(")");
 }
 
 /// The filter's conditions on an authorization `z`, whose user's sort key and id are the
