@@ -420,10 +420,10 @@ pub async fn list(
     // these queries it always does; yet the plan is the same, and planning it took longer than
     // running it (1.4 ms against 0.6 for a search, EXPLAIN ANALYZE at 1,000,000 authorizations;
     // the first page went from 1,130 to 1,770 pages a second, docs/benchmarks.md). Only here:
-    // queries elsewhere (`$n IS NULL OR ...`) need the plan made for their values.
-    let mut tx = pool.begin().await?;
-    sqlx::query("SET LOCAL plan_cache_mode = force_generic_plan")
-        .execute(&mut *tx)
+    // queries elsewhere (`$n IS NULL OR ...`) need the plan made for their values. Both
+    // statements go in one round trip.
+    let mut tx = pool
+        .begin_with("BEGIN; SET LOCAL plan_cache_mode = force_generic_plan")
         .await?;
     let words = search::words(&mut *tx, &filter.user).await?;
     let rows: Vec<Row> = page_query(
