@@ -1,6 +1,6 @@
 import { test, expect, Page } from '@playwright/test';
 import { readFile } from 'node:fs/promises';
-import { createActiveUser, expectAccessible, mailboxMark, mailboxMessages, signInAsManager, signInFully, sqlOnTestDatabase, unique } from './helpers';
+import { createActiveUser, expectAccessible, mailboxMark, mailboxMessages, portalDate, signInAsManager, signInFully, sqlOnTestDatabase, unique } from './helpers';
 
 test('a manager filters the authorizations, exports them and revokes one', async ({ page, request }) => {
   // A user of this test's own with one active authorization (the tax office, EH3).
@@ -75,13 +75,6 @@ async function filterOnUser(page: Page, text: string) {
   await expect(page.getByRole('status').filter({ hasText: 'Bezig met zoeken…' })).toHaveCount(0);
 }
 
-/** dd-mm-jjjj of today plus `years` (in this machine's time zone, which is the portal's here). */
-function dutchDate(years: number, from = new Date()): string {
-  const d = new Date(from);
-  d.setFullYear(d.getFullYear() + years);
-  return `${String(d.getDate()).padStart(2, '0')}-${String(d.getMonth() + 1).padStart(2, '0')}-${d.getFullYear()}`;
-}
-
 test('a manager renews one authorization, activates an expired one and renews five at once from Verloopt binnenkort', async ({ page, request }) => {
   test.setTimeout(120_000);
   const one = await createActiveUser(request, 'Rens');
@@ -115,11 +108,11 @@ test('a manager renews one authorization, activates an expired one and renews fi
   await page.getByLabel('Toon ook inactieve machtigingen').check();
   await expect(row).toContainText('Verlopen');
   await row.getByRole('button', { name: new RegExp(`^Activeren: ${one.name}`) }).click();
-  await expect(panel.getByRole('row').filter({ hasText: one.name })).toContainText(dutchDate(1));
+  await expect(panel.getByRole('row').filter({ hasText: one.name })).toContainText(portalDate(new Date(), 1));
   await panel.getByRole('button', { name: 'Akkoord' }).click();
   await expect(page.getByText('1 machtiging is verlengd.')).toBeVisible();
   await expect(row).toContainText('Actief');
-  await expect(row.getByRole('cell').nth(7)).toHaveText(dutchDate(1));
+  await expect(row.getByRole('cell').nth(7)).toHaveText(portalDate(new Date(), 1));
 
   // Five users whose authorizations end within 30 days: chosen with the checkboxes, 3 years.
   const first = `Vijf${unique().stamp}`;

@@ -305,10 +305,17 @@ export async function createFinalCheckItem(request: APIRequestContext): Promise<
   return { id: applicant.id, name: verification.name };
 }
 
-/** Today's date where the portal shows times (Europe/Amsterdam), as the Dutch pages write it: dd-mm-jjjj. */
-export function portalDate(at: Date = new Date()): string {
+/**
+ * Today's date where the portal shows times (Europe/Amsterdam), as the Dutch pages write it:
+ * dd-mm-jjjj; `years` later if asked, the way PostgreSQL adds years (29 February becomes 28).
+ * The test machine's own zone may be a day behind: 23:30 UTC is already tomorrow there.
+ */
+export function portalDate(at: Date = new Date(), years = 0): string {
   const p = amsterdam(at);
-  return `${p.day}-${p.month}-${p.year}`;
+  const year = Number(p.year) + years;
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  const day = p.month === '02' && p.day === '29' && !leap ? '28' : p.day;
+  return `${day}-${p.month}-${year}`;
 }
 
 /** Every minute from `from` to `to` as the Dutch pages show it (dd-mm-jjjj uu:mm, Europe/Amsterdam). */

@@ -34,12 +34,29 @@ fn managed_org(caller: &SessionUser, org_id: &str) -> ServiceResult<Uuid> {
         .ok_or_else(|| ApiError::NotFound.into())
 }
 
-/// Today in the Netherlands (roughly: UTC + 1 is close enough for dates of birth).
+/// Today in the Netherlands, the date a date of birth is checked against.
 pub fn today() -> Date {
     use chrono::Datelike;
-    let now = (chrono::Utc::now() + chrono::Duration::hours(1)).date_naive();
+    let now = dutch_date(chrono::Utc::now());
     Date::new(now.year(), now.month() as u8, now.day() as u8)
         .unwrap_or_else(|| Date::new(2000, 1, 1).expect("a valid date"))
+}
+
+/// The date in Europe/Amsterdam at `at`: UTC + 1, and UTC + 2 in summer time, which runs from
+/// the last Sunday of March to the last Sunday of October, switching at 01:00 UTC (EU rule).
+/// Written out rather than pulling in a time-zone database for one zone with a fixed rule.
+fn dutch_date(at: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDate {
+    use chrono::{Datelike, NaiveDate, TimeZone, Utc, Weekday};
+    let switch = |month: u32| {
+        let last =
+            NaiveDate::from_ymd_opt(at.year(), month, 31).expect("March and October have 31 days");
+        let back = last.weekday().num_days_from_sunday();
+        let sunday = last - chrono::Duration::days(i64::from(back));
+        debug_assert_eq!(sunday.weekday(), Weekday::Sun);
+        Utc.from_utc_datetime(&sunday.and_hms_opt(1, 0, 0).expect("01:00 exists"))
+    };
+    let summer = at >= switch(3) && at < switch(10);
+    (at + chrono::Duration::hours(if summer { 2 } else { 1 })).date_naive()
 }
 
 pub async fn start(state: &AppState, caller: &SessionUser) -> ServiceResult<WizardStart> {
@@ -656,4 +673,31 @@ pub async fn invite(
     .execute(&mut *conn)
     .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::dutch_date;
+    use chrono::{NaiveDate, TimeZone, Utc};
+
+    fn at(y: i32, m: u32, d: u32, h: u32, min: u32) -> chrono::DateTime<Utc> {
+        Utc.with_ymd_and_hms(y, m, d, h, min, 0).unwrap()
+    }
+
+    #[test]
+    fn the_dutch_date_follows_winter_and_summer_time() {
+        let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        // Winter: 23:30 UTC is 00:30 the next day.
+        assert_eq!(dutch_date(at(2026, 12, 7, 22, 59)), date(2026, 12, 7));
+        assert_eq!(dutch_date(at(2026, 12, 7, 23, 30)), date(2026, 12, 8));
+        // Summer: 22:30 UTC is already 00:30 the next day.
+        assert_eq!(dutch_date(at(2026, 7, 1, 21, 59)), date(2026, 7, 1));
+        assert_eq!(dutch_date(at(2026, 7, 1, 22, 30)), date(2026, 7, 2));
+        // 2026's summer time runs from 29 March 01:00 UTC to 25 October 01:00 UTC.
+        assert_eq!(dutch_date(at(2026, 3, 28, 22, 30)), date(2026, 3, 28));
+        assert_eq!(dutch_date(at(2026, 3, 29, 22, 30)), date(2026, 3, 30));
+        assert_eq!(dutch_date(at(2026, 10, 24, 22, 30)), date(2026, 10, 25));
+        assert_eq!(dutch_date(at(2026, 10, 25, 22, 30)), date(2026, 10, 25));
+        assert_eq!(dutch_date(at(2026, 12, 31, 23, 0)), date(2027, 1, 1));
+    }
 }
