@@ -188,12 +188,13 @@ async fn each_filter_narrows_the_overview(pool: PgPool) {
 }
 
 /// The ids the overview should show for `search`, in its order (the user's name, the user, the
-/// authorization), read the plain way.
+/// authorization), read the plain way: every user's words split anew (`user_matches_by_words`,
+/// the definition `user_matches` answers quicker).
 async fn expected_order(pool: &PgPool, orgs: &[Uuid], search: &str) -> Vec<AuthorizationId> {
     let ids: Vec<Uuid> = sqlx::query_scalar(
         "SELECT z.id FROM authorizations z JOIN users u ON u.id = z.user_id
           WHERE z.org_id = ANY($1) AND z.state IN ('active', 'pending')
-            AND user_matches(u, search_words($2))
+            AND user_matches_by_words(u, search_words($2))
           ORDER BY u.sort_key, u.id, z.id",
     )
     .bind(orgs)
@@ -272,6 +273,117 @@ async fn a_search_matches_the_beginnings_of_words_in_any_order_and_pages_in_name
     assert_eq!(found["ara"].1, 0);
     // The e-mail address's words: many.21999@..., whose number no other begins with.
     assert_eq!(found["many.21999"].1, 1);
+}
+
+/// A small, seeded generator of names and searches (xorshift), so a failure is found again.
+struct Texts(u64);
+
+impl Texts {
+    /// Pieces that try the quick match's edges: capitals, accents, letters unaccent turns into two
+    /// (ß, æ, Ĳ), other scripts, digits, punctuation and spaces between or inside words.
+    const PIECES: [&'static str; 36] = [
+        "de", "De", "van", "Vries", "jan", "Jan-Piet", "sa", "ra", "a", "ö", "Öz", "é", "El", "l'",
+        "O'Brien", "ß", "Straße", "æ", "Ĳ", "ij", "Σ", "σ", "ña", "1", "x2", "07", ".", "@", "-",
+        " ", "  ", "'", "_", "(", "+", "ǅ",
+    ];
+
+    fn next(&mut self) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 as usize
+    }
+
+    /// One to `most` pieces, only plain ASCII ones if `ascii`.
+    fn text(&mut self, most: usize, ascii: bool) -> String {
+        let n = 1 + self.next() % most;
+        let mut pieces = 0;
+        let mut text = String::new();
+        while pieces < n {
+            let piece = Self::PIECES[self.next() % Self::PIECES.len()];
+            if !ascii || piece.is_ascii() {
+                text.push_str(piece);
+                pieces += 1;
+            }
+        }
+        text
+    }
+}
+
+/// `user_matches` reads the search text with one pattern when both sides are plain ASCII
+/// (migration 0016); it must answer exactly as its definition, the user's words split
+/// (`user_matches_by_words`), for every user and search, ASCII or not.
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn the_quick_match_answers_as_the_words_do(pool: PgPool) {
+    let mut texts = Texts(0x9e37_79b9_7f4a_7c15);
+    let (mut first, mut infix, mut last, mut email) = (vec![], vec![], vec![], vec![]);
+    // Half the users plain ASCII (read by the pattern), half not (split into words).
+    for i in 0..500 {
+        let ascii = i % 2 == 0;
+        first.push(texts.text(3, ascii));
+        infix.push(if texts.next() % 3 == 0 {
+            texts.text(2, ascii)
+        } else {
+            String::new()
+        });
+        last.push(texts.text(3, ascii));
+        email.push(format!(
+            "{}@{}.nl",
+            texts.text(2, ascii),
+            texts.text(1, ascii)
+        ));
+    }
+    sqlx::query(
+        "INSERT INTO users (first_name, infix, last_name, email, mobile, level)
+         SELECT f, i, l, e, '+31612345000', 'EH3' FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS t(f, i, l, e)",
+    )
+    .bind(&first)
+    .bind(&infix)
+    .bind(&last)
+    .bind(&email)
+    .execute(&pool)
+    .await
+    .unwrap();
+    let mut searches: Vec<String> = (0..200).map(|i| texts.text(3, i % 2 == 0)).collect();
+    searches.extend(
+        [
+            "de",
+            "vries jan",
+            "oz",
+            "ss",
+            "strasse",
+            "ae",
+            "ij",
+            "1",
+            "x",
+            "@",
+            "(",
+            "a b",
+        ]
+        .map(String::from),
+    );
+    // The overview's words: those of `search_words`, or, when it leaves none, the search as typed.
+    let (differ, ascii_hits, other_hits): (i64, i64, i64) = sqlx::query_as(
+        "WITH s AS (SELECT CASE WHEN cardinality(search_words(s)) = 0 THEN ARRAY[btrim(s)]
+                                ELSE search_words(s) END AS terms FROM unnest($1::text[]) AS s),
+              m AS (SELECT u.search_text ~ '^[ -~]*$' AS ascii, user_matches(u, s.terms) AS quick,
+                           user_matches_by_words(u, s.terms) AS words
+                      FROM users u, s)
+         SELECT count(*) FILTER (WHERE quick IS DISTINCT FROM words),
+                count(*) FILTER (WHERE words AND ascii), count(*) FILTER (WHERE words AND NOT ascii)
+           FROM m",
+    )
+    .bind(&searches)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        differ, 0,
+        "users and searches on which the quick match differs"
+    );
+    // The generated texts hit both ways of matching often, so the comparison means something.
+    assert!(ascii_hits > 1_000, "{ascii_hits}");
+    assert!(other_hits > 1_000, "{other_hits}");
 }
 
 /// The words of a search and of a user are compared without case or accents, and follow a change
