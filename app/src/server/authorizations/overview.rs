@@ -256,9 +256,9 @@ fn push_search_walk(
                 .push("::text, ")
                 .push_bind(user_id)
                 .push(
-                    "::uuid, false, false, 0
+                    "::uuid, false, false, 0::int8
                      UNION ALL
-                     SELECT s.sort_key, s.user_id, s.matched, h.hit, c.found + h.hit::int
+                     SELECT s.sort_key, s.user_id, s.matched, h.rows > 0, c.found + h.rows
                        FROM walk c CROSS JOIN LATERAL (SELECT ",
                 );
             let positions: Vec<String> = (1..=indexed.len()).map(|i| format!("n{i}.p")).collect();
@@ -281,13 +281,16 @@ fn push_search_walk(
                 )
                 .push(format!(" n{}", i + 1));
             }
+            // A step counts the rows its user adds to the page, so the walk stops once the page
+            // is full (not after as many users as the page has rows); `OFFSET 0` keeps the count
+            // from being written, and run, once per column that uses it.
             q.push(
                 ") g CROSS JOIN LATERAL (SELECT (g.last).sort_key, (g.last).user_id,
                                               g.first = g.last AS matched) s
-                   CROSS JOIN LATERAL (SELECT s.matched AND ",
+                   CROSS JOIN LATERAL (SELECT CASE WHEN s.matched THEN ",
             );
-            push_user_qualifies(q, conditions, check, "s.sort_key", "s.user_id");
-            q.push(" AS hit) h WHERE c.found < ")
+            push_user_rows(q, conditions, check, "s.sort_key", "s.user_id");
+            q.push(" ELSE 0 END AS rows OFFSET 0) h WHERE c.found < ")
                 .push_bind(limit)
                 .push(format!(
                     ") SELECT {INNER_COLUMNS}, m.sort_key FROM (SELECT * FROM walk WHERE hit) m"
@@ -320,6 +323,39 @@ fn push_user_qualifies(
     sort_key: &str,
     user_id: &str,
 ) {
+    push_words_check(q, check, user_id);
+    q.push(format!(
+        "EXISTS (SELECT 1 FROM authorizations z WHERE z.user_id = {user_id} AND "
+    ));
+    conditions.push(q, sort_key, user_id);
+    q.push(")");
+}
+
+/// How many of the user's authorizations pass the filter (the rows the user adds to the page),
+/// or 0 if, with `check`, one of those words begins no word of the user.
+fn push_user_rows(
+    q: &mut QueryBuilder<'static, Postgres>,
+    conditions: &Conditions,
+    check: Option<&[String]>,
+    sort_key: &str,
+    user_id: &str,
+) {
+    q.push("CASE WHEN ");
+    push_words_check(q, check, user_id);
+    q.push(format!(
+        "true THEN (SELECT count(*) FROM authorizations z WHERE z.user_id = {user_id} AND "
+    ));
+    conditions.push(q, sort_key, user_id);
+    q.push(") ELSE 0 END");
+}
+
+/// With `check`, the condition that each of those words begins a word of the user, followed by
+/// `AND`.
+fn push_words_check(
+    q: &mut QueryBuilder<'static, Postgres>,
+    check: Option<&[String]>,
+    user_id: &str,
+) {
     if let Some(words) = check {
         q.push(format!(
             "EXISTS (SELECT 1 FROM users u WHERE u.id = {user_id} AND user_matches(u, "
@@ -327,11 +363,6 @@ fn push_user_qualifies(
         .push_bind(words.to_vec())
         .push(")) AND ");
     }
-    q.push(format!(
-        "EXISTS (SELECT 1 FROM authorizations z WHERE z.user_id = {user_id} AND "
-    ));
-    conditions.push(q, sort_key, user_id);
-    q.push(")");
 }
 
 /// The filter's conditions on an authorization `z`, whose user's sort key and id are the
