@@ -386,6 +386,33 @@ async fn the_quick_match_answers_as_the_words_do(pool: PgPool) {
     assert!(other_hits > 1_000, "{other_hits}");
 }
 
+/// A search of plain ASCII is split into words without asking the database; the words must be
+/// those `search_words` gives, for every ASCII character between, around and inside words.
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn an_ascii_search_is_split_as_the_database_splits_it(pool: PgPool) {
+    let mut searches: Vec<String> = (1u8..128)
+        .map(|c| format!("Ab{0}cD{0}{0}9 x{0}", c as char))
+        .collect();
+    let mut texts = Texts(0x2545_f491_4f6c_dd1d);
+    searches.extend((0..300).map(|_| texts.text(6, true)));
+    searches.extend(["", " ", "...", "Vermeulen, S.", "many.21999", "a--b"].map(String::from));
+    let expected: Vec<(String, Vec<String>)> =
+        sqlx::query_as("SELECT s, search_words(s) FROM unnest($1::text[]) AS s")
+            .bind(&searches)
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(expected.len(), searches.len());
+    for (search, mut words) in expected {
+        let mut ours = app::server::search::ascii_words(&search).expect("plain ASCII");
+        ours.sort();
+        ours.dedup();
+        words.sort();
+        assert_eq!(ours, words, "{search:?}");
+    }
+    assert_eq!(app::server::search::ascii_words("Özdemir"), None);
+}
+
 /// The words of a search and of a user are compared without case or accents, and follow a change
 /// of the user's name.
 #[sqlx::test(migrator = "app::server::MIGRATOR")]
