@@ -321,7 +321,7 @@ async fn the_quick_match_answers_as_the_words_do(pool: PgPool) {
     for i in 0..500 {
         let ascii = i % 2 == 0;
         first.push(texts.text(3, ascii));
-        infix.push(if texts.next() % 3 == 0 {
+        infix.push(if texts.next().is_multiple_of(3) {
             texts.text(2, ascii)
         } else {
             String::new()

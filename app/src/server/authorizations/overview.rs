@@ -228,7 +228,7 @@ fn push_search_walk(
             .push(") AND ")
             .push(search::users_walk("t.words"))
             .push(" AND ");
-            push_user_qualifies(q, conditions, None, "u.sort_key", "u.id");
+            push_user_qualifies(q, conditions, None, ("u.sort_key", "u.id"), Ask::Any);
             q.push(" ORDER BY u.sort_key, u.id LIMIT ")
                 .push_bind(limit)
                 .push(") m");
@@ -245,7 +245,7 @@ fn push_search_walk(
                 .push(", ")
                 .push_bind(user_id)
                 .push(")) m WHERE ");
-            push_user_qualifies(q, conditions, check, "m.sort_key", "m.user_id");
+            push_user_qualifies(q, conditions, check, ("m.sort_key", "m.user_id"), Ask::Any);
             q.push(" ORDER BY m.sort_key, m.user_id LIMIT ")
                 .push_bind(limit)
                 .push(") m");
@@ -289,7 +289,13 @@ fn push_search_walk(
                                               g.first = g.last AS matched) s
                    CROSS JOIN LATERAL (SELECT CASE WHEN s.matched THEN ",
             );
-            push_user_rows(q, conditions, check, "s.sort_key", "s.user_id");
+            push_user_qualifies(
+                q,
+                conditions,
+                check,
+                ("s.sort_key", "s.user_id"),
+                Ask::Count,
+            );
             q.push(" ELSE 0 END AS rows OFFSET 0) h WHERE c.found < ")
                 .push_bind(limit)
                 .push(format!(
@@ -314,48 +320,28 @@ fn push_word_lookup(q: &mut QueryBuilder<'static, Postgres>, word: &str) {
         .push(")");
 }
 
-/// Whether the user whose sort key and id are the columns named has an authorization that passes
-/// the filter, and, with `check`, whether every one of those words begins a word of the user.
+/// What `push_user_qualifies` asks of a user's authorizations that pass the filter.
+#[derive(Clone, Copy, PartialEq)]
+enum Ask {
+    /// Whether there is one.
+    Any,
+    /// How many there are (the rows the user adds to the page), or 0.
+    Count,
+}
+
+/// Whether (or how often) the user whose sort key and id are the columns named has an
+/// authorization that passes the filter, and, with `check`, whether every one of those words
+/// begins a word of the user.
 fn push_user_qualifies(
     q: &mut QueryBuilder<'static, Postgres>,
     conditions: &Conditions,
     check: Option<&[String]>,
-    sort_key: &str,
-    user_id: &str,
+    (sort_key, user_id): (&str, &str),
+    ask: Ask,
 ) {
-    push_words_check(q, check, user_id);
-    q.push(format!(
-        "EXISTS (SELECT 1 FROM authorizations z WHERE z.user_id = {user_id} AND "
-    ));
-    conditions.push(q, sort_key, user_id);
-    q.push(")");
-}
-
-/// How many of the user's authorizations pass the filter (the rows the user adds to the page),
-/// or 0 if, with `check`, one of those words begins no word of the user.
-fn push_user_rows(
-    q: &mut QueryBuilder<'static, Postgres>,
-    conditions: &Conditions,
-    check: Option<&[String]>,
-    sort_key: &str,
-    user_id: &str,
-) {
-    q.push("CASE WHEN ");
-    push_words_check(q, check, user_id);
-    q.push(format!(
-        "true THEN (SELECT count(*) FROM authorizations z WHERE z.user_id = {user_id} AND "
-    ));
-    conditions.push(q, sort_key, user_id);
-    q.push(") ELSE 0 END");
-}
-
-/// With `check`, the condition that each of those words begins a word of the user, followed by
-/// `AND`.
-fn push_words_check(
-    q: &mut QueryBuilder<'static, Postgres>,
-    check: Option<&[String]>,
-    user_id: &str,
-) {
+    if ask == Ask::Count {
+        q.push("CASE WHEN ");
+    }
     if let Some(words) = check {
         q.push(format!(
             "EXISTS (SELECT 1 FROM users u WHERE u.id = {user_id} AND user_matches(u, "
@@ -363,6 +349,18 @@ fn push_words_check(
         .push_bind(words.to_vec())
         .push(")) AND ");
     }
+    q.push(match ask {
+        Ask::Any => "EXISTS (SELECT 1",
+        Ask::Count => "true THEN (SELECT count(*)",
+    });
+    q.push(format!(
+        " FROM authorizations z WHERE z.user_id = {user_id} AND "
+    ));
+    conditions.push(q, sort_key, user_id);
+    q.push(match ask {
+        Ask::Any => ")",
+        Ask::Count => ") ELSE 0 END",
+    });
 }
 
 /// The filter's conditions on an authorization `z`, whose user's sort key and id are the
