@@ -23,6 +23,7 @@ pub mod mailbox;
 pub mod metrics;
 pub mod outbox;
 pub mod passwords;
+pub mod plans;
 pub mod request;
 pub mod search;
 pub mod session;

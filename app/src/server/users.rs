@@ -29,7 +29,9 @@ pub async fn list(
             uuid::Uuid::parse_str(&c.id).map_err(|_| ApiError::BadRequest)?,
         )),
     };
-    let words = super::search::words(pool, search).await?;
+    // On generic plans: planning took longer than running (`plans::generic_plans`).
+    let mut tx = super::plans::generic_plans(pool).await?;
+    let words = super::search::words(&mut *tx, search).await?;
     let searching = !words.is_empty();
     // A search reads the users its first word matches, in name order (`user_words`).
     let (from, order) = if searching {
@@ -41,8 +43,8 @@ pub async fn list(
     } else {
         ("users u".to_string(), "u.sort_key, u.id")
     };
-    // One statement per shape (search or not, first page or not), so each prepared statement
-    // gets a plan that fits it instead of one generic plan full of `$n IS NULL OR ...`.
+    // One statement per shape (search or not, first page or not), so each prepared statement's
+    // generic plan fits it, instead of one plan full of `$n IS NULL OR ...`.
     let sql =
         format!(
         "SELECT u.id, u.username, u.first_name, u.infix, u.last_name, u.email, u.level, u.sort_key,
@@ -77,7 +79,8 @@ pub async fn list(
     if let Some((sort_key, id)) = after {
         query = query.bind(sort_key).bind(id);
     }
-    let rows = query.fetch_all(pool).await?;
+    let rows = query.fetch_all(&mut *tx).await?;
+    tx.commit().await?;
     let has_more = rows.len() > PAGE_SIZE;
     let rows: Vec<UserRow> = rows
         .into_iter()

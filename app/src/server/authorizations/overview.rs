@@ -444,16 +444,9 @@ pub async fn list(
         id: c.id.uuid(),
     });
     check(filter)?;
-    // Every page runs on a generic plan. PostgreSQL plans a prepared statement anew for each
-    // execution while a plan made for the values looks cheaper than the generic one, and for
-    // these queries it always does; yet a search's generic plan read the same index entries, and
-    // planning took longer than running (1.4 ms against 0.6, EXPLAIN ANALYZE at 1,000,000
-    // authorizations; the first page went from 1,130 to 1,770 pages a second by hand,
-    // docs/benchmarks.md). Only here: queries elsewhere (`$n IS NULL OR ...`) need the plan made
-    // for their values. Both statements go in one round trip.
-    let mut tx = pool
-        .begin_with("BEGIN; SET LOCAL plan_cache_mode = force_generic_plan")
-        .await?;
+    // Every page runs on a generic plan (the first page went from 1,130 to 1,770 pages a second by
+    // hand, docs/benchmarks.md).
+    let mut tx = crate::server::plans::generic_plans(pool).await?;
     let words = search::words(&mut *tx, &filter.user).await?;
     let rows: Vec<Row> = page_query(
         manager,
