@@ -13,6 +13,7 @@ pub mod catalog;
 pub mod client_address;
 pub mod config;
 pub mod demo;
+pub mod dutch_time;
 pub mod error;
 pub mod final_check;
 pub mod identity_verification;

@@ -3,6 +3,7 @@
 //! again, as if the browser had checked nothing, and writes everything in one transaction,
 //! set-based: 10,000 users cost a handful of statements, not 10,000 round trips.
 
+use super::dutch_time;
 use super::error::{ServiceError, ServiceResult};
 use super::session::SessionUser;
 use super::state::AppState;
@@ -10,7 +11,6 @@ use super::{applications, audit, catalog, outbox, tokens};
 use crate::api::wizard::{Branch, Draft, OrgDetails, Terms, WizardStart, MAX_USERS};
 use crate::api::ApiError;
 use crate::domain::codes::{Field, Rule};
-use crate::domain::date::Date;
 use crate::domain::kvk::KvkNumber;
 use crate::domain::level::AssuranceLevel;
 use crate::domain::new_user::{self, FieldProblem};
@@ -34,31 +34,6 @@ fn managed_org(caller: &SessionUser, org_id: &str) -> ServiceResult<Uuid> {
         .ok_or_else(|| ApiError::NotFound.into())
 }
 
-/// Today in the Netherlands, the date a date of birth is checked against.
-pub fn today() -> Date {
-    use chrono::Datelike;
-    let now = dutch_date(chrono::Utc::now());
-    Date::new(now.year(), now.month() as u8, now.day() as u8)
-        .unwrap_or_else(|| Date::new(2000, 1, 1).expect("a valid date"))
-}
-
-/// The date in Europe/Amsterdam at `at`: UTC + 1, and UTC + 2 in summer time, which runs from
-/// the last Sunday of March to the last Sunday of October, switching at 01:00 UTC (EU rule).
-/// Written out rather than pulling in a time-zone database for one zone with a fixed rule.
-fn dutch_date(at: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDate {
-    use chrono::{Datelike, NaiveDate, TimeZone, Utc, Weekday};
-    let switch = |month: u32| {
-        let last =
-            NaiveDate::from_ymd_opt(at.year(), month, 31).expect("March and October have 31 days");
-        let back = last.weekday().num_days_from_sunday();
-        let sunday = last - chrono::Duration::days(i64::from(back));
-        debug_assert_eq!(sunday.weekday(), Weekday::Sun);
-        Utc.from_utc_datetime(&sunday.and_hms_opt(1, 0, 0).expect("01:00 exists"))
-    };
-    let summer = at >= switch(3) && at < switch(10);
-    (at + chrono::Duration::hours(if summer { 2 } else { 1 })).date_naive()
-}
-
 pub async fn start(state: &AppState, caller: &SessionUser) -> ServiceResult<WizardStart> {
     caller.require_manager()?;
     let mut conn = state.pool.acquire().await?;
@@ -72,7 +47,7 @@ pub async fn start(state: &AppState, caller: &SessionUser) -> ServiceResult<Wiza
         max_level: caller.level,
         prices,
         terms,
-        today: today(),
+        today: dutch_time::today(&mut *conn).await?,
     })
 }
 
@@ -292,11 +267,11 @@ pub async fn import_csv(
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(file_base64.trim())
         .map_err(|_| ApiError::validation(Field::Csv, Rule::NotCsv))?;
-    let import = user_import::parse(&bytes, today())
+    let mut conn = pool.acquire().await?;
+    let import = user_import::parse(&bytes, dutch_time::today(&mut *conn).await?)
         .map_err(|e| ApiError::validation(Field::Csv, e.rule()))?;
     let mut rows = import.rows;
     let emails: Vec<String> = rows.iter().map(|r| r.user.email.clone()).collect();
-    let mut conn = pool.acquire().await?;
     let members = members_among(&mut conn, org, &emails).await?;
     for row in &mut rows {
         if members.contains(&row.user.email.trim().to_lowercase()) {
@@ -368,7 +343,7 @@ async fn check_draft(
     if draft.users.len() > MAX_USERS {
         return Err(ApiError::validation(Field::Users, Rule::TooMany).into());
     }
-    let today = today();
+    let today = dutch_time::today(&mut *conn).await?;
     let mut users = Vec::with_capacity(draft.users.len());
     let mut emails = HashSet::with_capacity(draft.users.len());
     let mut mobiles = HashSet::with_capacity(draft.users.len());
@@ -673,31 +648,4 @@ pub async fn invite(
     .execute(&mut *conn)
     .await?;
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::dutch_date;
-    use chrono::{NaiveDate, TimeZone, Utc};
-
-    fn at(y: i32, m: u32, d: u32, h: u32, min: u32) -> chrono::DateTime<Utc> {
-        Utc.with_ymd_and_hms(y, m, d, h, min, 0).unwrap()
-    }
-
-    #[test]
-    fn the_dutch_date_follows_winter_and_summer_time() {
-        let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
-        // Winter: 23:30 UTC is 00:30 the next day.
-        assert_eq!(dutch_date(at(2026, 12, 7, 22, 59)), date(2026, 12, 7));
-        assert_eq!(dutch_date(at(2026, 12, 7, 23, 30)), date(2026, 12, 8));
-        // Summer: 22:30 UTC is already 00:30 the next day.
-        assert_eq!(dutch_date(at(2026, 7, 1, 21, 59)), date(2026, 7, 1));
-        assert_eq!(dutch_date(at(2026, 7, 1, 22, 30)), date(2026, 7, 2));
-        // 2026's summer time runs from 29 March 01:00 UTC to 25 October 01:00 UTC.
-        assert_eq!(dutch_date(at(2026, 3, 28, 22, 30)), date(2026, 3, 28));
-        assert_eq!(dutch_date(at(2026, 3, 29, 22, 30)), date(2026, 3, 30));
-        assert_eq!(dutch_date(at(2026, 10, 24, 22, 30)), date(2026, 10, 25));
-        assert_eq!(dutch_date(at(2026, 10, 25, 22, 30)), date(2026, 10, 25));
-        assert_eq!(dutch_date(at(2026, 12, 31, 23, 0)), date(2027, 1, 1));
-    }
 }

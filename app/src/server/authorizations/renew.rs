@@ -130,9 +130,7 @@ async fn priced(
         may_become_manager.push(may);
         items.push(item);
     }
-    let today: Date = sqlx::query_scalar("SELECT (now() AT TIME ZONE 'Europe/Amsterdam')::date")
-        .fetch_one(&mut *conn)
-        .await?;
+    let today = crate::server::dutch_time::today(&mut *conn).await?;
     let list = catalog::price_list(conn).await?;
     let priced = renewal::price(&list, &items, validity, today).map_err(|e| match e {
         RenewalError::Empty => refuse(Rule::Required),
